@@ -1,0 +1,25 @@
+#ifndef OVERSIGHT_CLIBPQ_SHIM_H
+#define OVERSIGHT_CLIBPQ_SHIM_H
+
+#include <libpq-fe.h>
+#include <postgres_ext.h>
+
+/* The PG_DIAG_* field codes are character macros ('C', 'M', ...) that Swift does not
+   import; re-export them as constants so no caller hard-codes a letter. */
+static const int CLibPQ_DIAG_SEVERITY = PG_DIAG_SEVERITY_NONLOCALIZED;
+static const int CLibPQ_DIAG_SQLSTATE = PG_DIAG_SQLSTATE;
+static const int CLibPQ_DIAG_MESSAGE_PRIMARY = PG_DIAG_MESSAGE_PRIMARY;
+static const int CLibPQ_DIAG_MESSAGE_DETAIL = PG_DIAG_MESSAGE_DETAIL;
+static const int CLibPQ_DIAG_MESSAGE_HINT = PG_DIAG_MESSAGE_HINT;
+static const int CLibPQ_DIAG_SCHEMA_NAME = PG_DIAG_SCHEMA_NAME;
+static const int CLibPQ_DIAG_TABLE_NAME = PG_DIAG_TABLE_NAME;
+static const int CLibPQ_DIAG_COLUMN_NAME = PG_DIAG_COLUMN_NAME;
+static const int CLibPQ_DIAG_CONSTRAINT_NAME = PG_DIAG_CONSTRAINT_NAME;
+
+/* Spawning the PostgreSQL tools: glibc (2.34+) has this, but Swift's Glibc module does not
+   export it. It closes every inherited descriptor from 3 up in the child, so the postmaster
+   that pg_ctl leaves running never holds the service's sockets. */
+#include <spawn.h>
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
+
+#endif

@@ -1,0 +1,231 @@
+import Foundation
+import Glibc
+public import Logging
+import NIOCore
+import NIOPosix
+
+/// A PostgreSQL server of the process's own: `initdb` into a data folder on first use, then
+/// `pg_ctl start` listening only on a Unix socket. The service uses it when no database URL
+/// is configured, and the tests use it for a throwaway database per suite.
+///
+/// PostgreSQL refuses to run as root, so when this process is root the server binaries run
+/// as the `postgres` system user (`runuser`) and the folders are handed to that user.
+public struct LocalPostgresServer: Sendable {
+    public struct Configuration: Sendable {
+        /// The data folder (created by `initdb` when empty or missing).
+        public var dataDirectory: String
+        /// The database the service uses; created on first start.
+        public var database: String
+        /// Skip fsync: for throwaway test databases only.
+        public var durable: Bool
+
+        public init(dataDirectory: String, database: String = "oversight", durable: Bool = true) {
+            self.dataDirectory = dataDirectory
+            self.database = database
+            self.durable = durable
+        }
+    }
+
+    public struct StartError: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    public let configuration: Configuration
+    /// The folder holding `initdb`, `pg_ctl` and `postgres`.
+    public let binDirectory: String
+    /// The folder of the Unix socket (`.s.PGSQL.5432`).
+    public let socketDirectory: String
+    public static let superuser = "postgres"
+    public static let port = 5432
+    private let logger: Logger
+
+    /// Finds the server binaries; throws naming the package to install when they are missing.
+    public init(_ configuration: Configuration, logger: Logger = Logger(label: "postgres.local")) throws {
+        var configuration = configuration
+        configuration.dataDirectory = Self.absolute(configuration.dataDirectory)
+        self.configuration = configuration
+        self.logger = logger
+        self.binDirectory = try Self.locateBinaries()
+        self.socketDirectory = Self.socketDirectory(for: configuration.dataDirectory)
+    }
+
+    /// Connection options for the service's database on this server.
+    public var connectionOptions: PostgresConnectionOptions {
+        PostgresConnectionOptions(
+            socketDirectory: socketDirectory, port: Self.port, user: Self.superuser, database: configuration.database)
+    }
+
+    /// Initializes the data folder if needed, starts the server, waits until it accepts
+    /// connections, and creates the service's database if it does not exist yet.
+    public func start() async throws {
+        try await NIOThreadPool.singleton.runIfActive { try self.startBlocking() }
+        try await createDatabaseIfMissing()
+    }
+
+    /// Stops the server (fast shutdown: open transactions are rolled back) and waits for it.
+    public func stop() async throws {
+        try await NIOThreadPool.singleton.runIfActive {
+            _ = try self.pgCtl(["stop", "-D", self.configuration.dataDirectory, "-m", "fast", "-w", "-t", "60"])
+        }
+    }
+
+    /// Restarts the server, dropping every connection (tests use it to prove reconnection).
+    public func restart() async throws {
+        try await NIOThreadPool.singleton.runIfActive {
+            _ = try self.pgCtl(["restart", "-D", self.configuration.dataDirectory, "-m", "fast", "-w", "-t", "60",
+                                "-l", self.logFile])
+        }
+    }
+
+    /// Whether a postmaster is running on the data folder.
+    public func isRunning() async -> Bool {
+        (try? await NIOThreadPool.singleton.runIfActive {
+            _ = try self.pgCtl(["status", "-D", self.configuration.dataDirectory])
+        }) != nil
+    }
+
+    var logFile: String { configuration.dataDirectory + "/postgres.log" }
+
+    private func startBlocking() throws {
+        let fileManager = FileManager.default
+        let data = configuration.dataDirectory
+        let versionFile = data + "/PG_VERSION"
+        if !fileManager.fileExists(atPath: versionFile) {
+            logger.info("initializing a private PostgreSQL data folder", metadata: ["data": "\(data)"])
+            try fileManager.createDirectory(atPath: data, withIntermediateDirectories: true)
+            try handToServerUser(data)
+            _ = try runAsServerUser([binDirectory + "/initdb", "-D", data, "-U", Self.superuser, "-A", "trust",
+                                     "-E", "UTF8", "--locale=C.UTF-8"] + (configuration.durable ? [] : ["--no-sync"]))
+        }
+        try writeSettings()
+        if socketDirectory != data {
+            try fileManager.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
+            try handToServerUser(socketDirectory)
+        }
+        if (try? pgCtl(["status", "-D", data])) != nil {
+            logger.info("private PostgreSQL already running; reusing it", metadata: ["data": "\(data)"])
+            return
+        }
+        logger.info("starting private PostgreSQL", metadata: ["data": "\(data)", "socket": "\(socketDirectory)"])
+        _ = try pgCtl(["start", "-D", data, "-w", "-t", "60", "-l", logFile])
+    }
+
+    /// Our settings live in their own file, included from postgresql.conf and rewritten on
+    /// every start, so a moved socket folder is picked up without touching initdb's file.
+    private func writeSettings() throws {
+        let data = configuration.dataDirectory
+        let settings = """
+            # Written by oversight on every start; edits are lost.
+            listen_addresses = ''
+            port = \(Self.port)
+            unix_socket_directories = '\(socketDirectory.replacingOccurrences(of: "'", with: "''"))'
+            fsync = \(configuration.durable ? "on" : "off")
+            synchronous_commit = \(configuration.durable ? "on" : "off")
+            full_page_writes = \(configuration.durable ? "on" : "off")
+            max_connections = 200
+            """
+        let settingsFile = data + "/oversight.conf"
+        try runAsServerUserWriting(settings + "\n", to: settingsFile)
+        let mainConf = data + "/postgresql.conf"
+        let current = try String(contentsOfFile: mainConf, encoding: .utf8)
+        if !current.contains("include_if_exists = 'oversight.conf'") {
+            try (current + "\ninclude_if_exists = 'oversight.conf'\n").write(toFile: mainConf, atomically: false, encoding: .utf8)
+        }
+    }
+
+    private func createDatabaseIfMissing() async throws {
+        let maintenance = PostgresConnectionOptions(
+            socketDirectory: socketDirectory, port: Self.port, user: Self.superuser, database: "postgres")
+        let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { loopGroup.shutdownGracefully { _ in } }
+        let connection = try await PostgresConnection.connect(maintenance, on: loopGroup.next(), logger: logger)
+        let name = configuration.database
+        let exists = try await connection.query("SELECT 1 AS present FROM pg_database WHERE datname = \(name)")
+        if exists.isEmpty {
+            logger.info("creating database", metadata: ["database": "\(name)"])
+            try await connection.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE " + quoteIdentifier(name)))
+        }
+        await connection.close()
+    }
+
+    private func pgCtl(_ arguments: [String]) throws -> String {
+        try runAsServerUser([binDirectory + "/pg_ctl"] + arguments)
+    }
+
+    // MARK: - Running as the server's user
+
+    private static var isRoot: Bool { geteuid() == 0 }
+
+    private func runAsServerUser(_ command: [String]) throws -> String {
+        let outputFile = NSTemporaryDirectory() + "oversight-pg-\(getpid())-\(UUID().uuidString).out"
+        defer { unlink(outputFile) }
+        if Self.isRoot {
+            return try ProcessSpawner.run([try Self.runuser(), "-u", Self.superuser, "--"] + command, outputFile: outputFile)
+        }
+        return try ProcessSpawner.run(command, outputFile: outputFile)
+    }
+
+    private func runAsServerUserWriting(_ text: String, to path: String) throws {
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        try handToServerUser(path)
+    }
+
+    private func handToServerUser(_ path: String) throws {
+        guard Self.isRoot else { return }
+        guard let account = getpwnam(Self.superuser) else {
+            throw StartError(description: "running as root, and there is no '\(Self.superuser)' system user to run PostgreSQL as (apt-get install -y postgresql creates it)")
+        }
+        guard chown(path, account.pointee.pw_uid, account.pointee.pw_gid) == 0 else {
+            throw StartError(description: "cannot hand \(path) to the \(Self.superuser) user: \(String(cString: strerror(errno)))")
+        }
+        chmod(path, 0o700)
+    }
+
+    private static func runuser() throws -> String {
+        for candidate in ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"] where access(candidate, X_OK) == 0 {
+            return candidate
+        }
+        throw StartError(description: "running as root needs runuser (util-linux) to start PostgreSQL as the postgres user")
+    }
+
+    // MARK: - Locating things
+
+    /// The folder of `initdb` and `pg_ctl`: on PATH, or the newest `/usr/lib/postgresql/*/bin`.
+    public static func locateBinaries() throws -> String {
+        var candidates: [String] = []
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
+            candidates.append("/usr/lib/postgresql/\(version)/bin")
+        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        candidates += path.split(separator: ":").map(String.init)
+        for folder in candidates {
+            let initdb = folder + "/initdb"
+            let pgCtl = folder + "/pg_ctl"
+            if access(initdb, X_OK) == 0, access(pgCtl, X_OK) == 0 {
+                return (try? FileManager.default.destinationOfSymbolicLink(atPath: pgCtl))
+                    .map { ($0 as NSString).deletingLastPathComponent } ?? folder
+            }
+        }
+        throw StartError(description: "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or under /usr/lib/postgresql/*/bin; install them with: apt-get install -y postgresql")
+    }
+
+    private static func absolute(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        return url.standardizedFileURL.path
+    }
+
+    /// Unix socket paths are limited to 107 bytes; a deep data folder gets a short socket
+    /// folder under /tmp named after it instead.
+    static func socketDirectory(for dataDirectory: String) -> String {
+        if (dataDirectory + "/.s.PGSQL.\(port).lock").utf8.count <= 100 { return dataDirectory }
+        var hash: UInt64 = 14_695_981_039_346_656_037
+        for byte in dataDirectory.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        return "/tmp/oversight-pg-" + String(hash, radix: 36)
+    }
+}
+
+/// Quotes an identifier the way PostgreSQL's `quote_ident` does.
+func quoteIdentifier(_ name: String) -> String {
+    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

@@ -1,0 +1,75 @@
+import Logging
+
+/// Transaction isolation levels, as PostgreSQL names them.
+public enum IsolationLevel: Sendable {
+    case readCommitted
+    case repeatableRead
+    case serializable
+
+    var beginStatement: StaticString {
+        switch self {
+        case .readCommitted: "BEGIN ISOLATION LEVEL READ COMMITTED"
+        case .repeatableRead: "BEGIN ISOLATION LEVEL REPEATABLE READ"
+        case .serializable: "BEGIN ISOLATION LEVEL SERIALIZABLE"
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `body` inside a transaction on this connection's thread: commits when it returns,
+    /// rolls back when it throws. The body is isolated to the connection, so every statement
+    /// in it is a plain synchronous call and nothing else runs on the connection meanwhile.
+    public func withTransaction<Result: Sendable>(
+        isolation: IsolationLevel = .readCommitted,
+        _ body: (isolated PostgresConnection) throws -> Result
+    ) throws -> Result {
+        try simpleCommand(isolation.beginStatement)
+        let result: Result
+        do {
+            result = try body(self)
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+        do {
+            try simpleCommand("COMMIT")
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+        return result
+    }
+
+    /// The body may await other work (e.g. hashing on another thread) between statements.
+    /// Statements still run on this connection only; the caller holds it exclusively.
+    public func withTransaction<Result: Sendable>(
+        isolation: IsolationLevel = .readCommitted,
+        _ body: (isolated PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try simpleCommand(isolation.beginStatement)
+        let result: Result
+        do {
+            result = try await body(self)
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+        do {
+            try simpleCommand("COMMIT")
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+        return result
+    }
+
+    private func rollbackQuietly() {
+        guard isInTransaction else { return }
+        do {
+            try simpleCommand("ROLLBACK")
+        } catch {
+            // The connection is broken; the pool discards it when it comes back.
+            logger.warning("rollback failed: \(error)")
+        }
+    }
+}

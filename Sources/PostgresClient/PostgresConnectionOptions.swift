@@ -1,0 +1,53 @@
+/// Where and how to connect, as libpq keyword/value pairs. Values are passed to
+/// `PQconnectdbParams` as separate strings, so nothing here is ever spliced into a
+/// connection string.
+public struct PostgresConnectionOptions: Sendable, Equatable {
+    /// Keyword/value pairs in libpq's vocabulary (`host`, `port`, `dbname`, ...). `dbname` may
+    /// hold a `postgresql://` URL, which libpq expands.
+    public private(set) var parameters: [(String, String)]
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.parameters.elementsEqual(rhs.parameters, by: { $0 == $1 })
+    }
+
+    /// A `postgresql://user:password@host:port/database?options` URL, parsed by libpq.
+    public init(url: String, applicationName: String = "oversight") {
+        parameters = [("dbname", url)]
+        setDefaults(applicationName: applicationName)
+    }
+
+    /// A server listening on a Unix socket in `socketDirectory`.
+    public init(socketDirectory: String, port: Int = 5432, user: String, database: String, applicationName: String = "oversight") {
+        parameters = [
+            ("host", socketDirectory),
+            ("port", String(port)),
+            ("user", user),
+            ("dbname", database),
+        ]
+        setDefaults(applicationName: applicationName)
+    }
+
+    private mutating func setDefaults(applicationName: String) {
+        parameters.append(("application_name", applicationName))
+        // A dead address fails in seconds instead of hanging a pool slot.
+        parameters.append(("connect_timeout", "5"))
+        // Timestamps come back in UTC whatever the server's setting.
+        parameters.append(("options", "-c TimeZone=UTC"))
+    }
+
+    /// The same server, another database on it (used to create the service's database).
+    public func database(_ name: String) -> PostgresConnectionOptions {
+        var copy = self
+        // A later `dbname` overrides the expanded URL's database, as libpq documents.
+        copy.parameters.append(("dbname", name))
+        return copy
+    }
+
+    /// Sets or replaces one libpq parameter.
+    public func setting(_ keyword: String, _ value: String) -> PostgresConnectionOptions {
+        var copy = self
+        copy.parameters.removeAll { $0.0 == keyword }
+        copy.parameters.append((keyword, value))
+        return copy
+    }
+}
