@@ -59,7 +59,7 @@ public struct LocalPostgresServer: Sendable {
     /// connections, and creates the service's database if it does not exist yet.
     public func start() async throws {
         try await NIOThreadPool.singleton.runIfActive { try self.startBlocking() }
-        try await createDatabaseIfMissing()
+        try await createDatabase(configuration.database)
     }
 
     /// Stops the server (fast shutdown: open transactions are rolled back) and waits for it.
@@ -133,17 +133,23 @@ public struct LocalPostgresServer: Sendable {
         }
     }
 
-    private func createDatabaseIfMissing() async throws {
+    /// Creates a database on this server unless it exists. The name is quoted as an
+    /// identifier; it is never spliced in as SQL.
+    public func createDatabase(_ name: String) async throws {
         let maintenance = PostgresConnectionOptions(
             socketDirectory: socketDirectory, port: Self.port, user: Self.superuser, database: "postgres")
         let loopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { loopGroup.shutdownGracefully { _ in } }
         let connection = try await PostgresConnection.connect(maintenance, on: loopGroup.next(), logger: logger)
-        let name = configuration.database
-        let exists = try await connection.query("SELECT 1 AS present FROM pg_database WHERE datname = \(name)")
-        if exists.isEmpty {
-            logger.info("creating database", metadata: ["database": "\(name)"])
-            try await connection.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE " + quoteIdentifier(name)))
+        do {
+            let exists = try await connection.query("SELECT 1 AS present FROM pg_database WHERE datname = \(name)")
+            if exists.isEmpty {
+                logger.info("creating database", metadata: ["database": "\(name)"])
+                try await connection.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE " + quoteIdentifier(name)))
+            }
+        } catch {
+            await connection.close()
+            throw error
         }
         await connection.close()
     }
