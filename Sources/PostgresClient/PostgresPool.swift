@@ -109,9 +109,10 @@ public actor PostgresPool {
     /// Runs `body` in a transaction on a pooled connection (see `PostgresConnection.withTransaction`).
     public nonisolated func withTransaction<Result: Sendable>(
         isolation: IsolationLevel = .readCommitted,
+        timeout: Duration? = nil,
         _ body: @Sendable (isolated PostgresConnection) throws -> Result
     ) async throws -> Result {
-        try await withConnection { connection in
+        try await withConnection(timeout: timeout) { connection in
             try await connection.withTransaction(isolation: isolation, body)
         }
     }
