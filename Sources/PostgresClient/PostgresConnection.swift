@@ -284,5 +284,11 @@ private let noticeReceiver: PQnoticeReceiver = { argument, result in
     guard let argument, let result else { return }
     let sink = Unmanaged<NoticeSink>.fromOpaque(argument).takeUnretainedValue()
     let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-    sink.logger.notice("postgres: \(message)")
+    // NOTICE and below are routine ("relation already exists, skipping"); WARNING is not.
+    let severity = PQresultErrorField(result, CLibPQ_DIAG_SEVERITY).map { String(cString: $0) } ?? "NOTICE"
+    if severity == "WARNING" {
+        sink.logger.warning("postgres: \(message)")
+    } else {
+        sink.logger.debug("postgres: \(message)")
+    }
 }

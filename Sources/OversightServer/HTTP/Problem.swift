@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// An RFC 9457 problem: what went wrong, for a client, with a stable `type` to match on.
+///
+/// Every error response of the service is one of these. The `detail` is written for the
+/// client; SQL, libpq messages and stack traces never go into it.
+public struct Problem: Error, HTTPResponseError, Sendable {
+    /// A stable problem type: its URI never changes once published.
+    public struct Kind: Sendable, Hashable {
+        public let slug: String
+        public let title: String
+        public let status: HTTPResponse.Status
+
+        /// The `type` member: a URI reference relative to the API's origin.
+        public var uri: String { "/problems/\(slug)" }
+
+        public static let notFound = Kind(slug: "not-found", title: "Not found", status: .notFound)
+        public static let methodNotAllowed = Kind(slug: "method-not-allowed", title: "Method not allowed", status: .methodNotAllowed)
+        public static let badRequest = Kind(slug: "bad-request", title: "The request is malformed", status: .badRequest)
+        public static let payloadTooLarge = Kind(slug: "payload-too-large", title: "The request body is too large", status: .contentTooLarge)
+        public static let notReady = Kind(slug: "not-ready", title: "The service is not ready", status: .serviceUnavailable)
+        public static let databaseUnavailable = Kind(slug: "database-unavailable", title: "The database is unavailable", status: .serviceUnavailable)
+        public static let internalError = Kind(slug: "internal-error", title: "Internal error", status: .internalServerError)
+    }
+
+    public let kind: Kind
+    public let detail: String?
+
+    public init(_ kind: Kind, detail: String? = nil) {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    public var status: HTTPResponse.Status { kind.status }
+    public var headers: HTTPFields { [.contentType: "application/problem+json"] }
+
+    struct Body: Encodable {
+        let type: String
+        let title: String
+        let status: Int
+        let detail: String?
+        let instance: String
+        let requestId: String?
+
+        enum CodingKeys: String, CodingKey {
+            case type, title, status, detail, instance
+            case requestId = "request_id"
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = Body(
+            type: kind.uri,
+            title: kind.title,
+            status: Int(kind.status.code),
+            detail: detail,
+            instance: request.uri.path,
+            requestId: context.logger[metadataKey: RequestIDMiddleware<BasicRequestContext>.metadataKey]?.description
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(body)
+        return Response(
+            status: kind.status,
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

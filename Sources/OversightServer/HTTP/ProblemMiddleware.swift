@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every error into an RFC 9457 problem response, in one place. Unknown errors are
+/// logged with the request's id and answered with a generic 500, so no internal text (SQL,
+/// libpq messages) reaches a client.
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch let error as HTTPError {
+            return try Self.problem(for: error).response(from: request, context: context)
+        } catch is DecodingError {
+            return try Problem(.badRequest, detail: "the request body does not match the expected JSON")
+                .response(from: request, context: context)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            return try Problem(.internalError, detail: "the request could not be completed; quote the request id to support")
+                .response(from: request, context: context)
+        }
+    }
+
+    /// Hummingbird's own errors (no route, body too large) mapped to our problem types.
+    static func problem(for error: HTTPError) -> Problem {
+        switch error.status {
+        case .notFound: Problem(.notFound, detail: "no such resource")
+        case .methodNotAllowed: Problem(.methodNotAllowed)
+        case .contentTooLarge: Problem(.payloadTooLarge)
+        case .badRequest: Problem(.badRequest, detail: error.body)
+        default:
+            Problem(Problem.Kind(slug: "http-\(error.status.code)", title: error.status.reasonPhrase, status: error.status))
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Logging
+
+/// The service's settings, after the file, the environment and the command line are merged.
+/// Defaults serve a developer: loopback, port 8080, a private PostgreSQL.
+public struct ServiceSettings: Sendable, Equatable {
+    public enum LogFormat: String, Sendable, Equatable, CaseIterable {
+        case text
+        case json
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// How long in-flight requests may run after SIGTERM before they are cancelled.
+    public var shutdownGraceSeconds = 10
+    /// nil: start a private PostgreSQL in `privateDataDirectory`.
+    public var databaseURL: String?
+    public var poolSize = 8
+    public var poolTimeoutSeconds = 10.0
+    public var privateDataDirectory = ".oversight/postgres"
+    public var schemaDirectory = "Schema"
+    public var migrateOnStart = true
+    public var logLevel: Logger.Level = .info
+    public var logFormat: LogFormat = .text
+
+    public init() {}
+
+    /// Where the settings file is looked for when neither `--config` nor `OVERSIGHT_CONFIG` names one.
+    public static let defaultConfigFile = "Config/oversight.yaml"
+}

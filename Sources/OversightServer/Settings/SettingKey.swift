@@ -1,0 +1,91 @@
+import Logging
+
+/// One setting: its name in the file, the environment and on the command line, the form it
+/// expects, and how it is applied. The one table every layer is checked against, so an
+/// error names the key the way the user wrote it.
+struct SettingKey: Sendable {
+    /// Dotted path in `oversight.yaml`, e.g. `server.port`.
+    let path: String
+    let environment: String
+    let flag: String
+    /// The expected form, quoted in errors and in `--help`.
+    let expected: String
+    /// Whether the value may be a secret: such keys are refused in the file when they hold one.
+    let mayHoldSecret: Bool
+    let apply: @Sendable (inout ServiceSettings, String) -> Bool
+
+    static let all: [SettingKey] = [
+        SettingKey(path: "server.host", environment: "OVERSIGHT_HOST", flag: "--host",
+                   expected: "a host name or IP address to listen on", mayHoldSecret: false) { settings, value in
+            guard !value.isEmpty, !value.contains(where: \.isWhitespace) else { return false }
+            settings.host = value
+            return true
+        },
+        SettingKey(path: "server.port", environment: "OVERSIGHT_PORT", flag: "--port",
+                   expected: "an integer from 1 to 65535", mayHoldSecret: false) { settings, value in
+            guard let port = Int(value), (1...65535).contains(port) else { return false }
+            settings.port = port
+            return true
+        },
+        SettingKey(path: "server.shutdown_grace_seconds", environment: "OVERSIGHT_SHUTDOWN_GRACE_SECONDS", flag: "--shutdown-grace-seconds",
+                   expected: "an integer from 1 to 300", mayHoldSecret: false) { settings, value in
+            guard let seconds = Int(value), (1...300).contains(seconds) else { return false }
+            settings.shutdownGraceSeconds = seconds
+            return true
+        },
+        SettingKey(path: "database.url", environment: "OVERSIGHT_DATABASE_URL", flag: "--database-url",
+                   expected: "a postgresql:// or postgres:// URL, or empty for a private PostgreSQL", mayHoldSecret: true) { settings, value in
+            if value.isEmpty {
+                settings.databaseURL = nil
+                return true
+            }
+            guard value.hasPrefix("postgresql://") || value.hasPrefix("postgres://") else { return false }
+            settings.databaseURL = value
+            return true
+        },
+        SettingKey(path: "database.pool_size", environment: "OVERSIGHT_DB_POOL_SIZE", flag: "--pool-size",
+                   expected: "an integer from 1 to 100", mayHoldSecret: false) { settings, value in
+            guard let size = Int(value), (1...100).contains(size) else { return false }
+            settings.poolSize = size
+            return true
+        },
+        SettingKey(path: "database.pool_timeout_seconds", environment: "OVERSIGHT_DB_POOL_TIMEOUT_SECONDS", flag: "--pool-timeout-seconds",
+                   expected: "a number of seconds greater than 0 and at most 300", mayHoldSecret: false) { settings, value in
+            guard let seconds = Double(value), seconds > 0, seconds <= 300 else { return false }
+            settings.poolTimeoutSeconds = seconds
+            return true
+        },
+        SettingKey(path: "database.private_data_dir", environment: "OVERSIGHT_PRIVATE_DB_DIR", flag: "--data-dir",
+                   expected: "a folder path for the private PostgreSQL's data", mayHoldSecret: false) { settings, value in
+            guard !value.isEmpty else { return false }
+            settings.privateDataDirectory = value
+            return true
+        },
+        SettingKey(path: "database.schema_dir", environment: "OVERSIGHT_SCHEMA_DIR", flag: "--schema-dir",
+                   expected: "the folder of NNNN_name.sql migrations", mayHoldSecret: false) { settings, value in
+            guard !value.isEmpty else { return false }
+            settings.schemaDirectory = value
+            return true
+        },
+        SettingKey(path: "database.migrate_on_start", environment: "OVERSIGHT_MIGRATE_ON_START", flag: "--migrate-on-start",
+                   expected: "true or false", mayHoldSecret: false) { settings, value in
+            guard let flag = Bool(value.lowercased()) else { return false }
+            settings.migrateOnStart = flag
+            return true
+        },
+        SettingKey(path: "log.level", environment: "OVERSIGHT_LOG_LEVEL", flag: "--log-level",
+                   expected: "one of trace, debug, info, notice, warning, error, critical", mayHoldSecret: false) { settings, value in
+            guard let level = Logger.Level(rawValue: value.lowercased()) else { return false }
+            settings.logLevel = level
+            return true
+        },
+        SettingKey(path: "log.format", environment: "OVERSIGHT_LOG_FORMAT", flag: "--log-format",
+                   expected: "text or json", mayHoldSecret: false) { settings, value in
+            guard let format = ServiceSettings.LogFormat(rawValue: value.lowercased()) else { return false }
+            settings.logFormat = format
+            return true
+        },
+    ]
+
+    static func named(path: String) -> SettingKey? { all.first { $0.path == path } }
+}
