@@ -40,6 +40,7 @@ public actor PostgresConnection {
     }
 
     private func open(_ options: PostgresConnectionOptions) throws {
+        eventLoop.preconditionInEventLoop()
         let connection = withCStringArrays(options.parameters) { keywords, values in
             PQconnectdbParams(keywords, values, 1)
         }
@@ -165,7 +166,10 @@ public actor PostgresConnection {
         return name
     }
 
+    /// Every statement path comes through here; the precondition makes the database-thread
+    /// rule checkable at run time, not only by reading the executor wiring.
     func liveHandle() throws -> OpaquePointer {
+        eventLoop.preconditionInEventLoop()
         guard let handle else {
             throw PostgresError(code: .connectionLost, message: "the connection is closed")
         }
