@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import OversightServer
+import OversightStore
+import PostgresClient
+import Prometheus
+import Testing
+import Yams
+
+/// The OpenAPI file and the router must describe the same API.
+struct OpenAPIDocumentTests {
+    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var documented: Set<String> = []
+        for (path, operations) in paths {
+            for method in operations.keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+                documented.insert("\(method.uppercased()) \(path)")
+            }
+        }
+
+        // The pool is never used: building the router opens no connection.
+        let pool = PostgresPool(.init(options: .init(url: "postgresql://unused@127.0.0.1:1/none"), maxConnections: 1))
+        let migrator = Migrator(pool: pool, migrations: [])
+        let router = OversightApplication.makeRouter(dependencies: .init(
+            pool: pool, probe: DatabaseProbe(pool: pool, migrator: migrator), metrics: PrometheusCollectorRegistry()))
+        let routed = Set(router.routes.map { route in
+            // Hummingbird writes parameters as `:name`, OpenAPI as `{name}`.
+            let path = route.path.description.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+                segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+            }.joined(separator: "/")
+            return "\(route.method.rawValue) \(path)"
+        })
+        await pool.close()
+        #expect(routed == documented)
+    }
+}
