@@ -22,7 +22,7 @@ public struct ServiceDependencies: Sendable {
 }
 
 /// Builds the Hummingbird application: middleware order is request id (outermost, so even
-/// errors carry it), problem translation, metrics, then the routes.
+/// errors carry it), the access log (debug level), problem translation, metrics, then the routes.
 public enum OversightApplication {
     public static func build(
         settings: ServiceSettings,
@@ -41,6 +41,7 @@ public enum OversightApplication {
     public static func makeRouter(dependencies: ServiceDependencies) -> Router<OversightRequestContext> {
         let router = Router(context: OversightRequestContext.self)
         router.middlewares.add(RequestIDMiddleware())
+        router.middlewares.add(LogRequestsMiddleware(.debug))
         router.middlewares.add(ProblemMiddleware())
         router.middlewares.add(MetricsMiddleware())
         HealthRoutes(probe: dependencies.probe).register(on: router)

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import InMemoryLogging
+import Logging
 import NIOCore
 import HummingbirdTesting
 import OversightServer
@@ -30,6 +32,7 @@ struct HealthEndpointTests {
     /// Runs `body` against the application over a fresh database, migrated unless told not to.
     func withApplication(
         migrated: Bool = true,
+        logger: Logger = Logger(label: "test"),
         _ body: @Sendable (any TestClientProtocol, PostgresPool) async throws -> Void
     ) async throws {
         let options = try await suitePostgres().makeDatabase("http")
@@ -39,7 +42,7 @@ struct HealthEndpointTests {
             if migrated { try await migrator.migrate() }
             let dependencies = ServiceDependencies(
                 pool: pool, probe: DatabaseProbe(pool: pool, migrator: migrator), metrics: PrometheusCollectorRegistry())
-            let application = Application(router: OversightApplication.makeRouter(dependencies: dependencies))
+            let application = Application(router: OversightApplication.makeRouter(dependencies: dependencies), logger: logger)
             try await application.test(.router) { client in try await body(client, pool) }
         } catch {
             await pool.close()
@@ -62,8 +65,9 @@ struct HealthEndpointTests {
     }
 
     @Test func notReadyWhileMigrationsArePending() async throws {
-        try await withApplication(migrated: false) { client, _ in
-            try await client.execute(uri: "/health/ready", method: .get) { response in
+        let logs = InMemoryLogHandler()
+        try await withApplication(migrated: false, logger: Logger(label: "test") { _ in logs }) { client, _ in
+            try await client.execute(uri: "/health/ready", method: .get, headers: [HTTPField.Name("X-Request-ID")!: "probe-42"]) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let problem = try JSONDecoder().decode(Problem.self, from: bodyData(response.body))
@@ -71,6 +75,9 @@ struct HealthEndpointTests {
                 #expect(problem.detail?.contains("pending") == true)
             }
         }
+        // The request's log line carries its id.
+        let warning = try #require(logs.entries.first { $0.level == .warning })
+        #expect(warning.metadata["request_id"] == "probe-42")
     }
 
     @Test func notReadyWithTheDatabaseStopped() async throws {

@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import OversightStore
 
 /// Liveness and readiness for orchestrators and load balancers.
@@ -11,8 +12,12 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
 
     func register(on router: Router<Context>) {
         router.get("/health/live") { _, _ in Status(status: "live") }
-        router.get("/health/ready") { _, _ -> Status in
-            switch await probe.readiness() {
+        router.get("/health/ready") { _, context -> Status in
+            let readiness = await probe.readiness()
+            if readiness != .ready {
+                context.logger.warning("not ready", metadata: ["readiness": "\(readiness)"])
+            }
+            switch readiness {
             case .ready:
                 return Status(status: "ready")
             case .databaseUnavailable:

@@ -19,6 +19,8 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         let id = request.headers[.requestID].flatMap(Self.accepted) ?? UUID().uuidString.lowercased()
         var context = context
         context.logger[metadataKey: Self.metadataKey] = .string(id)
+        // Hummingbird's own lines carry its id key; make it the same id, so a request has one.
+        context.logger[metadataKey: "hb.request.id"] = .string(id)
         do {
             var response = try await next(request, context)
             response.headers[.requestID] = id
