@@ -49,6 +49,7 @@ let package = Package(
         ),
         .target(
             name: "OversightDomain",
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         .target(
