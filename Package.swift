@@ -82,6 +82,7 @@ let package = Package(
         .executableTarget(
             name: "oversight",
             dependencies: [
+                "OversightDomain",
                 "OversightServer",
                 "OversightStore",
                 "PostgresClient",

@@ -15,6 +15,6 @@ struct OversightCommand: AsyncParsableCommand {
             before. With no database URL configured, the service starts a private PostgreSQL \
             in .oversight/postgres/ and stops it on exit.
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, ConfigCommand.self, WorkflowCommand.self]
     )
 }

@@ -21,6 +21,10 @@ public struct ConfigurationProblem: Sendable, Hashable, CustomStringConvertible 
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public let problems: [ConfigurationProblem]
 
+    public init(problems: [ConfigurationProblem]) {
+        self.problems = problems
+    }
+
     public var description: String {
         "\(problems.count) configuration problem(s):\n" + problems.map { "  \($0)" }.joined(separator: "\n")
     }
