@@ -75,6 +75,7 @@ public struct OversightConfiguration: Sendable {
                 let path = "rules[\(rule.position)]"
                 if let offices, offices.office(rule.office) == nil {
                     log.add("routing.yaml", path + ".office", "unknown office \(rule.office)")
+                    continue
                 }
                 if workflows[rule.kind] == nil {
                     log.add("routing.yaml", path + ".kind", "unknown case kind \"\(rule.kind)\" (no workflows/\(rule.kind).yaml)")

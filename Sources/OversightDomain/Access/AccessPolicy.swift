@@ -1,0 +1,131 @@
+/// How much of a case a person sees.
+public enum CaseView: Int, Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
+    /// Nothing, not even that the case exists (the API answers 404).
+    case none
+    /// Reporter-facing status and the messages addressed to the reporter.
+    case reporter
+    /// The case's content, internal notes, parties and history, for the officer working it.
+    case officer
+    /// Everything, with triage and assignment, for the office's lead and head.
+    case full
+
+    public static func < (lhs: CaseView, rhs: CaseView) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .reporter: "reporter"
+        case .officer: "officer"
+        case .full: "full"
+        }
+    }
+}
+
+/// What a person may do with a case they can see.
+public enum CaseAction: String, Sendable, Hashable, CaseIterable {
+    case read
+    case messageReporter = "message_reporter"
+    case comment
+    case readHistory = "read_history"
+    case manageParties = "manage_parties"
+    case transition
+    case claim
+    case assign
+}
+
+/// The view and the actions, decided together.
+public struct CaseAccess: Sendable, Hashable {
+    public let view: CaseView
+    public let actions: Set<CaseAction>
+
+    public init(view: CaseView, actions: Set<CaseAction>) {
+        self.view = view
+        self.actions = actions
+    }
+
+    public static let denied = CaseAccess(view: .none, actions: [])
+
+    public func allows(_ action: CaseAction) -> Bool { actions.contains(action) }
+}
+
+/// What the access policy needs to know about a case.
+public struct CaseAccessFacts: Sendable, Hashable {
+    public let kind: CaseKind
+    public let office: OfficeCode
+    /// From the workflow: visible to its office only (ombuds cases).
+    public let confidentialToOffice: Bool
+    public let filedBy: String?
+    public let parties: [CaseParty]
+    public let assignee: String?
+    public let sealedFrom: Set<OfficeCode>
+    public let restrictedToHead: Bool
+
+    public init(
+        kind: CaseKind, office: OfficeCode, confidentialToOffice: Bool, filedBy: String?, parties: [CaseParty],
+        assignee: String?, sealedFrom: Set<OfficeCode> = [], restrictedToHead: Bool = false
+    ) {
+        self.kind = kind
+        self.office = office
+        self.confidentialToOffice = confidentialToOffice
+        self.filedBy = filedBy
+        self.parties = parties
+        self.assignee = assignee
+        self.sealedFrom = sealedFrom
+        self.restrictedToHead = restrictedToHead
+    }
+
+    public init(snapshot: CaseSnapshot, workflow: WorkflowDefinition) {
+        self.init(kind: snapshot.kind, office: snapshot.office, confidentialToOffice: workflow.confidentialToOffice,
+                  filedBy: snapshot.filedBy, parties: snapshot.parties, assignee: snapshot.assignee,
+                  sealedFrom: snapshot.sealedFrom, restrictedToHead: snapshot.restrictedToHead)
+    }
+}
+
+/// Who sees what of a case (DOMAIN.md, "Who may see and do what"). One pure function, so the
+/// whole matrix is tested without a database and every endpoint asks the same question.
+public struct AccessPolicy: Sendable {
+    public let offices: OfficeDirectory
+
+    public init(offices: OfficeDirectory) {
+        self.offices = offices
+    }
+
+    public func access(for actor: Actor, to facts: CaseAccessFacts) -> CaseAccess {
+        // The person who filed sees their own case through the reporter view, whatever their
+        // role: they are a party, so recused from its internals.
+        if facts.filedBy == actor.id || facts.parties.contains(where: { $0.personID == actor.id && $0.role == .reporter }) {
+            return CaseAccess(view: .reporter, actions: [.read, .messageReporter])
+        }
+        // Subjects, witnesses and declared conflicts see nothing: a subject never learns of an
+        // allegation from the service.
+        if facts.parties.contains(where: { $0.personID == actor.id }) { return .denied }
+        // A sealed case is invisible to the conflicted office, its administrators included.
+        if actor.memberships.contains(where: { facts.sealedFrom.contains($0.office) }) { return .denied }
+        // Only case roles in the case's own office see content. This is also what keeps an
+        // ombuds case inside the Ombudsperson's office: no role elsewhere reaches it.
+        guard let role = actor.caseRole(in: facts.office) else { return .denied }
+        let assigned = facts.assignee == actor.id
+        if facts.restrictedToHead, role != .head, !assigned { return .denied }
+
+        switch role {
+        case .head, .lead:
+            return CaseAccess(view: .full, actions: [.read, .messageReporter, .comment, .readHistory, .manageParties, .transition, .assign])
+        case .officer:
+            let sharing = offices.office(facts.office)?.sharing ?? .assigned
+            guard assigned || sharing == .office else { return .denied }
+            var actions: Set<CaseAction> = [.read, .messageReporter, .comment, .readHistory, .transition]
+            if facts.assignee == nil { actions.insert(.claim) }
+            return CaseAccess(view: .officer, actions: actions)
+        default:
+            return .denied
+        }
+    }
+
+    /// Whether `actor` may be assigned the case: a person recused from it may not.
+    public func mayBeAssigned(_ actor: Actor, to facts: CaseAccessFacts) -> Bool {
+        guard facts.filedBy != actor.id, !facts.parties.contains(where: { $0.personID == actor.id }),
+              !actor.memberships.contains(where: { facts.sealedFrom.contains($0.office) })
+        else { return false }
+        return actor.caseRole(in: facts.office) != nil
+    }
+}
