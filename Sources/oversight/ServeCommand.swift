@@ -30,6 +30,13 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
+        // A broken office procedure must stop the service before it can touch a case.
+        do {
+            _ = try ConfigurationDirectory.load(settings.policyDirectory)
+        } catch {
+            logger.critical("invalid configuration in \(settings.policyDirectory): \(error)")
+            throw ExitCode.failure
+        }
         let migrations: [Migration]
         do {
             migrations = try Migration.load(from: settings.schemaDirectory)

@@ -27,6 +27,9 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "Folder of NNNN_name.sql migrations (database.schema_dir, OVERSIGHT_SCHEMA_DIR; default Schema).")
     var schemaDir: String?
 
+    @Option(help: "Folder of offices.yaml, routing.yaml and workflows/ (policy.config_dir, OVERSIGHT_CONFIG_DIR; default Config).")
+    var configDir: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (log.level, OVERSIGHT_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -41,6 +44,7 @@ struct SettingsOptions: ParsableArguments {
         values["database.pool_size"] = poolSize
         values["database.private_data_dir"] = dataDir
         values["database.schema_dir"] = schemaDir
+        values["policy.config_dir"] = configDir
         values["log.level"] = logLevel
         values["log.format"] = logFormat
         return values

@@ -18,6 +18,8 @@ public struct ServiceSettings: Sendable, Equatable {
     public var poolTimeoutSeconds = 10.0
     public var privateDataDirectory = ".oversight/postgres"
     public var schemaDirectory = "Schema"
+    /// Offices, routing and workflows (`offices.yaml`, `routing.yaml`, `workflows/`).
+    public var policyDirectory = "Config"
     public var migrateOnStart = true
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text

@@ -67,6 +67,12 @@ struct SettingKey: Sendable {
             settings.schemaDirectory = value
             return true
         },
+        SettingKey(path: "policy.config_dir", environment: "OVERSIGHT_CONFIG_DIR", flag: "--config-dir",
+                   expected: "the folder of offices.yaml, routing.yaml and workflows/", mayHoldSecret: false) { settings, value in
+            guard !value.isEmpty else { return false }
+            settings.policyDirectory = value
+            return true
+        },
         SettingKey(path: "database.migrate_on_start", environment: "OVERSIGHT_MIGRATE_ON_START", flag: "--migrate-on-start",
                    expected: "true or false", mayHoldSecret: false) { settings, value in
             guard let flag = Bool(value.lowercased()) else { return false }
