@@ -140,3 +140,21 @@ struct WorkflowEngineTests {
         }
     }
 }
+
+struct RestrictedCaseTests {
+    @Test func onlyTheHeadOrTheirAssigneeActsOnARestrictedCase() throws {
+        let workflow = try #require(shippedConfiguration.workflow(.investigation))
+        let engine = WorkflowEngine(workflow: workflow)
+        let cast = WorkflowCast(office: workflow.office)
+        var snapshot = workflow.newCase(cast: cast)
+        snapshot.restrictedToHead = true
+        snapshot.assignee = nil
+        #expect(throws: TransitionRefusal.restrictedToHead) {
+            try engine.decide("begin_assessment", on: snapshot, by: cast.lead, at: epoch)
+        }
+        let byHead = try engine.decide("begin_assessment", on: snapshot, by: cast.head, at: epoch)
+        #expect(byHead.snapshot.state == "preliminary_assessment")
+        snapshot.assignee = cast.lead.id
+        #expect(try engine.decide("begin_assessment", on: snapshot, by: cast.lead, at: epoch).to == "preliminary_assessment")
+    }
+}

@@ -72,21 +72,28 @@ public enum RoutingRefusal: Error, Sendable, Hashable, CustomStringConvertible {
 public struct CaseRouter: Sendable {
     public let routing: RoutingTable
     public let offices: OfficeDirectory
+    /// Kinds whose cases never leave their office (ombuds cases): conflict routing does not
+    /// move or seal them; a subject inside the office is recused as a party instead.
+    public let confidentialKinds: Set<CaseKind>
 
-    public init(routing: RoutingTable, offices: OfficeDirectory) {
+    public init(routing: RoutingTable, offices: OfficeDirectory, confidentialKinds: Set<CaseKind> = []) {
         self.routing = routing
         self.offices = offices
+        self.confidentialKinds = confidentialKinds
     }
 
     public init(_ configuration: OversightConfiguration) {
-        self.init(routing: configuration.routing, offices: configuration.offices)
+        self.init(routing: configuration.routing, offices: configuration.offices,
+                  confidentialKinds: Set(configuration.workflows.values.filter(\.confidentialToOffice).map(\.kind)))
     }
 
     public func route(_ intake: Intake, at now: Date) throws(RoutingRefusal) -> RoutingDecision {
         guard let rule = routing.rules.first(where: { $0.category == intake.category && ($0.region == nil || $0.region == intake.region) })
         else { throw .unknownCategory(intake.category, known: routing.categories) }
         let triageHours = rule.triageHours ?? routing.defaultTriageHours
-        let placement = place(in: rule.office, subjects: intake.subjects)
+        let placement = confidentialKinds.contains(rule.kind)
+            ? (office: rule.office, conflict: nil, sealedFrom: [], restrictedToHead: false)
+            : place(in: rule.office, subjects: intake.subjects)
         return RoutingDecision(
             office: placement.office, kind: rule.kind, priority: rule.priority,
             triageDueAt: now.addingTimeInterval(Double(triageHours) * 3600), rule: rule.citation,

@@ -7,6 +7,8 @@ public enum TransitionRefusal: Error, Sendable, Hashable, CustomStringConvertibl
     /// The actor is a party to the case, declared a conflict, or belongs to an office the
     /// case is sealed from.
     case recused
+    /// A subject works in the office: until the head assigns it, only the head acts on it.
+    case restrictedToHead
     case wrongState(transition: String, state: String)
     case roleNotAllowed(transition: String, allowed: [TransitionRole])
     case missingField(String)
@@ -16,6 +18,7 @@ public enum TransitionRefusal: Error, Sendable, Hashable, CustomStringConvertibl
         switch self {
         case .unknownTransition: "unknown-transition"
         case .recused: "recused"
+        case .restrictedToHead: "restricted-to-head"
         case .wrongState: "wrong-state"
         case .roleNotAllowed: "role-not-allowed"
         case .missingField: "missing-field"
@@ -27,6 +30,7 @@ public enum TransitionRefusal: Error, Sendable, Hashable, CustomStringConvertibl
         switch self {
         case .unknownTransition(let name): "no transition \"\(name)\" in this workflow"
         case .recused: "the actor is recused from this case"
+        case .restrictedToHead: "only the head of office, or the officer the head assigned, acts on this case"
         case .wrongState(let transition, let state): "\"\(transition)\" cannot be taken from state \"\(state)\""
         case .roleNotAllowed(let transition, let allowed):
             "\"\(transition)\" may be taken by \(allowed.map(\.rawValue).joined(separator: ", ")) only"

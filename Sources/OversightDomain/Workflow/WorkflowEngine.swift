@@ -11,7 +11,8 @@ public struct WorkflowEngine: Sendable {
         self.calendar = calendar
     }
 
-    /// Checks, in order: the transition exists, the actor is not recused, the case is in a
+    /// Checks, in order: the transition exists, the actor is not recused (nor kept out of a
+    /// case restricted to the head), the case is in a
     /// source state, the actor holds an allowed role, required fields are present, guards hold.
     public func decide(
         _ name: String, on snapshot: CaseSnapshot, by actor: Actor, input: [String: FieldValue] = [:], at now: Date
@@ -19,6 +20,9 @@ public struct WorkflowEngine: Sendable {
         guard let transition = workflow.transition(name) else { throw .unknownTransition(name) }
         if snapshot.isRecused(actor.id) || actor.memberships.contains(where: { snapshot.sealedFrom.contains($0.office) }) {
             throw .recused
+        }
+        if snapshot.restrictedToHead, snapshot.assignee != actor.id, !actor.roles(in: snapshot.office).contains(.head) {
+            throw .restrictedToHead
         }
         guard transition.from.contains(snapshot.state), let source = workflow.state(snapshot.state) else {
             throw .wrongState(transition: name, state: snapshot.state)
