@@ -9,6 +9,20 @@ public struct ConfigurationFiles: Sendable {
     }
 }
 
+extension WorkflowDefinition {
+    /// Reads and validates one workflow on its own: a stored version a case is pinned to,
+    /// read back after `Config/` has moved on.
+    public static func load(yaml: String, file: String) throws(ConfigurationError) -> WorkflowDefinition {
+        var log = ProblemLog()
+        guard let root = YAMLCursor.parse(yaml, file: file, log: &log), let workflow = WorkflowReader.read(root, log: &log) else {
+            throw ConfigurationError(problems: log.problems)
+        }
+        WorkflowValidator.validate(workflow, file: file, log: &log)
+        guard log.problems.isEmpty else { throw ConfigurationError(problems: log.problems) }
+        return workflow
+    }
+}
+
 /// The validated configuration: offices, routing and every workflow.
 public struct OversightConfiguration: Sendable {
     public let offices: OfficeDirectory

@@ -100,3 +100,10 @@ public struct DeadlineCalendar: Sendable, Hashable {
         }
     }
 }
+
+extension CalendarDay {
+    /// The UTC calendar year of `date` (case references are numbered per year).
+    public static func civilYear(of date: Date) -> Int {
+        civil(fromDays: CalendarDay(date).index).0
+    }
+}

@@ -99,6 +99,34 @@ public struct CaseSnapshot: Sendable, Hashable {
         self.restrictedToHead = restrictedToHead
     }
 
+    /// A case as stored: every property given.
+    public init(
+        kind: CaseKind, office: OfficeCode, state: String, assignee: String?, filedBy: String?, parties: [CaseParty],
+        fields: [String: FieldValue], visitedStates: Set<String>, pausedFrom: String?, stageClock: ClockState?,
+        clocks: [String: ClockState], openRecommendations: Int, outcome: String?, filedAt: Date, acknowledgedAt: Date?,
+        lastReporterUpdateAt: Date?, triageDueAt: Date?, sealedFrom: Set<OfficeCode>, restrictedToHead: Bool
+    ) {
+        self.kind = kind
+        self.office = office
+        self.state = state
+        self.assignee = assignee
+        self.filedBy = filedBy
+        self.parties = parties
+        self.fields = fields
+        self.visitedStates = visitedStates
+        self.pausedFrom = pausedFrom
+        self.stageClock = stageClock
+        self.clocks = clocks
+        self.openRecommendations = openRecommendations
+        self.outcome = outcome
+        self.filedAt = filedAt
+        self.acknowledgedAt = acknowledgedAt
+        self.lastReporterUpdateAt = lastReporterUpdateAt
+        self.triageDueAt = triageDueAt
+        self.sealedFrom = sealedFrom
+        self.restrictedToHead = restrictedToHead
+    }
+
     /// Whether `personID` is a party to the case or declared a conflict: such a person is
     /// recused whatever their role.
     public func isRecused(_ personID: String) -> Bool {

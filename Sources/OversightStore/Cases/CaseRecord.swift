@@ -1,0 +1,94 @@
+import Foundation
+import OversightDomain
+import PostgresClient
+
+/// A case as stored, with its parties: what the store reads before deciding anything.
+public struct CaseRecord: Sendable, Hashable {
+    public let id: UUID
+    public let reference: String
+    public let kind: CaseKind
+    public let workflowVersionID: Int
+    public let office: OfficeCode
+    public let state: String
+    public let category: String
+    public let priority: Priority
+    public let title: String
+    public let narrative: String
+    public let occurredOn: String?
+    public let location: String?
+    public let region: String?
+    public let countryOffice: String?
+    public let filedBy: String?
+    public let assignee: String?
+    public let routingRule: String
+    public let conflict: String?
+    public let sealedFrom: Set<OfficeCode>
+    public let restrictedToHead: Bool
+    public let dueAt: Date
+    public let openedAt: Date
+    public let closedAt: Date?
+    public let outcome: String?
+    public let version: Int
+    public let eventSeq: Int
+    public let eventHash: Data
+    public let parties: [CaseParty]
+    let document: SnapshotDocument
+
+    public static func == (lhs: CaseRecord, rhs: CaseRecord) -> Bool { lhs.id == rhs.id && lhs.version == rhs.version }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id); hasher.combine(version) }
+
+    /// The columns every case query selects, in the order `init(row:parties:)` reads them.
+    static let columns: StaticString = """
+        id, reference, kind, workflow_version_id, office, state, category, priority, title, narrative, occurred_on,
+        location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head,
+        snapshot, due_at, opened_at, closed_at, outcome, version, event_seq, event_hash
+        """
+
+    init(row: PostgresRow, parties: [CaseParty]) throws {
+        id = try row.decode("id")
+        reference = try row.decode("reference")
+        kind = CaseKind(try row.decode("kind", as: String.self))
+        workflowVersionID = try row.decode("workflow_version_id")
+        office = OfficeCode(try row.decode("office", as: String.self)) ?? OfficeCode("XX")!
+        state = try row.decode("state")
+        category = try row.decode("category")
+        priority = Priority(rawValue: try row.decode("priority", as: String.self)) ?? .normal
+        title = try row.decode("title")
+        narrative = try row.decode("narrative")
+        occurredOn = try row.decode("occurred_on")
+        location = try row.decode("location")
+        region = try row.decode("region")
+        countryOffice = try row.decode("country_office")
+        filedBy = try row.decode("filed_by")
+        assignee = try row.decode("assignee")
+        routingRule = try row.decode("routing_rule")
+        conflict = try row.decode("conflict")
+        sealedFrom = Set(try row.decode("sealed_from", as: [String].self).compactMap(OfficeCode.init))
+        restrictedToHead = try row.decode("restricted_to_head")
+        document = try row.decode("snapshot", as: PostgresJSON<SnapshotDocument>.self).value
+        dueAt = try row.decode("due_at")
+        openedAt = try row.decode("opened_at")
+        closedAt = try row.decode("closed_at")
+        outcome = try row.decode("outcome")
+        version = try row.decode("version")
+        eventSeq = try row.decode("event_seq")
+        eventHash = try row.decode("event_hash")
+        self.parties = parties
+    }
+
+    /// The engine's view of the case.
+    public var snapshot: CaseSnapshot {
+        CaseSnapshot(
+            kind: kind, office: office, state: state, assignee: assignee, filedBy: filedBy, parties: parties,
+            fields: document.fields.mapValues(\.field), visitedStates: Set(document.visitedStates), pausedFrom: document.pausedFrom,
+            stageClock: document.stageClock, clocks: document.clocks, openRecommendations: document.openRecommendations,
+            outcome: outcome, filedAt: openedAt, acknowledgedAt: document.acknowledgedAt,
+            lastReporterUpdateAt: document.lastReporterUpdateAt, triageDueAt: document.triageDueAt,
+            sealedFrom: sealedFrom, restrictedToHead: restrictedToHead)
+    }
+
+    /// Facts for the access policy, given the case's workflow.
+    public func accessFacts(_ workflow: WorkflowDefinition) -> CaseAccessFacts {
+        CaseAccessFacts(snapshot: snapshot, workflow: workflow)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import OversightDomain
+import PostgresClient
+
+/// Filters of an office's triage queue; nil means "any".
+public struct QueueFilter: Sendable, Hashable {
+    public var state: String?
+    public var priority: Priority?
+    public var category: String?
+    public var assignee: String?
+    public var unassigned = false
+    public var overdue = false
+    public var region: String?
+
+    public init() {}
+}
+
+/// Where a page of the queue ended: the sort key of its last case (keyset pagination).
+public struct QueuePosition: Sendable, Hashable, Codable {
+    public let priorityRank: Int
+    public let dueAt: Date
+    public let openedAt: Date
+    public let id: UUID
+
+    public init(priorityRank: Int, dueAt: Date, openedAt: Date, id: UUID) {
+        self.priorityRank = priorityRank
+        self.dueAt = dueAt
+        self.openedAt = openedAt
+        self.id = id
+    }
+}
+
+public struct QueuePage: Sendable {
+    public let cases: [CaseRecord]
+    /// Where the next page starts; nil on the last page.
+    public let next: QueuePosition?
+}
+
+extension CaseStore {
+    public static let maximumPageSize = 100
+
+    /// An office's open cases for one of its officers, leads or heads: sorted by priority,
+    /// then due date, then age, without the cases the reader is recused from, sealed away
+    /// from, restricted from, or (for officers of offices that do not share) not assigned.
+    public func queue(
+        office: OfficeCode, for actor: Actor, filter: QueueFilter = QueueFilter(), after position: QueuePosition? = nil,
+        limit: Int = 50, at now: Date = Date()
+    ) async throws -> QueuePage {
+        guard let role = actor.caseRole(in: office) else { throw CaseStoreError.forbidden(.read) }
+        let pageSize = max(1, min(limit, Self.maximumPageSize))
+        let sharing = configuration.offices.office(office)?.sharing ?? .assigned
+        let seesUnassigned = role != .officer || sharing == .office
+        let myOffices = Array(Set(actor.memberships.map(\.office.rawValue))).sorted()
+
+        var query: PostgresQuery = "SELECT "
+        query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+        query.append("""
+             FROM cases c
+            WHERE c.office = \(office.rawValue) AND c.closed_at IS NULL
+              AND NOT (c.sealed_from && \(myOffices)::text[])
+              AND c.filed_by IS DISTINCT FROM \(actor.id)
+              AND NOT EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.person_id = \(actor.id))
+            """)
+        if role != .head { query.append(" AND (NOT c.restricted_to_head OR c.assignee = \(actor.id))") }
+        if !seesUnassigned { query.append(" AND c.assignee = \(actor.id)") }
+        if let state = filter.state { query.append(" AND c.state = \(state)") }
+        if let priority = filter.priority { query.append(" AND c.priority = \(priority.rawValue)") }
+        if let category = filter.category { query.append(" AND c.category = \(category)") }
+        if let assignee = filter.assignee { query.append(" AND c.assignee = \(assignee)") }
+        if filter.unassigned { query.append(" AND c.assignee IS NULL") }
+        if filter.overdue { query.append(" AND c.due_at < \(now)") }
+        if let region = filter.region { query.append(" AND c.region = \(region)") }
+        if let position {
+            query.append("""
+                 AND (c.priority_rank, c.due_at, c.opened_at, c.id) > (\(Int16(position.priorityRank)), \(position.dueAt), \(position.openedAt), \(position.id))
+                """)
+        }
+        query.append(" ORDER BY c.priority_rank, c.due_at, c.opened_at, c.id LIMIT \(pageSize + 1)")
+
+        let rows = try await pool.query(query)
+        var records = try rows.map { try CaseRecord(row: $0, parties: []) }
+        let more = records.count > pageSize
+        if more { records.removeLast() }
+        // The SQL above mirrors the access policy; the policy itself has the last word.
+        records = records.filter { access(actor, to: $0).view >= .officer }
+        let next = more ? records.last.map {
+            QueuePosition(priorityRank: Priority.allCases.firstIndex(of: $0.priority)!, dueAt: $0.dueAt, openedAt: $0.openedAt, id: $0.id)
+        } : nil
+        return QueuePage(cases: records, next: next)
+    }
+}

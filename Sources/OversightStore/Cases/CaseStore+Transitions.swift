@@ -1,0 +1,143 @@
+import Foundation
+import OversightDomain
+import PostgresClient
+
+extension CaseStore {
+    /// Takes a workflow transition: the case row is locked, `expectedVersion` must be its
+    /// current version (optimistic concurrency across requests), the engine decides, and the
+    /// new state, its event, notifications and any linked case are written together.
+    public func transition(
+        _ reference: String, _ name: String, input: [String: FieldValue], by actor: Actor, expectedVersion: Int, at now: Date = Date()
+    ) async throws -> CaseRecord {
+        let store = self
+        return try await pool.withTransaction { connection in
+            guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
+            let access = store.access(actor, to: record)
+            guard access.view != .none else { throw CaseStoreError.notFound }
+            guard access.allows(.transition) else { throw CaseStoreError.forbidden(.transition) }
+            guard record.version == expectedVersion else { throw CaseStoreError.versionMismatch(current: record.version) }
+            let workflow = try store.workflow(of: record)
+            let engine = WorkflowEngine(workflow: workflow, calendar: store.calendar(for: record.office))
+            let decision: TransitionDecision
+            do {
+                decision = try engine.decide(name, on: record.snapshot, by: actor, input: input, at: now)
+            } catch let refusal as TransitionRefusal {
+                throw CaseStoreError.refused(refusal)
+            }
+
+            var eventData = ["transition": name, "from": decision.from, "to": decision.to]
+            eventData["fields"] = input.isEmpty ? nil : input.keys.sorted().joined(separator: ",")
+            if decision.reopened { eventData["reopened"] = "true" }
+            var events: [(kind: String, data: [String: String])] = [("transition", eventData)]
+            for effect in decision.effects {
+                switch effect {
+                case .notify(let recipient):
+                    try Self.enqueue("notify_\(recipient.rawValue)", caseID: record.id,
+                                     payload: ["reference": record.reference, "transition": name, "state": decision.to], connection)
+                case .openLinkedCase(let kind, let office):
+                    let linked = try store.openLinkedCase(from: record, kind: kind, office: office, by: actor, at: now, connection)
+                    events.append(("linked", ["linked_reference": linked.reference, "relation": "opened", "kind": kind.rawValue]))
+                case .redactIdentifyingDetails:
+                    try connection.execute("DELETE FROM comments WHERE case_id = \(record.id)")
+                    events.append(("redacted", ["what": "narrative, title, filer, notes"]))
+                default:
+                    break
+                }
+            }
+            let redacted = decision.effects.contains(.redactIdentifyingDetails)
+            let head = try Self.appendEvents(events, to: record.id, after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
+            let due = store.earliestDue(decision.snapshot, workflow: workflow)
+            try connection.execute(("""
+                UPDATE cases SET state = \(decision.snapshot.state), snapshot = \(PostgresJSON(SnapshotDocument(decision.snapshot))),
+                    outcome = \(decision.snapshot.outcome), closed_at = \(decision.closed ? now : nil),
+                    due_at = \(due), next_escalation_at = \(due), version = version + 1,
+                    event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now),
+                    title = CASE WHEN \(redacted) THEN '(redacted)' ELSE title END,
+                    narrative = CASE WHEN \(redacted) THEN '' ELSE narrative END,
+                    location = CASE WHEN \(redacted) THEN NULL ELSE location END,
+                    filed_by = CASE WHEN \(redacted) THEN NULL ELSE filed_by END
+                WHERE id = \(record.id)
+                """ as PostgresQuery).prepared())
+            guard let updated = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            return updated
+        }
+    }
+
+    /// Opens the case a transition's effect calls for (a retaliation review's investigation),
+    /// at the alternate when the intended office is conflicted, linked both ways.
+    func openLinkedCase(
+        from origin: CaseRecord, kind: CaseKind, office: OfficeCode, by actor: Actor, at now: Date, _ connection: isolated PostgresConnection
+    ) throws -> (id: UUID, reference: String) {
+        guard let (versionID, workflow) = catalog.currentVersion(of: kind) else { throw CaseStoreError.unknownWorkflow(kind) }
+        let subjectIDs = origin.parties.filter { $0.role == .subject }.map(\.personID)
+        let placement = router.place(in: office, subjects: try Self.directoryEntries(subjectIDs, connection))
+        let snapshot = CaseSnapshot(
+            workflow: workflow, office: placement.office, filedBy: origin.filedBy, filedAt: now,
+            parties: origin.parties.filter { $0.role != .reporter }, sealedFrom: placement.sealedFrom,
+            restrictedToHead: placement.restrictedToHead)
+        var routed = ["office": placement.office.rawValue, "rule": "linked from \(origin.reference)"]
+        routed["conflict"] = placement.conflict?.rawValue
+        let linked = try insertCase(
+            snapshot: snapshot, workflowVersionID: versionID, workflow: workflow, category: origin.category, priority: origin.priority,
+            title: origin.title, narrative: origin.narrative, occurredOn: origin.occurredOn, location: origin.location,
+            region: origin.region, countryOffice: origin.countryOffice, routingRule: "linked from \(origin.reference)",
+            conflict: placement.conflict?.rawValue,
+            events: [("filed", ["kind": kind.rawValue, "linked_from": origin.reference]), ("routed", routed)],
+            actor: actor.id, at: now, connection)
+        try connection.execute("""
+            INSERT INTO case_links (case_id, linked_case_id, relation, created_at)
+            VALUES (\(origin.id), \(linked.id), 'opened', \(now)), (\(linked.id), \(origin.id), 'opened_by', \(now))
+            """)
+        try Self.enqueue("case_filed", caseID: linked.id, payload: ["reference": linked.reference, "office": placement.office.rawValue], connection)
+        return linked
+    }
+
+    /// A lead or head assigns the case to an officer of the office who is not recused.
+    public func assign(_ reference: String, to assigneeID: String, by actor: Actor, at now: Date = Date()) async throws -> CaseRecord {
+        try await changeAssignee(reference, to: assigneeID, by: actor, claiming: false, at: now)
+    }
+
+    /// An officer takes an unassigned case of their office.
+    public func claim(_ reference: String, by actor: Actor, at now: Date = Date()) async throws -> CaseRecord {
+        try await changeAssignee(reference, to: actor.id, by: actor, claiming: true, at: now)
+    }
+
+    private func changeAssignee(_ reference: String, to assigneeID: String, by actor: Actor, claiming: Bool, at now: Date) async throws -> CaseRecord {
+        let store = self
+        return try await pool.withTransaction { connection in
+            guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
+            let access = store.access(actor, to: record)
+            guard access.view != .none else { throw CaseStoreError.notFound }
+            guard record.closedAt == nil else { throw CaseStoreError.closed }
+            let workflow = try store.workflow(of: record)
+            let facts = record.accessFacts(workflow)
+            let assignee: Actor
+            if claiming {
+                guard access.allows(.claim) else {
+                    throw record.assignee == nil ? CaseStoreError.forbidden(.claim) : CaseStoreError.alreadyAssigned
+                }
+                assignee = actor
+            } else {
+                guard access.allows(.assign) else { throw CaseStoreError.forbidden(.assign) }
+                let rows = try connection.query("SELECT office FROM staff_directory WHERE person_id = \(assigneeID)")
+                guard let office = try rows.first.map({ try $0.decode("office", as: String.self) }).flatMap(OfficeCode.init),
+                      office == record.office
+                else { throw CaseStoreError.cannotAssign("\(assigneeID) is not an officer of \(record.office)") }
+                assignee = Actor(id: assigneeID, memberships: [OfficeMembership(office: office, role: .officer)])
+            }
+            guard store.policy.mayBeAssigned(assignee, to: facts) else {
+                throw CaseStoreError.cannotAssign("\(assigneeID) is recused from this case")
+            }
+            let head = try Self.appendEvents([(claiming ? "claimed" : "assigned", ["assignee": assigneeID])], to: record.id,
+                                             after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
+            try connection.execute(("""
+                UPDATE cases SET assignee = \(assigneeID), version = version + 1, event_seq = \(head.seq), event_hash = \(head.hash),
+                    updated_at = \(now)
+                WHERE id = \(record.id)
+                """ as PostgresQuery).prepared())
+            try Self.enqueue("notify_assignee", caseID: record.id, payload: ["reference": record.reference, "assignee": assigneeID], connection)
+            guard let updated = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            return updated
+        }
+    }
+}

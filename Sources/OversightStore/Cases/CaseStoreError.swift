@@ -1,0 +1,23 @@
+import OversightDomain
+
+/// Why a case operation did not happen. The HTTP layer maps each to a problem type; none
+/// carries database text.
+public enum CaseStoreError: Error, Sendable, Equatable {
+    /// No such case, or one the caller may not see: the two are indistinguishable on purpose.
+    case notFound
+    /// The caller sees the case but may not do this to it.
+    case forbidden(CaseAction)
+    /// `If-Match` named another version.
+    case versionMismatch(current: Int)
+    case refused(TransitionRefusal)
+    case routing(RoutingRefusal)
+    /// The same idempotency key was used with another request body.
+    case idempotencyKeyReused
+    /// The person cannot be assigned: unknown, outside the office, or recused.
+    case cannotAssign(String)
+    /// The case is already assigned (claiming is for unassigned cases).
+    case alreadyAssigned
+    case unknownWorkflow(CaseKind)
+    /// The case is closed; only a transition (reopen) changes it.
+    case closed
+}
