@@ -17,8 +17,8 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'oversight_service') THEN
         EXECUTE 'GRANT USAGE ON SCHEMA public TO oversight_service';
         EXECUTE 'GRANT SELECT ON schema_migrations, offices TO oversight_service';
-        EXECUTE 'GRANT SELECT, INSERT ON workflow_versions, case_links, idempotency_keys, escalations, case_events TO oversight_service';
-        EXECUTE 'GRANT SELECT, INSERT, UPDATE ON cases, case_counters, staff_directory, outbox TO oversight_service';
+        EXECUTE 'GRANT SELECT, INSERT ON workflow_versions, case_links, escalations, case_events TO oversight_service';
+        EXECUTE 'GRANT SELECT, INSERT, UPDATE ON cases, case_counters, staff_directory, outbox, idempotency_keys TO oversight_service';
         EXECUTE 'GRANT SELECT, INSERT, DELETE ON case_parties, comments TO oversight_service';
         EXECUTE 'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO oversight_service';
     END IF;

@@ -1,11 +1,9 @@
 import Hummingbird
 import Logging
+import NIOCore
 import OversightStore
 import PostgresClient
 import Prometheus
-
-/// The request context of every route.
-public typealias OversightRequestContext = BasicRequestContext
 
 /// What the HTTP application needs from the process: the pool, the readiness probe, and the
 /// registry `/metrics` reads.
@@ -13,11 +11,30 @@ public struct ServiceDependencies: Sendable {
     public let pool: PostgresPool
     public let probe: DatabaseProbe
     public let metrics: PrometheusCollectorRegistry
+    /// The case API; nil serves health and metrics only.
+    public let cases: CaseServices?
 
-    public init(pool: PostgresPool, probe: DatabaseProbe, metrics: PrometheusCollectorRegistry) {
+    public init(pool: PostgresPool, probe: DatabaseProbe, metrics: PrometheusCollectorRegistry, cases: CaseServices? = nil) {
         self.pool = pool
         self.probe = probe
         self.metrics = metrics
+        self.cases = cases
+    }
+}
+
+/// What the `/v1` API needs: the case store, the token keys, the cursor key, and the OpenAPI
+/// document it serves.
+public struct CaseServices: Sendable {
+    public let store: CaseStore
+    public let keys: TokenKeys
+    public let cursors: QueueCursorCodec
+    public let openAPIDocument: String
+
+    public init(store: CaseStore, keys: TokenKeys, cursors: QueueCursorCodec, openAPIDocument: String) {
+        self.store = store
+        self.keys = keys
+        self.cursors = cursors
+        self.openAPIDocument = openAPIDocument
     }
 }
 
@@ -46,6 +63,19 @@ public enum OversightApplication {
         router.middlewares.add(MetricsMiddleware())
         HealthRoutes(probe: dependencies.probe).register(on: router)
         MetricsRoutes(registry: dependencies.metrics, pool: dependencies.pool).register(on: router)
+        if let cases = dependencies.cases {
+            let document = cases.openAPIDocument
+            router.get("/openapi.yaml") { _, _ in
+                Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                         body: .init(byteBuffer: ByteBuffer(string: document)))
+            }
+            let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: cases.keys))
+            CaseRoutes(store: cases.store).register(on: v1)
+            QueueRoutes(store: cases.store, cursors: cases.cursors).register(on: v1)
+            WorkflowRoutes(store: cases.store).register(on: v1)
+        }
+        // Added last: Hummingbird applies it to the not-found responder only.
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path.description, $0.method) }))
         return router
     }
 }

@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
+import OversightDomain
 import OversightServer
 import OversightStore
+import PostgresClient
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -13,12 +15,17 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the HTTP service.",
         discussion: """
-            Starts a private PostgreSQL when no database URL is configured, checks the schema \
-            (an applied migration whose file changed or vanished stops start-up, naming the file), \
-            applies pending migrations unless database.migrate_on_start is false, and serves \
-            until SIGTERM or SIGINT. On a signal it stops accepting connections, lets in-flight \
-            requests finish (at most server.shutdown_grace_seconds), closes the pool and stops \
-            the private PostgreSQL.
+            Checks Config/ (offices, routing, workflows), starts a private PostgreSQL when no \
+            database URL is configured, checks the schema (an applied migration whose file changed \
+            or vanished stops start-up, naming the file), applies pending migrations unless \
+            database.migrate_on_start is false, and serves until SIGTERM or SIGINT, sweeping \
+            overdue deadlines in the background. On a signal it stops accepting connections, lets \
+            in-flight requests finish (at most server.shutdown_grace_seconds), closes the pools and \
+            stops the private PostgreSQL.
+
+            Tokens: OVERSIGHT_JWT_SECRET (HS256) and/or auth.jwks_file (RS256/ES256). With \
+            neither, and only with the private database, a development secret is kept in \
+            .oversight/dev-jwt-secret for `oversight token`.
             """
     )
 
@@ -31,62 +38,113 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         // A broken office procedure must stop the service before it can touch a case.
+        let configuration: OversightConfiguration
         do {
-            _ = try ConfigurationDirectory.load(settings.policyDirectory)
+            configuration = try ConfigurationDirectory.load(settings.policyDirectory)
         } catch {
             logger.critical("invalid configuration in \(settings.policyDirectory): \(error)")
             throw ExitCode.failure
         }
-        let migrations: [Migration]
+        let openAPIDocument: String
         do {
-            migrations = try Migration.load(from: settings.schemaDirectory)
+            openAPIDocument = try String(contentsOfFile: settings.openAPIFile, encoding: .utf8)
         } catch {
-            logger.critical("cannot read migrations: \(error)")
+            logger.critical("cannot read the OpenAPI document \(settings.openAPIFile) (server.openapi_file)")
             throw ExitCode.failure
         }
-        let runtime: DatabaseRuntime
+        let keys: TokenKeys
         do {
-            runtime = try await DatabaseRuntime.start(settings, logger: logger)
+            keys = try await TokenKeys.resolve(settings, developmentSecretFile: developmentSecretFile(settings))
         } catch {
-            logger.critical("cannot start the database: \(error)")
+            logger.critical("cannot set up token verification: \(error)")
             throw ExitCode.failure
         }
-        let migrator = Migrator(pool: runtime.pool, migrations: migrations, logger: logger)
+        let runtime = try await openDatabase(settings, logger: logger, migrate: settings.migrateOnStart)
+
+        let servicePool: PostgresPool
+        let catalog: WorkflowCatalog
         do {
-            let status = try await migrator.status()
-            if let problem = status.problems.first { throw problem }
-            if settings.migrateOnStart {
-                try await migrator.migrate()
-            } else if !status.pending.isEmpty {
-                logger.warning("schema migrations pending; /health/ready answers 503 until `oversight migrate` runs",
-                               metadata: ["pending": "\(status.pending.map(\.fileName))"])
+            catalog = try await WorkflowCatalog.register(configuration, pool: runtime.pool)
+            if try await ServiceRole.isAvailable(runtime.pool) {
+                servicePool = PostgresPool(.init(options: runtime.options.sessionRole(ServiceRole.name), maxConnections: settings.poolSize,
+                                                 acquireTimeout: .milliseconds(Int(settings.poolTimeoutSeconds * 1000))), logger: logger)
+                logger.info("serving as database role \(ServiceRole.name)")
+            } else {
+                servicePool = runtime.pool
+                logger.warning("database role \(ServiceRole.name) is not available; serving as the login role, which owns the tables")
             }
         } catch {
-            logger.critical("schema check failed: \(error)")
+            logger.critical("cannot prepare the case store: \(error)")
             await runtime.shutdown()
             throw ExitCode.failure
         }
 
+        let migrator = Migrator(pool: runtime.pool, migrations: try Migration.load(from: settings.schemaDirectory), logger: logger)
+        let store = CaseStore(pool: servicePool, configuration: configuration, catalog: catalog, logger: logger)
+        let cursorSecret = settings.jwtSecret ?? developmentSecretFile(settings).flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
         let dependencies = ServiceDependencies(
-            pool: runtime.pool, probe: DatabaseProbe(pool: runtime.pool, migrator: migrator), metrics: registry)
+            pool: servicePool, probe: DatabaseProbe(pool: runtime.pool, migrator: migrator), metrics: registry,
+            cases: CaseServices(store: store, keys: keys, cursors: QueueCursorCodec(secret: cursorSecret), openAPIDocument: openAPIDocument))
         let application = OversightApplication.build(settings: settings, dependencies: dependencies, logger: logger)
-        var configuration = ServiceGroupConfiguration(
-            services: [
-                .init(service: DatabaseLifecycleService(runtime: runtime)),
-                .init(service: application),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        )
-        configuration.maximumGracefulShutdownDuration = .seconds(settings.shutdownGraceSeconds)
-        configuration.maximumCancellationDuration = .seconds(5)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: DatabaseLifecycleService(runtime: runtime, otherPools: servicePool === runtime.pool ? [] : [servicePool])),
+        ]
+        if settings.sweepIntervalSeconds > 0 {
+            services.append(.init(service: DeadlineSweeperService(store: store, interval: .seconds(settings.sweepIntervalSeconds), logger: logger)))
+        }
+        services.append(.init(service: application))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(settings.shutdownGraceSeconds)
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
         logger.info("serving", metadata: ["address": "http://\(settings.host):\(settings.port)"])
         do {
-            try await ServiceGroup(configuration: configuration).run()
+            try await ServiceGroup(configuration: groupConfiguration).run()
         } catch {
             logger.error("service stopped with an error: \(error)")
             await runtime.shutdown()
             throw ExitCode.failure
         }
     }
+}
+
+/// Where the development token secret lives: beside the private database, and only when the
+/// private database is in use (a configured database means a real deployment).
+func developmentSecretFile(_ settings: ServiceSettings) -> String? {
+    guard settings.databaseURL == nil else { return nil }
+    let parent = (settings.privateDataDirectory as NSString).deletingLastPathComponent
+    return (parent.isEmpty ? "." : parent) + "/dev-jwt-secret"
+}
+
+/// Starts (or connects to) the database and checks the schema: applied migrations must
+/// match their files; pending ones are applied when `migrate`, else reported.
+func openDatabase(_ settings: ServiceSettings, logger: Logger, migrate: Bool) async throws -> DatabaseRuntime {
+    let migrations: [Migration]
+    do {
+        migrations = try Migration.load(from: settings.schemaDirectory)
+    } catch {
+        logger.critical("cannot read migrations: \(error)")
+        throw ExitCode.failure
+    }
+    let runtime: DatabaseRuntime
+    do {
+        runtime = try await DatabaseRuntime.start(settings, logger: logger)
+    } catch {
+        logger.critical("cannot start the database: \(error)")
+        throw ExitCode.failure
+    }
+    let migrator = Migrator(pool: runtime.pool, migrations: migrations, logger: logger)
+    do {
+        let status = try await migrator.status()
+        if let problem = status.problems.first { throw problem }
+        if migrate {
+            try await migrator.migrate()
+        } else if !status.pending.isEmpty {
+            logger.warning("schema migrations pending; run `oversight migrate`", metadata: ["pending": "\(status.pending.map(\.fileName))"])
+        }
+    } catch {
+        logger.critical("schema check failed: \(error)")
+        await runtime.shutdown()
+        throw ExitCode.failure
+    }
+    return runtime
 }

@@ -25,18 +25,43 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         public static let notReady = Kind(slug: "not-ready", title: "The service is not ready", status: .serviceUnavailable)
         public static let databaseUnavailable = Kind(slug: "database-unavailable", title: "The database is unavailable", status: .serviceUnavailable)
         public static let internalError = Kind(slug: "internal-error", title: "Internal error", status: .internalServerError)
+        public static let unauthenticated = Kind(slug: "unauthenticated", title: "Authentication required", status: .unauthorized)
+        public static let forbidden = Kind(slug: "forbidden", title: "Not allowed", status: .forbidden)
+        public static let unsupportedMediaType = Kind(slug: "unsupported-media-type", title: "Unsupported content type", status: .unsupportedMediaType)
+        public static let unknownField = Kind(slug: "unknown-field", title: "Unknown field in the request body", status: .badRequest)
+        public static let preconditionRequired = Kind(slug: "precondition-required", title: "If-Match is required", status: .preconditionRequired)
+        public static let staleVersion = Kind(slug: "stale-version", title: "The case has changed", status: .preconditionFailed)
+        public static let unknownCategory = Kind(slug: "unknown-category", title: "Unknown category", status: .unprocessableContent)
+        public static let idempotencyKeyReused = Kind(slug: "idempotency-key-reused", title: "Idempotency key used for another request", status: .unprocessableContent)
+        public static let cannotAssign = Kind(slug: "cannot-assign", title: "The case cannot be assigned to that person", status: .conflict)
+        public static let alreadyAssigned = Kind(slug: "already-assigned", title: "The case is already assigned", status: .conflict)
+        public static let caseClosed = Kind(slug: "case-closed", title: "The case is closed", status: .conflict)
+        public static let invalidCursor = Kind(slug: "invalid-cursor", title: "Invalid page cursor", status: .badRequest)
+
+        /// A refusal of the workflow engine: `/problems/transition-wrong-state`, ...
+        public static func transitionRefused(_ slug: String) -> Kind {
+            let status: HTTPResponse.Status = ["missing-field", "unknown-transition"].contains(slug) ? .unprocessableContent : .conflict
+            return Kind(slug: "transition-\(slug)", title: "The transition was refused", status: status)
+        }
     }
 
     public let kind: Kind
     public let detail: String?
+    let extraHeaders: HTTPFields
 
-    public init(_ kind: Kind, detail: String? = nil) {
+    public init(_ kind: Kind, detail: String? = nil, headers: HTTPFields = [:]) {
         self.kind = kind
         self.detail = detail
+        self.extraHeaders = headers
     }
 
     public var status: HTTPResponse.Status { kind.status }
-    public var headers: HTTPFields { [.contentType: "application/problem+json"] }
+    public var headers: HTTPFields {
+        var fields = extraHeaders
+        fields[.contentType] = "application/problem+json"
+        if kind.status == .unauthorized { fields[.wwwAuthenticate] = "Bearer" }
+        return fields
+    }
 
     struct Body: Encodable {
         let type: String
@@ -59,7 +84,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             status: Int(kind.status.code),
             detail: detail,
             instance: request.uri.path,
-            requestId: context.logger[metadataKey: RequestIDMiddleware<BasicRequestContext>.metadataKey]?.description
+            requestId: context.logger[metadataKey: "request_id"]?.description
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

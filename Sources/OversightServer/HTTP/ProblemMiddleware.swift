@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import Logging
+import OversightStore
+import PostgresClient
 
 /// Turns every error into an RFC 9457 problem response, in one place. Unknown errors are
 /// logged with the request's id and answered with a generic 500, so no internal text (SQL,
@@ -13,10 +16,23 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)
+        } catch let error as CaseStoreError {
+            return try Problem(error).response(from: request, context: context)
         } catch let error as HTTPError {
-            return try Self.problem(for: error).response(from: request, context: context)
+            return try Self.problem(for: error.status, body: error.body).response(from: request, context: context)
+        } catch let error as any HTTPResponseError {
+            return try Self.problem(for: error.status, body: nil).response(from: request, context: context)
         } catch is DecodingError {
             return try Problem(.badRequest, detail: "the request body does not match the expected JSON")
+                .response(from: request, context: context)
+        } catch let error as PostgresError {
+            // SQLSTATE, message and names only: `detail` can quote the values of a row.
+            context.logger.error("database error", metadata: [
+                "sqlstate": "\(error.sqlState?.rawValue ?? "-")", "code": "\(error.code)", "message": "\(error.message)",
+                "constraint": "\(error.constraint ?? "-")", "table": "\(error.table ?? "-")",
+            ])
+            let kind: Problem.Kind = [.couldNotConnect, .connectionLost, .poolTimeout].contains(error.code) ? .databaseUnavailable : .internalError
+            return try Problem(kind, detail: "the request could not be completed; quote the request id to support")
                 .response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
@@ -26,14 +42,14 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// Hummingbird's own errors (no route, body too large) mapped to our problem types.
-    static func problem(for error: HTTPError) -> Problem {
-        switch error.status {
+    static func problem(for status: HTTPResponse.Status, body: String?) -> Problem {
+        switch status {
         case .notFound: Problem(.notFound, detail: "no such resource")
         case .methodNotAllowed: Problem(.methodNotAllowed)
-        case .contentTooLarge: Problem(.payloadTooLarge)
-        case .badRequest: Problem(.badRequest, detail: error.body)
+        case .contentTooLarge: Problem(.payloadTooLarge, detail: "the request body exceeds 1 MB")
+        case .badRequest: Problem(.badRequest, detail: body)
         default:
-            Problem(Problem.Kind(slug: "http-\(error.status.code)", title: error.status.reasonPhrase, status: error.status))
+            Problem(Problem.Kind(slug: "http-\(status.code)", title: status.reasonPhrase, status: status))
         }
     }
 }

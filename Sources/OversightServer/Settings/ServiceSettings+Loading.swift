@@ -43,6 +43,9 @@ extension ServiceSettings {
             problems.append("configuration file \(file) does not exist")
         }
 
+        if let secret = environment["OVERSIGHT_JWT_SECRET"], !secret.isEmpty {
+            settings.jwtSecret = secret
+        }
         for key in SettingKey.all {
             guard let value = environment[key.environment] else { continue }
             if !key.apply(&settings, value) {

@@ -79,6 +79,28 @@ struct SettingKey: Sendable {
             settings.migrateOnStart = flag
             return true
         },
+        SettingKey(path: "server.openapi_file", environment: "OVERSIGHT_OPENAPI_FILE", flag: "--openapi-file",
+                   expected: "the path of the OpenAPI document to serve", mayHoldSecret: false) { settings, value in
+            guard !value.isEmpty else { return false }
+            settings.openAPIFile = value
+            return true
+        },
+        SettingKey(path: "auth.jwks_file", environment: "OVERSIGHT_JWKS_FILE", flag: "--jwks-file",
+                   expected: "the path of the identity provider's JWKS (public keys)", mayHoldSecret: false) { settings, value in
+            settings.jwksFile = value.isEmpty ? nil : value
+            return true
+        },
+        SettingKey(path: "auth.audience", environment: "OVERSIGHT_JWT_AUDIENCE", flag: "--jwt-audience",
+                   expected: "the audience tokens must name, or empty", mayHoldSecret: false) { settings, value in
+            settings.jwtAudience = value.isEmpty ? nil : value
+            return true
+        },
+        SettingKey(path: "deadlines.sweep_interval_seconds", environment: "OVERSIGHT_SWEEP_INTERVAL_SECONDS", flag: "--sweep-interval-seconds",
+                   expected: "a whole number of seconds from 0 (off) to 86400", mayHoldSecret: false) { settings, value in
+            guard let seconds = Int(value), (0...86_400).contains(seconds) else { return false }
+            settings.sweepIntervalSeconds = seconds
+            return true
+        },
         SettingKey(path: "log.level", environment: "OVERSIGHT_LOG_LEVEL", flag: "--log-level",
                    expected: "one of trace, debug, info, notice, warning, error, critical", mayHoldSecret: false) { settings, value in
             guard let level = Logger.Level(rawValue: value.lowercased()) else { return false }

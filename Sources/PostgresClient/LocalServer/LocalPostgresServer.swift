@@ -56,10 +56,14 @@ public struct LocalPostgresServer: Sendable {
     }
 
     /// Initializes the data folder if needed, starts the server, waits until it accepts
-    /// connections, and creates the service's database if it does not exist yet.
-    public func start() async throws {
-        try await NIOThreadPool.singleton.runIfActive { try self.startBlocking() }
+    /// connections, and creates the service's database if it does not exist yet. Returns
+    /// false when a server was already running on the folder (another process's: its owner
+    /// stops it, not the caller).
+    @discardableResult
+    public func start() async throws -> Bool {
+        let started = try await NIOThreadPool.singleton.runIfActive { try self.startBlocking() }
         try await createDatabase(configuration.database)
+        return started
     }
 
     /// Stops the server (fast shutdown: open transactions are rolled back) and waits for it.
@@ -86,7 +90,7 @@ public struct LocalPostgresServer: Sendable {
 
     var logFile: String { configuration.dataDirectory + "/postgres.log" }
 
-    private func startBlocking() throws {
+    private func startBlocking() throws -> Bool {
         let fileManager = FileManager.default
         let data = configuration.dataDirectory
         let versionFile = data + "/PG_VERSION"
@@ -103,11 +107,12 @@ public struct LocalPostgresServer: Sendable {
             try handToServerUser(socketDirectory)
         }
         if (try? pgCtl(["status", "-D", data])) != nil {
-            logger.info("private PostgreSQL already running; reusing it", metadata: ["data": "\(data)"])
-            return
+            logger.info("private PostgreSQL already running; using it and leaving it running", metadata: ["data": "\(data)"])
+            return false
         }
         logger.info("starting private PostgreSQL", metadata: ["data": "\(data)", "socket": "\(socketDirectory)"])
         _ = try pgCtl(["start", "-D", data, "-w", "-t", "60", "-l", logFile])
+        return true
     }
 
     /// Our settings live in their own file, included from postgresql.conf and rewritten on

@@ -1,0 +1,146 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import OversightDomain
+import OversightStore
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+}
+
+/// The case endpoints: filing, reading, assignment, transitions, comments, parties, history.
+/// Each translates HTTP to one store call; the store asks the domain.
+struct CaseRoutes: Sendable {
+    let store: CaseStore
+
+    func register(on group: RouterGroup<OversightRequestContext>) {
+        group.post("/cases", use: file)
+        group.get("/cases", use: listOwn)
+        group.get("/cases/{reference}", use: show)
+        group.post("/cases/{reference}/assignment", use: assign)
+        group.post("/cases/{reference}/claim", use: claim)
+        group.post("/cases/{reference}/transitions", use: transition)
+        group.get("/cases/{reference}/comments", use: listComments)
+        group.post("/cases/{reference}/comments", use: addComment)
+        group.get("/cases/{reference}/parties", use: listParties)
+        group.post("/cases/{reference}/parties", use: addParty)
+        group.get("/cases/{reference}/events", use: listEvents)
+    }
+
+    @Sendable func file(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeStrict(FileCaseRequest.self, context: context)
+        let key = request.headers[.idempotencyKey]
+        if let key, key.isEmpty || key.utf8.count > 200 {
+            throw Problem(.badRequest, detail: "Idempotency-Key must be 1 to 200 characters")
+        }
+        let receipt = try await store.file(body.filing, by: actor, idempotencyKey: key)
+        context.logger.info("case filed", metadata: ["reference": "\(receipt.reference)", "replayed": "\(receipt.replayed)"])
+        return try JSONBody(value: FilingResponse(reference: receipt.reference, status: receipt.status), status: .created,
+                            headers: [.location: "/v1/cases/\(receipt.reference)"]).response(from: request, context: context)
+    }
+
+    @Sendable func listOwn(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        guard request.uri.queryParameters["filed_by"] == "me" else {
+            throw Problem(.badRequest, detail: "list your own filings with ?filed_by=me; office queues are at /v1/offices/{office}/queue")
+        }
+        let records = try await store.filings(of: actor)
+        let cases = records.map { record in
+            CaseResponse(record, access: CaseAccess(view: .reporter, actions: [.read, .messageReporter]),
+                         workflow: store.catalog.workflow(version: record.workflowVersionID), actor: actor, links: [])
+        }
+        return try JSONBody(value: CaseListResponse(cases: cases)).response(from: request, context: context)
+    }
+
+    @Sendable func show(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let (record, access) = try await store.find(try reference(context), for: actor)
+        let links = access.view >= .officer ? try await store.links(record.reference, for: actor) : []
+        return try caseResponse(record, access: access, actor: actor, links: links, request: request, context: context)
+    }
+
+    @Sendable func assign(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeStrict(AssignmentRequest.self, context: context)
+        let record = try await store.assign(try reference(context), to: body.assignee, by: actor)
+        return try caseResponse(record, access: store.access(actor, to: record), actor: actor, links: nil, request: request, context: context)
+    }
+
+    @Sendable func claim(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let record = try await store.claim(try reference(context), by: actor)
+        return try caseResponse(record, access: store.access(actor, to: record), actor: actor, links: nil, request: request, context: context)
+    }
+
+    @Sendable func transition(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let reference = try reference(context)
+        // Existence and visibility first, so a hidden case answers 404 whatever the headers.
+        _ = try await store.find(reference, for: actor)
+        guard let ifMatch = request.headers[.ifMatch] else {
+            throw Problem(.preconditionRequired, detail: "send If-Match with the case's ETag")
+        }
+        guard let version = Int(ifMatch.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "\""))) else {
+            throw Problem(.badRequest, detail: "If-Match must be the case's ETag, e.g. \"3\"")
+        }
+        let body = try await request.decodeStrict(TransitionRequest.self, context: context)
+        let record = try await store.transition(reference, body.transition, input: body.input, by: actor, expectedVersion: version)
+        context.logger.info("transition", metadata: ["reference": "\(reference)", "transition": "\(body.transition)", "state": "\(record.state)"])
+        return try caseResponse(record, access: store.access(actor, to: record), actor: actor, links: nil, request: request, context: context)
+    }
+
+    @Sendable func listComments(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let comments = try await store.comments(try reference(context), for: actor)
+        return try JSONBody(value: ListResponse(items: comments.map(CommentResponse.init))).response(from: request, context: context)
+    }
+
+    @Sendable func addComment(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeStrict(CommentRequest.self, context: context)
+        guard !body.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw Problem(.badRequest, detail: "a comment needs a body")
+        }
+        let comment = try await store.addComment(try reference(context), body: body.body, visibility: body.visibility ?? .internal, by: actor)
+        return try JSONBody(value: CommentResponse(comment), status: .created).response(from: request, context: context)
+    }
+
+    @Sendable func listParties(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let parties = try await store.parties(try reference(context), for: actor)
+        return try JSONBody(value: ListResponse(items: parties.map(PartyResponse.init))).response(from: request, context: context)
+    }
+
+    @Sendable func addParty(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeStrict(PartyRequest.self, context: context)
+        let party = try await store.addParty(try reference(context), personID: body.personID, role: body.role, by: actor)
+        return try JSONBody(value: PartyResponse(party), status: .created).response(from: request, context: context)
+    }
+
+    @Sendable func listEvents(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let events = try await store.events(try reference(context), for: actor)
+        return try JSONBody(value: ListResponse(items: events.map(EventResponse.init))).response(from: request, context: context)
+    }
+
+    /// The `{reference}` path parameter, percent-decoded (Hummingbird leaves it encoded). A
+    /// malformed reference cannot exist, so it answers the same 404 as a missing case.
+    func reference(_ context: OversightRequestContext) throws -> String {
+        let raw = context.parameters.get("reference") ?? ""
+        guard let decoded = raw.removingPercentEncoding, CaseReference(decoded) != nil else { throw CaseStoreError.notFound }
+        return decoded
+    }
+
+    func caseResponse(
+        _ record: CaseRecord, access: CaseAccess, actor: Actor, links: [(reference: String, relation: String)]?,
+        request: Request, context: OversightRequestContext
+    ) throws -> Response {
+        let links = links ?? []
+        let body = CaseResponse(record, access: access, workflow: store.catalog.workflow(version: record.workflowVersionID), actor: actor, links: links)
+        return try JSONBody(value: body, headers: [.eTag: "\"\(record.version)\""]).response(from: request, context: context)
+    }
+}

@@ -1,0 +1,124 @@
+import Crypto
+import Foundation
+import Hummingbird
+import OversightDomain
+import OversightStore
+
+/// Opaque, tamper-evident queue cursors: the last position, HMAC-signed with a key of the
+/// service, so a client can neither forge a position nor edit one.
+public struct QueueCursorCodec: Sendable {
+    let key: SymmetricKey
+
+    public init(secret: String?) {
+        if let secret {
+            key = SymmetricKey(data: SHA256.hash(data: Data(("queue-cursor:" + secret).utf8)))
+        } else {
+            key = SymmetricKey(size: .bits256)
+        }
+    }
+
+    func encode(_ position: QueuePosition) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        let payload = try encoder.encode(CursorPayload(position))
+        let signature = Data(HMAC<SHA256>.authenticationCode(for: payload, using: key))
+        return Self.base64URL(payload) + "." + Self.base64URL(signature)
+    }
+
+    func decode(_ text: String) throws -> QueuePosition {
+        let parts = text.split(separator: ".")
+        guard parts.count == 2, let payload = Self.data(base64URL: String(parts[0])), let signature = Self.data(base64URL: String(parts[1])),
+              HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key),
+              let cursor = try? JSONDecoder().decode(CursorPayload.self, from: payload)
+        else { throw Problem(.invalidCursor, detail: "the cursor is not one this service issued, or it was altered") }
+        return cursor.position
+    }
+
+    /// Dates as microseconds: the queue compares them with PostgreSQL's timestamps exactly.
+    struct CursorPayload: Codable {
+        let r: Int
+        let d: Int64
+        let o: Int64
+        let i: UUID
+
+        init(_ position: QueuePosition) {
+            r = position.priorityRank
+            d = position.dueAt == .distantFuture ? Int64.max : Int64((position.dueAt.timeIntervalSince1970 * 1_000_000).rounded())
+            o = Int64((position.openedAt.timeIntervalSince1970 * 1_000_000).rounded())
+            i = position.id
+        }
+
+        var position: QueuePosition {
+            func date(_ micro: Int64) -> Date {
+                if micro == .max { return .distantFuture }
+                let split = micro.quotientAndRemainder(dividingBy: 1_000_000)
+                return Date(timeIntervalSince1970: Double(split.quotient) + Double(split.remainder) / 1_000_000)
+            }
+            return QueuePosition(priorityRank: r, dueAt: date(d), openedAt: date(o), id: i)
+        }
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func data(base64URL text: String) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64)
+    }
+}
+
+/// `GET /v1/offices/{office}/queue`: the office's triage queue.
+struct QueueRoutes: Sendable {
+    let store: CaseStore
+    let cursors: QueueCursorCodec
+
+    func register(on group: RouterGroup<OversightRequestContext>) {
+        group.get("/offices/{office}/queue", use: queue)
+    }
+
+    @Sendable func queue(_ request: Request, context: OversightRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        guard let office = OfficeCode(context.parameters.get("office") ?? "") else { throw Problem(.notFound, detail: "no such office") }
+        guard actor.caseRole(in: office) != nil else {
+            throw Problem(.forbidden, detail: "the queue is for the office's officers, leads and head")
+        }
+        let query = request.uri.queryParameters
+        var filter = QueueFilter()
+        filter.state = query["state"].map(String.init)
+        if let priority = query["priority"] {
+            guard let value = Priority(rawValue: String(priority)) else {
+                throw Problem(.badRequest, detail: "priority must be one of \(Priority.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.priority = value
+        }
+        filter.category = query["category"].map(String.init)
+        filter.assignee = query["assignee"].map(String.init)
+        filter.unassigned = try flag(query["unassigned"], "unassigned")
+        filter.overdue = try flag(query["overdue"], "overdue")
+        filter.region = query["region"].map(String.init)
+        var limit = 50
+        if let text = query["limit"] {
+            guard let value = Int(text), value > 0 else { throw Problem(.badRequest, detail: "limit must be a positive whole number") }
+            limit = min(value, CaseStore.maximumPageSize)
+        }
+        let position = try query["cursor"].map { try cursors.decode(String($0)) }
+        let now = Date()
+        let page = try await store.queue(office: office, for: actor, filter: filter, after: position, limit: limit, at: now)
+        let items = page.cases.map { record in
+            QueueItemResponse(reference: record.reference, kind: record.kind.rawValue, state: record.state, category: record.category,
+                              priority: record.priority.rawValue, title: record.title, assignee: record.assignee, region: record.region,
+                              openedAt: record.openedAt, dueAt: record.dueAt == .distantFuture ? nil : record.dueAt, overdue: record.dueAt < now)
+        }
+        return try JSONBody(value: QueueResponse(cases: items, nextCursor: try page.next.map(cursors.encode)))
+            .response(from: request, context: context)
+    }
+
+    func flag(_ value: Substring?, _ name: String) throws -> Bool {
+        guard let value else { return false }
+        guard let flag = Bool(String(value).lowercased()) else { throw Problem(.badRequest, detail: "\(name) must be true or false") }
+        return flag
+    }
+}

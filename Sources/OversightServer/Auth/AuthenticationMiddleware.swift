@@ -1,0 +1,45 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import OversightDomain
+
+/// Verifies the `Authorization: Bearer` token of every request it guards and puts the actor
+/// into the context. A token in the query string is refused, never read: URLs end up in logs.
+public struct AuthenticationMiddleware: RouterMiddleware {
+    public typealias Context = OversightRequestContext
+    let keys: TokenKeys
+
+    public init(keys: TokenKeys) {
+        self.keys = keys
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let query = request.uri.queryParameters
+        if query["access_token"] != nil || query["token"] != nil || query["jwt"] != nil {
+            throw Self.problem(.inQueryString)
+        }
+        guard let header = request.headers[.authorization] else { throw Self.problem(.missing) }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { throw Self.problem(.malformed) }
+        var context = context
+        do {
+            let actor = try await keys.actor(from: String(parts[1]))
+            context.actor = actor
+            context.logger[metadataKey: "actor"] = .string(actor.id)
+        } catch {
+            throw Self.problem(error)
+        }
+        return try await next(request, context)
+    }
+
+    static func problem(_ failure: AuthenticationFailure) -> Problem {
+        let detail = switch failure {
+        case .missing: "send a bearer token in the Authorization header"
+        case .malformed: "the bearer token is malformed"
+        case .invalid: "the bearer token's signature or audience is not accepted"
+        case .expired: "the bearer token has expired"
+        case .inQueryString: "tokens are accepted only in the Authorization header, never in the URL"
+        }
+        return Problem(.unauthenticated, detail: detail)
+    }
+}

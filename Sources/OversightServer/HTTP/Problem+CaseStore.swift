@@ -1,0 +1,31 @@
+import Foundation
+import OversightDomain
+import OversightStore
+
+extension Problem {
+    /// The problem a store refusal becomes. A hidden case and a missing one give the same 404.
+    init(_ error: CaseStoreError) {
+        switch error {
+        case .notFound:
+            self.init(.notFound, detail: "no such resource")
+        case .forbidden(let action):
+            self.init(.forbidden, detail: "you may not \(action.rawValue.replacingOccurrences(of: "_", with: " ")) on this case")
+        case .versionMismatch(let current):
+            self.init(.staleVersion, detail: "the case is at version \(current); read it again before changing it")
+        case .refused(let refusal):
+            self.init(.transitionRefused(refusal.slug), detail: refusal.description)
+        case .routing(let refusal):
+            self.init(.unknownCategory, detail: refusal.description)
+        case .idempotencyKeyReused:
+            self.init(.idempotencyKeyReused, detail: "this Idempotency-Key was used with a different request body")
+        case .cannotAssign(let why):
+            self.init(.cannotAssign, detail: why)
+        case .alreadyAssigned:
+            self.init(.alreadyAssigned)
+        case .unknownWorkflow(let kind):
+            self.init(.internalError, detail: "no workflow for \(kind)")
+        case .closed:
+            self.init(.caseClosed)
+        }
+    }
+}

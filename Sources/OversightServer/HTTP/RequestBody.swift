@@ -1,0 +1,57 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A JSON request body that names the fields it accepts, so an unknown field (a typo, or a
+/// field meant for another endpoint) is refused with 400 instead of silently dropped.
+public protocol StrictDecodable: Decodable {
+    static var allowedFields: Set<String> { get }
+}
+
+extension Request {
+    /// Decodes a JSON body: 415 for another content type, 413 over the context's size limit,
+    /// 400 for malformed JSON, an unknown field, or a missing or mistyped one.
+    func decodeStrict<Body: StrictDecodable>(_ type: Body.Type, context: OversightRequestContext) async throws -> Body {
+        let contentType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard contentType == "application/json" else {
+            throw Problem(.unsupportedMediaType, detail: "send the body as application/json")
+        }
+        var request = self
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let data = Data(buffer.readableBytesView)
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw Problem(.badRequest, detail: "the body must be a JSON object")
+        }
+        if let unknown = object.keys.sorted().first(where: { !Body.allowedFields.contains($0) }) {
+            throw Problem(.unknownField, detail: "unknown field \"\(unknown)\"; accepted: \(Body.allowedFields.sorted().joined(separator: ", "))")
+        }
+        do {
+            return try JSONDecoder().decode(Body.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw Problem(.badRequest, detail: "missing field \"\(key.stringValue)\"")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw Problem(.badRequest, detail: "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw Problem(.badRequest, detail: "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" may not be null")
+        } catch {
+            throw Problem(.badRequest, detail: "the body does not match the expected JSON")
+        }
+    }
+}
+
+/// Encodes a response body as JSON with snake_case keys declared by each type.
+struct JSONBody<Value: Encodable & Sendable>: ResponseGenerator {
+    let value: Value
+    var status: HTTPResponse.Status = .ok
+    var headers: HTTPFields = [:]
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var headers = self.headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
