@@ -125,6 +125,7 @@ let package = Package(
         .testTarget(
             name: "OversightServerTests",
             dependencies: [
+                "OversightDomain",
                 "OversightServer",
                 "OversightStore",
                 "PostgresClient",

@@ -105,7 +105,7 @@ struct QueueRoutes: Sendable {
             limit = min(value, CaseStore.maximumPageSize)
         }
         let position = try query["cursor"].map { try cursors.decode(String($0)) }
-        let now = Date()
+        let now = store.clock()
         let page = try await store.queue(office: office, for: actor, filter: filter, after: position, limit: limit, at: now)
         let items = page.cases.map { record in
             QueueItemResponse(reference: record.reference, kind: record.kind.rawValue, state: record.state, category: record.category,

@@ -28,8 +28,9 @@ extension CaseStore {
     /// Adds a comment. The reporter may only write to the reporter thread; case workers may
     /// write either. A message to the reporter counts as the periodic feedback owed.
     public func addComment(
-        _ reference: String, body: String, visibility: CaseComment.Visibility, by actor: Actor, at now: Date = Date()
+        _ reference: String, body: String, visibility: CaseComment.Visibility, by actor: Actor, at time: Date? = nil
     ) async throws -> CaseComment {
+        let now = time ?? clock()
         let store = self
         return try await pool.withTransaction { connection in
             guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
@@ -79,7 +80,8 @@ extension CaseStore {
 
     /// Names a party. A party is recused: if the case's assignee is named, the case becomes
     /// unassigned.
-    public func addParty(_ reference: String, personID: String, role: PartyRole, by actor: Actor, at now: Date = Date()) async throws -> StoredParty {
+    public func addParty(_ reference: String, personID: String, role: PartyRole, by actor: Actor, at time: Date? = nil) async throws -> StoredParty {
+        let now = time ?? clock()
         let store = self
         return try await pool.withTransaction { connection in
             guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }

@@ -22,7 +22,8 @@ extension CaseStore {
     /// date, so any number of sweepers escalate each item exactly once. Returns how many
     /// items were escalated.
     @discardableResult
-    public func escalateOverdue(at now: Date = Date(), batch: Int = 100) async throws -> Int {
+    public func escalateOverdue(at time: Date? = nil, batch: Int = 100) async throws -> Int {
+        let now = time ?? clock()
         let store = self
         return try await pool.withTransaction { connection in
             var query: PostgresQuery = "SELECT "

@@ -57,7 +57,8 @@ extension CaseStore {
     /// Files a case: routes it, numbers it, stores it with its parties and first events.
     /// With an idempotency key, a retry returns the first answer, a different body under the
     /// same key is refused, and concurrent requests with one key create one case.
-    public func file(_ filing: Filing, by actor: Actor, idempotencyKey: String? = nil, at now: Date = Date()) async throws -> FilingReceipt {
+    public func file(_ filing: Filing, by actor: Actor, idempotencyKey: String? = nil, at time: Date? = nil) async throws -> FilingReceipt {
+        let now = time ?? clock()
         let fingerprint = filing.fingerprint
         let router = self.router
         let catalog = self.catalog

@@ -44,8 +44,9 @@ extension CaseStore {
     /// from, restricted from, or (for officers of offices that do not share) not assigned.
     public func queue(
         office: OfficeCode, for actor: Actor, filter: QueueFilter = QueueFilter(), after position: QueuePosition? = nil,
-        limit: Int = 50, at now: Date = Date()
+        limit: Int = 50, at time: Date? = nil
     ) async throws -> QueuePage {
+        let now = time ?? clock()
         guard let role = actor.caseRole(in: office) else { throw CaseStoreError.forbidden(.read) }
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         let sharing = configuration.offices.office(office)?.sharing ?? .assigned

@@ -7,8 +7,9 @@ extension CaseStore {
     /// current version (optimistic concurrency across requests), the engine decides, and the
     /// new state, its event, notifications and any linked case are written together.
     public func transition(
-        _ reference: String, _ name: String, input: [String: FieldValue], by actor: Actor, expectedVersion: Int, at now: Date = Date()
+        _ reference: String, _ name: String, input: [String: FieldValue], by actor: Actor, expectedVersion: Int, at time: Date? = nil
     ) async throws -> CaseRecord {
+        let now = time ?? clock()
         let store = self
         return try await pool.withTransaction { connection in
             guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
@@ -93,13 +94,15 @@ extension CaseStore {
     }
 
     /// A lead or head assigns the case to an officer of the office who is not recused.
-    public func assign(_ reference: String, to assigneeID: String, by actor: Actor, at now: Date = Date()) async throws -> CaseRecord {
-        try await changeAssignee(reference, to: assigneeID, by: actor, claiming: false, at: now)
+    public func assign(_ reference: String, to assigneeID: String, by actor: Actor, at time: Date? = nil) async throws -> CaseRecord {
+        let now = time ?? clock()
+        return try await changeAssignee(reference, to: assigneeID, by: actor, claiming: false, at: now)
     }
 
     /// An officer takes an unassigned case of their office.
-    public func claim(_ reference: String, by actor: Actor, at now: Date = Date()) async throws -> CaseRecord {
-        try await changeAssignee(reference, to: actor.id, by: actor, claiming: true, at: now)
+    public func claim(_ reference: String, by actor: Actor, at time: Date? = nil) async throws -> CaseRecord {
+        let now = time ?? clock()
+        return try await changeAssignee(reference, to: actor.id, by: actor, claiming: true, at: now)
     }
 
     private func changeAssignee(_ reference: String, to assigneeID: String, by actor: Actor, claiming: Bool, at now: Date) async throws -> CaseRecord {

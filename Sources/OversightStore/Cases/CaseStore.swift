@@ -13,12 +13,15 @@ public struct CaseStore: Sendable {
     let router: CaseRouter
     let policy: AccessPolicy
     let logger: Logger
+    /// The time operations happen at when the caller gives none (tests move it forward).
+    public let clock: @Sendable () -> Date
 
     public init(pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog,
-                logger: Logger = Logger(label: "oversight.cases")) {
+                logger: Logger = Logger(label: "oversight.cases"), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.pool = pool
         self.configuration = configuration
         self.catalog = catalog
+        self.clock = clock
         self.router = CaseRouter(configuration)
         self.policy = AccessPolicy(offices: configuration.offices)
         self.logger = logger

@@ -1,0 +1,119 @@
+import Foundation
+import HTTPTypes
+import OversightStore
+import PostgresClient
+import PostgresTestSupport
+import Testing
+
+@Suite(.temporaryPostgres)
+struct CaseLifecycleTests {
+    @Test func aWholeInvestigationFromFilingToClosureByTheHead() async throws {
+        try await CaseAPIHarness.run { api in
+            let staff = try await api.token("hr-fatima", "HRM:staff")
+            let lead = try await api.token("oig-lead", "OIG:lead")
+            let investigator = try await api.token("inv-amara", "OIG:officer")
+            let head = try await api.token("ig", "OIG:head")
+
+            let filed = try await api.call(.post, "/v1/cases", token: staff, body: [
+                "category": "fraud", "title": "Invoices paid twice", "narrative": "Two payments for one delivery.", "subjects": ["fin-gus"],
+            ])
+            #expect(filed.status == .created)
+            let reference = try #require(try filed.json()["reference"] as? String)
+            #expect(reference.hasPrefix("OIG-"))
+            #expect(filed.headers[.location] == "/v1/cases/\(reference)")
+            // The filer learns the reference and the reporter-facing status, nothing of routing.
+            #expect(Set(try filed.json().keys) == ["reference", "status"])
+            #expect(try filed.json()["status"] as? String == "received")
+
+            let queue = try await api.call(.get, "/v1/offices/OIG/queue", token: lead)
+            let queued = try #require(try queue.json()["cases"] as? [[String: Any]])
+            #expect(queued.map { $0["reference"] as? String } == [reference])
+
+            let assigned = try await api.call(.post, "/v1/cases/\(reference)/assignment", token: lead, body: ["assignee": "inv-amara"])
+            #expect(assigned.status == .ok)
+            #expect(try assigned.json()["assignee"] as? String == "inv-amara")
+
+            for (token, transition, note) in [(lead, "begin_assessment", nil), (lead, "open_investigation", "credible and material"),
+                                              (investigator, "begin_evidence_collection", nil), (investigator, "record_subject_interview", "interviewed"),
+                                              (investigator, "draft_findings", nil), (investigator, "notify_subject", nil)] as [(String, String, String?)] {
+                let reply = try await api.transition(reference, transition, token: token, note: note)
+                #expect(reply.status == .ok, "\(transition): \(String(decoding: reply.body, as: UTF8.self))")
+            }
+            // Due process: no final report before the subject's comment period has passed.
+            let early = try await api.transition(reference, "issue_final_report", token: investigator)
+            #expect(early.status == .conflict)
+            #expect(early.problemType == "/problems/transition-guard-failed")
+            api.clock.advance(days: 11)
+            #expect(try await api.transition(reference, "issue_final_report", token: investigator).status == .ok)
+
+            // The investigator alone cannot close; the head can.
+            let byInvestigator = try await api.transition(reference, "close_unsubstantiated", token: investigator, note: "no evidence")
+            #expect(byInvestigator.status == .conflict)
+            #expect(byInvestigator.problemType == "/problems/transition-role-not-allowed")
+            let closed = try await api.transition(reference, "close_unsubstantiated", token: head, note: "allegation not supported")
+            #expect(closed.status == .ok)
+            #expect(try closed.json()["state"] as? String == "closed_unsubstantiated")
+            #expect(try closed.json()["outcome"] as? String == "unsubstantiated")
+
+            let reporterView = try await api.call(.get, "/v1/cases/\(reference)", token: staff)
+            #expect(try reporterView.json()["status"] as? String == "closed")
+            #expect(try reporterView.json()["state"] == nil)
+            #expect(try reporterView.json()["narrative"] == nil)
+
+            let events = try await api.call(.get, "/v1/cases/\(reference)/events", token: lead)
+            let items = try #require(try events.json()["items"] as? [[String: Any]])
+            #expect(items.compactMap { $0["seq"] as? Int } == Array(1...items.count))
+            #expect(items.count == 11)  // filed, routed, assigned, 8 transitions
+            let report = try await AuditVerifier(pool: api.ownerPool).verify()
+            #expect(report.firstBreak == nil)
+            #expect(report.eventsChecked == 11)
+            #expect(try await api.count("SELECT count(*) AS n FROM outbox WHERE kind = 'notify_subject'") == 1)
+        }
+    }
+
+    /// Walks a retaliation review to prima facie and referral; returns the linked case.
+    func referRetaliation(_ api: CaseAPIHarness, subjects: [String]) async throws -> (review: String, linked: String, linkedOffice: String) {
+        let requester = try await api.token("hr-fatima", "HRM:staff")
+        let ethicsHead = try await api.token("ethics-head", "ECO:head")
+        let review = try await api.file(requester, category: "retaliation", title: "Demoted after reporting", subjects: subjects)
+        #expect(review.hasPrefix("ECO-"))
+        #expect(try await api.call(.post, "/v1/cases/\(review)/assignment", token: ethicsHead, body: ["assignee": "eco-chen"]).status == .ok)
+        for (transition, note) in [("begin_completeness_check", nil), ("begin_preliminary_review", nil),
+                                   ("find_prima_facie", "protected activity, contributing factor"),
+                                   ("refer_for_investigation", "refer")] as [(String, String?)] {
+            let reply = try await api.transition(review, transition, token: ethicsHead, note: note)
+            #expect(reply.status == .ok, "\(transition): \(String(decoding: reply.body, as: UTF8.self))")
+        }
+        let shown = try await api.call(.get, "/v1/cases/\(review)", token: ethicsHead)
+        let links = try #require(try shown.json()["links"] as? [[String: Any]])
+        let linked = try #require(links.first?["reference"] as? String)
+        #expect(links.first?["relation"] as? String == "opened")
+        return (review, linked, String(linked.prefix { $0 != "-" }))
+    }
+
+    @Test func primaFacieRetaliationOpensALinkedInvestigationAtOIG() async throws {
+        try await CaseAPIHarness.run { api in
+            let (review, linked, office) = try await referRetaliation(api, subjects: ["fin-head"])
+            #expect(office == "OIG")
+            let lead = try await api.token("oig-lead", "OIG:lead")
+            let investigation = try await api.call(.get, "/v1/cases/\(linked)", token: lead)
+            #expect(investigation.status == .ok)
+            #expect(try investigation.json()["kind"] as? String == "investigation")
+            let backLinks = try #require(try investigation.json()["links"] as? [[String: Any]])
+            #expect(backLinks.first?["reference"] as? String == review)
+            #expect(backLinks.first?["relation"] as? String == "opened_by")
+        }
+    }
+
+    @Test func whenOIGIsConflictedTheLinkedInvestigationOpensAtTheAlternate() async throws {
+        try await CaseAPIHarness.run { api in
+            // The Inspector General is named: OIG may not investigate, nor see it.
+            let (_, linked, office) = try await referRetaliation(api, subjects: ["ig"])
+            #expect(office == "AOAC")
+            let chair = try await api.token("aoac-chair", "AOAC:head")
+            #expect(try await api.call(.get, "/v1/cases/\(linked)", token: chair).status == .ok)
+            let oigLead = try await api.token("oig-lead", "OIG:lead")
+            #expect(try await api.call(.get, "/v1/cases/\(linked)", token: oigLead).status == .notFound)
+        }
+    }
+}
