@@ -20,6 +20,7 @@ WORKDIR /app
 COPY --from=build /oversight /usr/local/bin/oversight
 COPY Schema Schema
 COPY Config Config
+COPY openapi.yaml openapi.yaml
 USER oversight
 ENV OVERSIGHT_HOST=0.0.0.0 OVERSIGHT_PORT=8080 OVERSIGHT_LOG_FORMAT=json
 EXPOSE 8080

@@ -18,6 +18,7 @@ struct OpenAPIDocumentTests {
         var documented: Set<String> = []
         for (path, operations) in paths {
             for method in operations.keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+
                 documented.insert("\(method.uppercased()) \(path)")
             }
         }
@@ -25,8 +26,14 @@ struct OpenAPIDocumentTests {
         // The pool is never used: building the router opens no connection.
         let pool = PostgresPool(.init(options: .init(url: "postgresql://unused@127.0.0.1:1/none"), maxConnections: 1))
         let migrator = Migrator(pool: pool, migrations: [])
+        let configuration = try ConfigurationDirectory.load(root.appendingPathComponent("Config").path)
+        let store = CaseStore(pool: pool, configuration: configuration, catalog: WorkflowCatalog(current: [:], versions: [:]))
+        var settings = ServiceSettings()
+        settings.jwtSecret = CaseAPIHarness.secret
+        let cases = CaseServices(store: store, keys: try await TokenKeys.resolve(settings, developmentSecretFile: nil),
+                                 cursors: QueueCursorCodec(secret: nil), openAPIDocument: text)
         let router = OversightApplication.makeRouter(dependencies: .init(
-            pool: pool, probe: DatabaseProbe(pool: pool, migrator: migrator), metrics: PrometheusCollectorRegistry()))
+            pool: pool, probe: DatabaseProbe(pool: pool, migrator: migrator), metrics: PrometheusCollectorRegistry(), cases: cases))
         let routed = Set(router.routes.map { route in
             // Hummingbird writes parameters as `:name`, OpenAPI as `{name}`.
             let path = route.path.description.split(separator: "/", omittingEmptySubsequences: false).map { segment in

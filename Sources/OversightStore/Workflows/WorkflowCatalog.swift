@@ -10,6 +10,11 @@ public struct WorkflowCatalog: Sendable {
     public let current: [CaseKind: Int]
     public let versions: [Int: WorkflowDefinition]
 
+    public init(current: [CaseKind: Int], versions: [Int: WorkflowDefinition]) {
+        self.current = current
+        self.versions = versions
+    }
+
     public func currentVersion(of kind: CaseKind) -> (id: Int, workflow: WorkflowDefinition)? {
         guard let id = current[kind], let workflow = versions[id] else { return nil }
         return (id, workflow)
