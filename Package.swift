@@ -130,6 +130,7 @@ let package = Package(
                 "OversightStore",
                 "PostgresClient",
                 "PostgresTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
