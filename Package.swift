@@ -119,7 +119,13 @@ let package = Package(
         ),
         .testTarget(
             name: "OversightStoreTests",
-            dependencies: ["OversightStore", "PostgresClient", "PostgresTestSupport"],
+            dependencies: [
+                "OversightDomain",
+                "OversightStore",
+                "PostgresClient",
+                "PostgresTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

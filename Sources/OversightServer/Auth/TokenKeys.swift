@@ -83,7 +83,9 @@ public struct TokenKeys: Sendable {
         for index in bytes.indices { bytes[index] = generator.next() }
         let secret = bytes.map { String(format: "%02x", $0) }.joined()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ConfigurationError(description: "cannot write the development token secret to \(path)")
+        }
         return secret
     }
 

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import OversightDomain
+import PostgresClient
+
+/// Fills a database with realistic cases for benchmarks and demos, through `COPY`: the
+/// offices, kinds and categories of `Config/` in plausible proportions (most at OIG, few
+/// ombuds), states spread along each workflow, ages up to ten years, 3 to 10 events a case
+/// with valid hash chains, parties, comments, and a staff directory. Deterministic for a
+/// given seed.
+public struct CaseSeeder: Sendable {
+    public let pool: PostgresPool
+    public let configuration: OversightConfiguration
+    public let catalog: WorkflowCatalog
+    let logger: Logger
+
+    public init(pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog, logger: Logger) {
+        self.pool = pool
+        self.configuration = configuration
+        self.catalog = catalog
+        self.logger = logger
+    }
+
+    /// The share of each category among filings; the rest of routing.yaml's categories share
+    /// what is left equally.
+    static let categoryWeights: [String: Double] = [
+        "fraud": 18, "corruption": 6, "theft": 6, "misuse_of_assets": 8, "sexual_exploitation_and_abuse": 3, "sexual_harassment": 4,
+        "harassment": 10, "abuse_of_authority": 9, "other_misconduct": 8, "retaliation": 5, "ethics_question": 9,
+        "workplace_concern": 3, "evaluation_request": 3, "personal_data_breach": 2, "security_incident": 2, "threat_to_safety": 1,
+    ]
+
+    public struct Report: Sendable {
+        public let cases: Int
+        public let events: Int
+        public let seconds: Double
+    }
+
+    /// Adds `count` cases (and, on an empty directory, 5,000 staff), in batches of `batchSize`.
+    public func seed(cases count: Int, batchSize: Int = 20_000, seed: UInt64 = 20_261_129, now: Date = Date()) async throws -> Report {
+        let started = ContinuousClock.now
+        var generator = SeedGenerator(configuration: configuration, catalog: catalog, seed: seed, now: now)
+        try await seedDirectory(&generator)
+        var counters = try await existingCounters()
+        var written = 0
+        var events = 0
+        while written < count {
+            let size = min(batchSize, count - written)
+            let batch = generator.batch(size, counters: &counters)
+            events += batch.eventCount
+            let (cases, parties, eventRows, comments) = (batch.cases.bytes, batch.parties.bytes, batch.events.bytes, batch.comments.bytes)
+            try await pool.withTransaction { connection in
+                try connection.execute("SET LOCAL synchronous_commit = off")
+                try connection.copyFromStdin("""
+                    COPY cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
+                        narrative, region, country_office, filed_by, assignee, routing_rule, snapshot, due_at, next_escalation_at,
+                        opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at) FROM STDIN
+                    """, data: cases)
+                try connection.copyFromStdin("COPY case_parties (case_id, person_id, role, added_by, added_at) FROM STDIN", data: parties)
+                try connection.copyFromStdin("COPY case_events (case_id, seq, kind, actor, at, data, prev_hash, hash) FROM STDIN", data: eventRows)
+                try connection.copyFromStdin("COPY comments (id, case_id, author, visibility, body, created_at) FROM STDIN", data: comments)
+            }
+            written += size
+            logger.info("seeded", metadata: ["cases": "\(written)/\(count)", "events": "\(events)"])
+        }
+        let final = counters
+        try await pool.withTransaction { connection in
+            for (key, number) in final {
+                try connection.execute("""
+                    INSERT INTO case_counters (office, year, last_number) VALUES (\(key.office), \(key.year), \(number))
+                    ON CONFLICT (office, year) DO UPDATE SET last_number = GREATEST(case_counters.last_number, excluded.last_number)
+                    """)
+            }
+        }
+        try await pool.query("ANALYZE cases")
+        try await pool.query("ANALYZE case_events")
+        try await pool.query("ANALYZE case_parties")
+        let elapsed = ContinuousClock.now - started
+        return Report(cases: count, events: events, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    private func existingCounters() async throws -> [SeedGenerator.CounterKey: Int] {
+        var counters: [SeedGenerator.CounterKey: Int] = [:]
+        for row in try await pool.query("SELECT office, year, last_number FROM case_counters") {
+            counters[.init(office: try row.decode("office"), year: try row.decode("year"))] = try row.decode("last_number")
+        }
+        return counters
+    }
+
+    private func seedDirectory(_ generator: inout SeedGenerator) async throws {
+        let existing = try await pool.query("SELECT count(*) AS n FROM staff_directory")[0].decode("n", as: Int.self)
+        guard existing == 0 else {
+            generator.staff = try await pool.query("SELECT person_id, office FROM staff_directory").map {
+                (try $0.decode("person_id", as: String.self), try $0.decode("office", as: String.self))
+            }
+            return
+        }
+        let directory = generator.directory(size: 5_000)
+        try await StaffDirectory(pool: pool).importEntries(directory)
+    }
+}

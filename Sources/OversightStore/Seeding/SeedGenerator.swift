@@ -1,0 +1,204 @@
+import Foundation
+import OversightDomain
+
+/// Makes the rows of seeded cases, in COPY text format. Pure and deterministic: the same
+/// seed gives the same database.
+struct SeedGenerator {
+    struct CounterKey: Hashable {
+        let office: String
+        let year: Int
+    }
+
+    struct Batch {
+        var cases = CopyBuffer()
+        var parties = CopyBuffer()
+        var events = CopyBuffer()
+        var comments = CopyBuffer()
+        var eventCount = 0
+    }
+
+    let configuration: OversightConfiguration
+    let catalog: WorkflowCatalog
+    var random: SplitMix64
+    let now: Date
+    var staff: [(id: String, office: String)] = []
+    let categories: [(rule: RoutingRule, weight: Double)]
+    let totalWeight: Double
+
+    init(configuration: OversightConfiguration, catalog: WorkflowCatalog, seed: UInt64, now: Date) {
+        self.configuration = configuration
+        self.catalog = catalog
+        self.random = SplitMix64(seed: seed)
+        self.now = now
+        var seen: Set<String> = []
+        let rules = configuration.routing.rules.filter { $0.region == nil && seen.insert($0.category).inserted }
+        categories = rules.map { ($0, CaseSeeder.categoryWeights[$0.category] ?? 2) }
+        totalWeight = categories.map(\.weight).reduce(0, +)
+    }
+
+    /// Staff spread over the offices, with one head each.
+    mutating func directory(size: Int) -> [DirectoryEntry] {
+        let offices = configuration.offices.offices.map(\.code.rawValue) + ["HRM", "FIN", "PRC", "ICT", "FLD"]
+        var entries: [DirectoryEntry] = []
+        for (index, office) in offices.enumerated() {
+            entries.append(DirectoryEntry(personID: "head-\(office.lowercased())", displayName: "Head of \(office)", office: office,
+                                          headsOffice: true, isDirectorGeneral: index == 0 && office == configuration.offices.directorGeneralOffice.rawValue))
+        }
+        while entries.count < size {
+            let office = offices[Int(random.next() % UInt64(offices.count))]
+            entries.append(DirectoryEntry(personID: "staff-\(entries.count)", displayName: "Staff member \(entries.count)", office: office,
+                                          headsOffice: false, isDirectorGeneral: false))
+        }
+        staff = entries.map { ($0.personID, $0.office) }
+        return entries
+    }
+
+    mutating func pickCategory() -> RoutingRule {
+        var target = random.nextDouble() * totalWeight
+        for (rule, weight) in categories {
+            target -= weight
+            if target <= 0 { return rule }
+        }
+        return categories[categories.count - 1].rule
+    }
+
+    mutating func batch(_ size: Int, counters: inout [CounterKey: Int]) -> Batch {
+        var batch = Batch()
+        for _ in 0..<size { addCase(to: &batch, counters: &counters) }
+        return batch
+    }
+
+    private mutating func addCase(to batch: inout Batch, counters: inout [CounterKey: Int]) {
+        let rule = pickCategory()
+        guard let (versionID, workflow) = catalog.currentVersion(of: rule.kind) else { return }
+        // Ages up to ten years, most cases recent.
+        let ageDays = pow(random.nextDouble(), 2.2) * 3650
+        let openedAt = now.addingTimeInterval(-ageDays * 86_400 - Double(random.next() % 86_400))
+        let year = CalendarDay.civilYear(of: openedAt)
+        let key = CounterKey(office: rule.office.rawValue, year: year)
+        let number = (counters[key] ?? 0) + 1
+        counters[key] = number
+        guard number <= 999_999, let reference = CaseReference(office: rule.office, year: year, number: number) else { return }
+
+        // Walk the workflow: older cases have travelled further.
+        var state = workflow.initialState
+        var visited = [state.name]
+        var path: [(TransitionDefinition, StateDefinition)] = []
+        let steps = min(8, Int(random.next() % 3) + Int(ageDays / 120) + (ageDays > 30 ? 1 : 0))
+        for _ in 0..<steps {
+            let options = workflow.transitions(from: state.name).filter { !$0.reopen }.compactMap { transition -> (TransitionDefinition, StateDefinition)? in
+                guard case .state(let target) = transition.to, let next = workflow.state(target), next.kind != .paused else { return nil }
+                return (transition, next)
+            }
+            guard !options.isEmpty else { break }
+            let choice = options[Int(random.next() % UInt64(options.count))]
+            path.append(choice)
+            state = choice.1
+            visited.append(state.name)
+            if state.kind == .terminal { break }
+        }
+
+        let id = UUID(uuid: random.uuidBytes())
+        let filer = staff[Int(random.next() % UInt64(staff.count))].id
+        var subject: String?
+        if rule.office.rawValue == "OIG" || rule.kind == .retaliationReview {
+            subject = staff[Int(random.next() % UInt64(staff.count))].id
+        }
+        let assignee: String? = path.isEmpty ? nil : officer(in: rule.office.rawValue)
+
+        // History: filed, routed, each transition, then comments up to 3 to 10 events.
+        var events: [(kind: String, data: [String: String], at: Date, actor: String)] = [
+            ("filed", ["category": rule.category, "kind": rule.kind.rawValue], openedAt, filer),
+            ("routed", ["office": rule.office.rawValue, "priority": rule.priority.rawValue, "rule": rule.citation], openedAt, filer),
+        ]
+        var at = openedAt
+        let span = max(60, ageDays * 86_400 * 0.8)
+        var from = workflow.initialState.name
+        for (transition, target) in path {
+            at = at.addingTimeInterval(span / Double(path.count + 2))
+            events.append(("transition", ["transition": transition.name, "from": from, "to": target.name], at, assignee ?? "head-\(rule.office.rawValue.lowercased())"))
+            from = target.name
+        }
+        let wanted = 3 + Int(random.next() % 8)
+        var comments: [(UUID, Date, String)] = []
+        while events.count < wanted {
+            at = at.addingTimeInterval(3600)
+            let commentID = UUID(uuid: random.uuidBytes())
+            comments.append((commentID, at, assignee ?? filer))
+            events.append(("comment", ["comment_id": commentID.uuidString.lowercased(), "visibility": "internal"], at, assignee ?? filer))
+        }
+
+        var head = (seq: 0, hash: Data())
+        for event in events {
+            let built = CaseEventChain.append(caseID: id, after: head, kind: event.kind, actor: event.actor, at: event.at, data: event.data)
+            head = (built.seq, built.hash)
+            batch.events.row([id.uuidString, String(built.seq), built.kind, built.actor, CopyBuffer.timestamp(built.at),
+                              CopyBuffer.json(built.data), CopyBuffer.bytea(built.prevHash), CopyBuffer.bytea(built.hash)])
+        }
+        batch.eventCount += events.count
+        for (commentID, time, author) in comments {
+            batch.comments.row([commentID.uuidString, id.uuidString, author, "internal", "Working note on the case.", CopyBuffer.timestamp(time)])
+        }
+        if let subject {
+            batch.parties.row([id.uuidString, subject, "subject", filer, CopyBuffer.timestamp(openedAt)])
+        }
+
+        var snapshot = CaseSnapshot(workflow: workflow, office: rule.office, filedBy: filer, filedAt: openedAt,
+                                    triageDueAt: openedAt.addingTimeInterval(Double(rule.triageHours ?? configuration.routing.defaultTriageHours) * 3600))
+        snapshot.state = state.name
+        snapshot.visitedStates = Set(visited)
+        snapshot.assignee = assignee
+        snapshot.outcome = state.outcome
+        if !path.isEmpty {
+            snapshot.acknowledgedAt = openedAt.addingTimeInterval(86_400)
+            snapshot.lastReporterUpdateAt = at
+            snapshot.stageClock = state.deadlineDays.map { ClockState(limitDays: $0, startedAt: at) }
+        }
+        let closed = state.kind == .terminal
+        let due = closed ? Date.distantFuture
+            : (CaseDeadlines(workflow: workflow).dueItems(for: snapshot).compactMap(\.dueAt).min() ?? .distantFuture)
+        let document = SnapshotDocument(snapshot)
+        batch.cases.row([
+            id.uuidString, reference.description, rule.kind.rawValue, String(versionID), rule.office.rawValue, state.name, rule.category,
+            rule.priority.rawValue, String(Priority.allCases.firstIndex(of: rule.priority)!), "Seeded \(rule.label.lowercased()) case",
+            "A seeded narrative describing what was reported.", ["Africa", "Americas", "Asia", "Europe", "Middle East"][Int(random.next() % 5)],
+            nil, filer, assignee, rule.citation, CopyBuffer.jsonDocument(document), CopyBuffer.timestamp(due), CopyBuffer.timestamp(due),
+            CopyBuffer.timestamp(openedAt), closed ? CopyBuffer.timestamp(at) : nil, state.outcome, String(1 + events.count - 2),
+            String(head.seq), CopyBuffer.bytea(head.hash), CopyBuffer.timestamp(at),
+        ])
+    }
+
+    private mutating func officer(in office: String) -> String {
+        // Officers are named after the office so queues by assignee have realistic spread.
+        "officer-\(office.lowercased())-\(random.next() % 40)"
+    }
+}
+
+/// A fast, seedable generator (SplitMix64).
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    mutating func uuidBytes() -> uuid_t {
+        let a = next(), b = next()
+        var bytes = (a.bigEndian, b.bigEndian)
+        return withUnsafeBytes(of: &bytes) { raw in
+            var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &uuid) { $0.copyMemory(from: raw) }
+            // Version 4, RFC 4122 variant.
+            uuid.6 = (uuid.6 & 0x0F) | 0x40
+            uuid.8 = (uuid.8 & 0x3F) | 0x80
+            return uuid
+        }
+    }
+}

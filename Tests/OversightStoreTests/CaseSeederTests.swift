@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import OversightDomain
+import OversightStore
+import PostgresClient
+import PostgresTestSupport
+import Testing
+
+@Suite(.temporaryPostgres)
+struct CaseSeederTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func seededCasesHaveIntactChainsAndPlausibleProportions() async throws {
+        let options = try await suitePostgres().makeDatabase("seed")
+        let pool = PostgresPool(.init(options: options, maxConnections: 2))
+        do {
+            try await Migrator(pool: pool, migrations: try Migration.load(from: Self.root.appendingPathComponent("Schema").path)).migrate()
+            var files: [String: String] = [:]
+            let config = Self.root.appendingPathComponent("Config")
+            for name in ["offices.yaml", "routing.yaml"] { files[name] = try String(contentsOf: config.appendingPathComponent(name), encoding: .utf8) }
+            for name in try FileManager.default.contentsOfDirectory(atPath: config.appendingPathComponent("workflows").path) {
+                files["workflows/" + name] = try String(contentsOf: config.appendingPathComponent("workflows/" + name), encoding: .utf8)
+            }
+            let configuration = try OversightConfiguration.load(ConfigurationFiles(files: files))
+            let catalog = try await WorkflowCatalog.register(configuration, pool: pool)
+            let seeder = CaseSeeder(pool: pool, configuration: configuration, catalog: catalog, logger: .init(label: "test"))
+            let report = try await seeder.seed(cases: 2_000, batchSize: 700)
+            #expect(report.cases == 2_000)
+            #expect(report.events >= 6_000 && report.events <= 20_000)
+
+            let audit = try await AuditVerifier(pool: pool).verify()
+            #expect(audit.firstBreak == nil)
+            #expect(audit.casesChecked == 2_000)
+            #expect(audit.eventsChecked == report.events)
+
+            let byOffice = try await pool.query("SELECT office, count(*) AS n FROM cases GROUP BY office")
+            let counts = Dictionary(uniqueKeysWithValues: try byOffice.map { (try $0.decode("office", as: String.self), try $0.decode("n", as: Int.self)) })
+            #expect((counts["OIG"] ?? 0) > 1_000)
+            #expect((counts["OMB"] ?? 0) > 0 && (counts["OMB"] ?? 0) < 200)
+            let spread = try await pool.query("""
+                SELECT count(DISTINCT state) AS states, count(*) FILTER (WHERE closed_at IS NOT NULL) AS closed,
+                       max(now() - opened_at) > interval '5 years' AS old, min(event_seq) AS fewest, max(event_seq) AS most
+                FROM cases
+                """)[0]
+            #expect(try spread.decode("states", as: Int.self) > 20)
+            #expect(try spread.decode("closed", as: Int.self) > 0)
+            #expect(try spread.decode("old", as: Bool.self))
+            #expect(try spread.decode("fewest", as: Int.self) >= 3)
+            #expect(try spread.decode("most", as: Int.self) <= 10)
+
+            // Seeding more continues the per-office numbering instead of colliding.
+            _ = try await seeder.seed(cases: 300, batchSize: 300, seed: 7)
+            #expect(try await pool.query("SELECT count(*) AS n FROM cases")[0].decode("n", as: Int.self) == 2_300)
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+    }
+}
