@@ -21,11 +21,11 @@ extension Problem {
         case .cannotAssign(let why):
             self.init(.cannotAssign, detail: why)
         case .alreadyAssigned:
-            self.init(.alreadyAssigned)
+            self.init(Kind.alreadyAssigned, detail: "the case is already assigned; a lead or head reassigns it")
         case .unknownWorkflow(let kind):
             self.init(.internalError, detail: "no workflow for \(kind)")
         case .closed:
-            self.init(.caseClosed)
+            self.init(Kind.caseClosed, detail: "the case is closed; only a reopen by the head changes it")
         }
     }
 }
