@@ -59,6 +59,9 @@ public struct PostgresRow: Sendable {
         }
     }
 
+    /// Whether the result has the named column.
+    public func contains(_ column: String) -> Bool { rows.columnIndex[column] != nil }
+
     /// Whether the named column is NULL in this row (false for a column that does not exist).
     public func isNull(_ column: String) -> Bool {
         guard let position = rows.columnIndex[column] else { return false }

@@ -140,7 +140,7 @@ struct CaseResponse: Encodable, Sendable {
         case routingRule = "routing_rule"
     }
 
-    init(_ record: CaseRecord, access: CaseAccess, workflow: WorkflowDefinition?, actor: Actor, links: [(reference: String, relation: String)]) {
+    init(_ record: CaseRecord, access: CaseAccess, workflow: WorkflowDefinition?, actor: Actor, links: [CaseLink]) {
         let officer = access.view >= .officer
         let full = access.view == .full
         reference = record.reference

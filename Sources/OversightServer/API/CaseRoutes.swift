@@ -57,8 +57,8 @@ struct CaseRoutes: Sendable {
     @Sendable func show(_ request: Request, context: OversightRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let (record, access) = try await store.find(try reference(context), for: actor)
-        let links = access.view >= .officer ? try await store.links(record.reference, for: actor) : []
-        return try caseResponse(record, access: access, actor: actor, links: links, request: request, context: context)
+        return try caseResponse(record, access: access, actor: actor, links: access.view >= .officer ? record.links : [],
+                                request: request, context: context)
     }
 
     @Sendable func assign(_ request: Request, context: OversightRequestContext) async throws -> Response {
@@ -136,7 +136,7 @@ struct CaseRoutes: Sendable {
     }
 
     func caseResponse(
-        _ record: CaseRecord, access: CaseAccess, actor: Actor, links: [(reference: String, relation: String)]?,
+        _ record: CaseRecord, access: CaseAccess, actor: Actor, links: [CaseLink]?,
         request: Request, context: OversightRequestContext
     ) throws -> Response {
         let links = links ?? []

@@ -2,6 +2,13 @@ import Foundation
 import OversightDomain
 import PostgresClient
 
+/// A case linked to another (the investigation a retaliation review opened).
+public struct CaseLink: Sendable, Hashable, Codable {
+    public let reference: String
+    /// `opened` (this case opened the other) or `opened_by`.
+    public let relation: String
+}
+
 /// A case as stored, with its parties: what the store reads before deciding anything.
 public struct CaseRecord: Sendable, Hashable {
     public let id: UUID
@@ -32,19 +39,40 @@ public struct CaseRecord: Sendable, Hashable {
     public let eventSeq: Int
     public let eventHash: Data
     public let parties: [CaseParty]
+    /// Linked cases (reference, relation), when the read asked for them.
+    public let links: [CaseLink]
     let document: SnapshotDocument
 
     public static func == (lhs: CaseRecord, rhs: CaseRecord) -> Bool { lhs.id == rhs.id && lhs.version == rhs.version }
     public func hash(into hasher: inout Hasher) { hasher.combine(id); hasher.combine(version) }
 
-    /// The columns every case query selects, in the order `init(row:parties:)` reads them.
+    /// The columns every case query selects.
     static let columns: StaticString = """
         id, reference, kind, workflow_version_id, office, state, category, priority, title, narrative, occurred_on,
         location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head,
         snapshot, due_at, opened_at, closed_at, outcome, version, event_seq, event_hash
         """
 
-    init(row: PostgresRow, parties: [CaseParty]) throws {
+    /// The case's parties as one JSON column, so a case is read in one round trip.
+    static let partiesColumn: StaticString = """
+        , (SELECT coalesce(json_agg(json_build_object('p', p.person_id, 'r', p.role) ORDER BY p.added_at, p.person_id), '[]')
+           FROM case_parties p WHERE p.case_id = cases.id) AS parties_json
+        """
+
+    /// Linked cases as one JSON column, for the case view.
+    static let linksColumn: StaticString = """
+        , (SELECT coalesce(json_agg(json_build_object('reference', linked.reference, 'relation', l.relation)
+                                    ORDER BY l.created_at, linked.reference), '[]')
+           FROM case_links l JOIN cases linked ON linked.id = l.linked_case_id WHERE l.case_id = cases.id) AS links_json
+        """
+
+    struct PartyJSON: Codable, Sendable {
+        let p: String
+        let r: String
+    }
+
+    /// Reads a row; parties and links come from their JSON columns when the query selected them.
+    init(row: PostgresRow, parties: [CaseParty]? = nil) throws {
         id = try row.decode("id")
         reference = try row.decode("reference")
         kind = CaseKind(try row.decode("kind", as: String.self))
@@ -73,7 +101,14 @@ public struct CaseRecord: Sendable, Hashable {
         version = try row.decode("version")
         eventSeq = try row.decode("event_seq")
         eventHash = try row.decode("event_hash")
-        self.parties = parties
+        if let parties {
+            self.parties = parties
+        } else if row.contains("parties_json"), let stored = try row.decode("parties_json", as: PostgresJSON<[PartyJSON]>?.self) {
+            self.parties = stored.value.map { CaseParty(personID: $0.p, role: PartyRole(rawValue: $0.r) ?? .witness) }
+        } else {
+            self.parties = []
+        }
+        links = row.contains("links_json") ? try row.decode("links_json", as: PostgresJSON<[CaseLink]>?.self)?.value ?? [] : []
     }
 
     /// The engine's view of the case.

@@ -125,16 +125,6 @@ extension CaseStore {
         let rows = try await pool.query("SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events WHERE case_id = \(record.id) ORDER BY seq")
         return try rows.map(CaseEvent.init(row:))
     }
-
-    /// Cases linked to this one (e.g. the investigation a retaliation review opened).
-    public func links(_ reference: String, for actor: Actor) async throws -> [(reference: String, relation: String)] {
-        let (record, _) = try await find(reference, for: actor)
-        let rows = try await pool.query("""
-            SELECT c.reference, l.relation FROM case_links l JOIN cases c ON c.id = l.linked_case_id
-            WHERE l.case_id = \(record.id) ORDER BY l.created_at, c.reference
-            """)
-        return try rows.map { (try $0.decode("reference", as: String.self), try $0.decode("relation", as: String.self)) }
-    }
 }
 
 extension CaseEvent {

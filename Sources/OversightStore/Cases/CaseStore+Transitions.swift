@@ -48,7 +48,7 @@ extension CaseStore {
             let redacted = decision.effects.contains(.redactIdentifyingDetails)
             let head = try Self.appendEvents(events, to: record.id, after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
             let due = store.earliestDue(decision.snapshot, workflow: workflow)
-            try connection.execute(("""
+            var update: PostgresQuery = """
                 UPDATE cases SET state = \(decision.snapshot.state), snapshot = \(PostgresJSON(SnapshotDocument(decision.snapshot))),
                     outcome = \(decision.snapshot.outcome), closed_at = \(decision.closed ? now : nil),
                     due_at = \(due), next_escalation_at = \(due), version = version + 1,
@@ -58,9 +58,10 @@ extension CaseStore {
                     location = CASE WHEN \(redacted) THEN NULL ELSE location END,
                     filed_by = CASE WHEN \(redacted) THEN NULL ELSE filed_by END
                 WHERE id = \(record.id)
-                """ as PostgresQuery).prepared())
-            guard let updated = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
-            return updated
+                """
+            update.append(Self.returningCase())
+            guard let row = try connection.query(update.prepared()).first else { throw CaseStoreError.notFound }
+            return try CaseRecord(row: row)
         }
     }
 
@@ -133,13 +134,16 @@ extension CaseStore {
             }
             let head = try Self.appendEvents([(claiming ? "claimed" : "assigned", ["assignee": assigneeID])], to: record.id,
                                              after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
-            try connection.execute(("""
+            var update: PostgresQuery = """
                 UPDATE cases SET assignee = \(assigneeID), version = version + 1, event_seq = \(head.seq), event_hash = \(head.hash),
                     updated_at = \(now)
                 WHERE id = \(record.id)
-                """ as PostgresQuery).prepared())
+                """
+            update.append(Self.returningCase())
+            guard let updated = try connection.query(update.prepared()).first.map({ try CaseRecord(row: $0) }) else {
+                throw CaseStoreError.notFound
+            }
             try Self.enqueue("notify_assignee", caseID: record.id, payload: ["reference": record.reference, "assignee": assigneeID], connection)
-            guard let updated = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             return updated
         }
     }

@@ -51,28 +51,38 @@ public struct CaseStore: Sendable {
 
     // MARK: - Reading
 
-    /// Reads a case and its parties, locking the row when `forUpdate`.
+    /// Reads a case and its parties in one statement, locking the row when `forUpdate`.
     static func load(_ reference: String, forUpdate: Bool, _ connection: isolated PostgresConnection) throws -> CaseRecord? {
         var query: PostgresQuery = "SELECT "
         query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+        query.append(PostgresQuery(stringLiteral: CaseRecord.partiesColumn))
         query.append(" FROM cases WHERE reference = \(reference)")
         if forUpdate { query.append(" FOR UPDATE") }
-        let rows = try connection.query(query.prepared())
-        guard let row = rows.first else { return nil }
-        let id = try row.decode("id", as: UUID.self)
-        let parties = try connection.query(("SELECT person_id, role FROM case_parties WHERE case_id = \(id) ORDER BY added_at, person_id" as PostgresQuery).prepared())
-            .map { CaseParty(personID: try $0.decode("person_id"), role: PartyRole(rawValue: try $0.decode("role", as: String.self)) ?? .witness) }
-        return try CaseRecord(row: row, parties: parties)
+        return try connection.query(query.prepared()).first.map { try CaseRecord(row: $0) }
     }
 
-    /// The case as `actor` may see it, or `notFound` (also when it exists but is hidden).
+    /// The case as `actor` may see it, with parties and links, or `notFound` (also when it
+    /// exists but is hidden). One statement, outside any transaction.
     public func find(_ reference: String, for actor: Actor) async throws -> (record: CaseRecord, access: CaseAccess) {
-        guard let record = try await pool.withTransaction({ try Self.load(reference, forUpdate: false, $0) }) else {
-            throw CaseStoreError.notFound
-        }
+        var query: PostgresQuery = "SELECT "
+        query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+        query.append(PostgresQuery(stringLiteral: CaseRecord.partiesColumn))
+        query.append(PostgresQuery(stringLiteral: CaseRecord.linksColumn))
+        query.append(" FROM cases WHERE reference = \(reference)")
+        let prepared = query.prepared()
+        guard let row = try await pool.query(prepared).first else { throw CaseStoreError.notFound }
+        let record = try CaseRecord(row: row)
         let access = access(actor, to: record)
         guard access.view != .none else { throw CaseStoreError.notFound }
         return (record, access)
+    }
+
+    /// The `RETURNING` clause that gives back the whole updated case.
+    static func returningCase() -> PostgresQuery {
+        var query: PostgresQuery = " RETURNING "
+        query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+        query.append(PostgresQuery(stringLiteral: CaseRecord.partiesColumn))
+        return query
     }
 
     /// The cases `actor` filed, newest first.
