@@ -5,22 +5,9 @@ import Testing
 /// The shipped `Config/` folder, read from disk and validated once for the routing, access and
 /// deadline tests. Named `Fixture...` so it cannot clash with helpers of other test files.
 enum FixtureConfiguration {
-    /// The package root: this file lives in `Tests/OversightDomainTests/`.
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// Every file the loader reads, keyed by its path relative to `Config/`.
     static func files() throws -> ConfigurationFiles {
-        let config = packageRoot.appendingPathComponent("Config")
-        var files: [String: String] = [:]
-        for name in ["offices.yaml", "routing.yaml"] {
-            files[name] = try String(contentsOf: config.appendingPathComponent(name), encoding: .utf8)
-        }
-        let workflows = config.appendingPathComponent("workflows")
-        for name in try FileManager.default.contentsOfDirectory(atPath: workflows.path) where name.hasSuffix(".yaml") {
-            files["workflows/" + name] = try String(contentsOf: workflows.appendingPathComponent(name), encoding: .utf8)
-        }
-        return ConfigurationFiles(files: files)
+        try configurationFiles(at: packageRoot.appendingPathComponent("Config"))
     }
 
     private static let loaded: Result<OversightConfiguration, any Error> = Result {

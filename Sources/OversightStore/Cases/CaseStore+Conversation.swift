@@ -33,9 +33,7 @@ extension CaseStore {
         let now = time ?? clock()
         let store = self
         return try await pool.withTransaction { connection in
-            guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
-            let access = store.access(actor, to: record)
-            guard access.view != .none else { throw CaseStoreError.notFound }
+            let (record, access) = try store.lockVisible(reference, for: actor, connection)
             let needed: CaseAction = visibility == .internal ? .comment : .messageReporter
             guard access.allows(needed) else { throw CaseStoreError.forbidden(needed) }
             let comment = CaseComment(id: UUID(), author: actor.id, visibility: visibility, body: body, createdAt: now)
@@ -84,9 +82,7 @@ extension CaseStore {
         let now = time ?? clock()
         let store = self
         return try await pool.withTransaction { connection in
-            guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
-            let access = store.access(actor, to: record)
-            guard access.view != .none else { throw CaseStoreError.notFound }
+            let (record, access) = try store.lockVisible(reference, for: actor, connection)
             guard access.allows(.manageParties) else { throw CaseStoreError.forbidden(.manageParties) }
             let inserted = try connection.execute("""
                 INSERT INTO case_parties (case_id, person_id, role, added_by, added_at)

@@ -12,9 +12,7 @@ extension CaseStore {
         let now = time ?? clock()
         let store = self
         return try await pool.withTransaction { connection in
-            guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
-            let access = store.access(actor, to: record)
-            guard access.view != .none else { throw CaseStoreError.notFound }
+            let (record, access) = try store.lockVisible(reference, for: actor, connection)
             guard access.allows(.transition) else { throw CaseStoreError.forbidden(.transition) }
             guard record.version == expectedVersion else { throw CaseStoreError.versionMismatch(current: record.version) }
             let workflow = try store.workflow(of: record)
@@ -109,9 +107,7 @@ extension CaseStore {
     private func changeAssignee(_ reference: String, to assigneeID: String, by actor: Actor, claiming: Bool, at now: Date) async throws -> CaseRecord {
         let store = self
         return try await pool.withTransaction { connection in
-            guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
-            let access = store.access(actor, to: record)
-            guard access.view != .none else { throw CaseStoreError.notFound }
+            let (record, access) = try store.lockVisible(reference, for: actor, connection)
             guard record.closedAt == nil else { throw CaseStoreError.closed }
             let workflow = try store.workflow(of: record)
             let facts = record.accessFacts(workflow)

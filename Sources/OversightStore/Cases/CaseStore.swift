@@ -61,6 +61,15 @@ public struct CaseStore: Sendable {
         return try connection.query(query.prepared()).first.map { try CaseRecord(row: $0) }
     }
 
+    /// Locks a case for a change by `actor`; a case they may not see is `notFound`, exactly
+    /// like a missing one.
+    func lockVisible(_ reference: String, for actor: Actor, _ connection: isolated PostgresConnection) throws -> (CaseRecord, CaseAccess) {
+        guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
+        let access = access(actor, to: record)
+        guard access.view != .none else { throw CaseStoreError.notFound }
+        return (record, access)
+    }
+
     /// The case as `actor` may see it, with parties and links, or `notFound` (also when it
     /// exists but is hidden). One statement, outside any transaction.
     public func find(_ reference: String, for actor: Actor) async throws -> (record: CaseRecord, access: CaseAccess) {
