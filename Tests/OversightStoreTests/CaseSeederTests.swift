@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import OversightDomain
-import OversightStore
+@testable import OversightStore
 import PostgresClient
 import PostgresTestSupport
 import Testing
@@ -47,6 +47,20 @@ struct CaseSeederTests {
             #expect(try spread.decode("old", as: Bool.self))
             #expect(try spread.decode("fewest", as: Int.self) >= 3)
             #expect(try spread.decode("most", as: Int.self) <= 10)
+
+            // Every seeded case reads back as the store reads cases, hand-written JSON included.
+            let sample = try await pool.query("SELECT snapshot, reference FROM cases ORDER BY reference LIMIT 200")
+            for row in sample {
+                let document = try row.decode("snapshot", as: PostgresJSON<SnapshotDocument>.self).value
+                #expect(!document.visitedStates.isEmpty)
+                #expect(document.triageDueAt != nil)
+            }
+            let encoded = CopyBuffer.jsonDocument(SnapshotDocument(CaseSnapshot(
+                workflow: configuration.workflow(.investigation)!, filedBy: "x", filedAt: Date(timeIntervalSince1970: 1_790_000_000.25),
+                triageDueAt: Date(timeIntervalSince1970: 1_790_086_400))))
+            let decoded = try JSONDecoder().decode(SnapshotDocument.self, from: Data(encoded.utf8))
+            #expect(decoded.triageDueAt == Date(timeIntervalSince1970: 1_790_086_400))
+            #expect(decoded.visitedStates == ["received"])
 
             // Seeding more continues the per-office numbering instead of colliding.
             _ = try await seeder.seed(cases: 300, batchSize: 300, seed: 7)
