@@ -44,24 +44,32 @@ public enum CaseEventChain {
     public static func digest(
         caseID: UUID, seq: Int, kind: String, actor: String, at: Date, data: [String: String], prevHash: Data
     ) -> Data {
-        var encoding = Data()
-        func field(_ bytes: some Collection<UInt8>) {
-            var length = UInt32(bytes.count).bigEndian
-            withUnsafeBytes(of: &length) { encoding.append(contentsOf: $0) }
-            encoding.append(contentsOf: bytes)
+        var encoding: [UInt8] = []
+        encoding.reserveCapacity(256)
+        func field(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                appendLength(bytes.count)
+                encoding.append(contentsOf: bytes)
+            }
         }
-        field(Array("oversight.case_event.v1".utf8))
-        field(Array(caseID.uuidString.lowercased().utf8))
-        field(Array(String(seq).utf8))
-        field(Array(kind.utf8))
-        field(Array(actor.utf8))
-        field(Array(String(microseconds(at)).utf8))
-        field(Array(String(data.count).utf8))
+        func appendLength(_ count: Int) {
+            let length = UInt32(count)
+            encoding.append(contentsOf: [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)])
+        }
+        field("oversight.case_event.v1")
+        field(caseID.uuidString.lowercased())
+        field(String(seq))
+        field(kind)
+        field(actor)
+        field(String(microseconds(at)))
+        field(String(data.count))
         for key in data.keys.sorted() {
-            field(Array(key.utf8))
-            field(Array(data[key]!.utf8))
+            field(key)
+            field(data[key]!)
         }
-        field(Array(prevHash))
+        appendLength(prevHash.count)
+        encoding.append(contentsOf: prevHash)
         return Data(SHA256.hash(data: encoding))
     }
 
