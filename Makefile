@@ -1,8 +1,11 @@
 # The two commands of the README, plus the benchmark. Each is a script in scripts/.
-.PHONY: run test
+.PHONY: run test bench
 
 run:
 	scripts/run
 
 test:
 	scripts/test
+
+bench:
+	scripts/bench

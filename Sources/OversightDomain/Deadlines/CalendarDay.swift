@@ -30,7 +30,11 @@ public struct CalendarDay: Hashable, Sendable, Comparable, CustomStringConvertib
 
     public var description: String {
         let (year, month, day) = Self.civil(fromDays: index)
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
     }
 
     public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.index < rhs.index }

@@ -43,9 +43,23 @@ public struct CaseSeeder: Sendable {
         var counters = try await existingCounters()
         var written = 0
         var events = 0
-        while written < count {
-            let size = min(batchSize, count - written)
-            let batch = generator.batch(size, counters: &counters)
+        // Generation (Swift, one core) overlaps with COPY (PostgreSQL, the other core): the
+        // next batch is made while the previous one loads.
+        let sizes = stride(from: 0, to: count, by: batchSize).map { min(batchSize, count - $0) }
+        var pending: Task<(SeedGenerator.Batch, SeedGenerator, [SeedGenerator.CounterKey: Int]), Never>?
+        func makeBatch(_ size: Int, _ generator: SeedGenerator, _ counters: [SeedGenerator.CounterKey: Int]) -> Task<(SeedGenerator.Batch, SeedGenerator, [SeedGenerator.CounterKey: Int]), Never> {
+            Task {
+                var generator = generator
+                var counters = counters
+                let batch = generator.batch(size, counters: &counters)
+                return (batch, generator, counters)
+            }
+        }
+        for (index, size) in sizes.enumerated() {
+            let (batch, nextGenerator, nextCounters) = await (pending ?? makeBatch(size, generator, counters)).value
+            generator = nextGenerator
+            counters = nextCounters
+            pending = index + 1 < sizes.count ? makeBatch(sizes[index + 1], generator, counters) : nil
             events += batch.eventCount
             let (cases, parties, eventRows, comments) = (batch.cases.bytes, batch.parties.bytes, batch.events.bytes, batch.comments.bytes)
             try await pool.withTransaction { connection in

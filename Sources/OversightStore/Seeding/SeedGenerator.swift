@@ -22,6 +22,8 @@ struct SeedGenerator {
     var random: SplitMix64
     let now: Date
     var staff: [(id: String, office: String)] = []
+    var idPrefix: UInt64 = 0
+    var caseCounter = 0
     let categories: [(rule: RoutingRule, weight: Double)]
     let totalWeight: Double
 
@@ -98,7 +100,7 @@ struct SeedGenerator {
             if state.kind == .terminal { break }
         }
 
-        let id = UUID(uuid: random.uuidBytes())
+        let id = nextCaseID()
         let filer = staff[Int(random.next() % UInt64(staff.count))].id
         var subject: String?
         if rule.office.rawValue == "OIG" || rule.kind == .retaliationReview {
@@ -166,6 +168,19 @@ struct SeedGenerator {
             CopyBuffer.timestamp(openedAt), closed ? CopyBuffer.timestamp(at) : nil, state.outcome, String(1 + events.count - 2),
             String(head.seq), CopyBuffer.bytea(head.hash), CopyBuffer.timestamp(at),
         ])
+    }
+
+    /// Case ids that grow: a random prefix per run, then a counter, so COPY appends to the
+    /// right edge of the id indexes instead of touching random pages of millions of rows.
+    private mutating func nextCaseID() -> UUID {
+        if idPrefix == 0 { idPrefix = random.next() }
+        caseCounter += 1
+        var bytes = (idPrefix.bigEndian, UInt64(caseCounter).bigEndian)
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &uuid) { target in withUnsafeBytes(of: &bytes) { target.copyMemory(from: $0) } }
+        uuid.6 = (uuid.6 & 0x0F) | 0x80  // version 8: custom, time-ordered layout
+        uuid.8 = (uuid.8 & 0x3F) | 0x80
+        return UUID(uuid: uuid)
     }
 
     private mutating func officer(in office: String) -> String {

@@ -1,0 +1,182 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Histogram
+import NIOCore
+
+/// Drives one scenario against the service on loopback for a fixed, bounded duration and
+/// prints one JSON line: throughput and latency percentiles (HdrHistogram, microseconds).
+@main
+struct LoadDriver: AsyncParsableCommand {
+    enum Scenario: String, ExpressibleByArgument, CaseIterable {
+        case file, transition, queue, view
+    }
+
+    @Option(help: "Service base URL (loopback only).") var url = "http://127.0.0.1:8080"
+    @Option(help: "file, transition, queue or view.") var scenario: Scenario
+    @Option(help: "Requests in flight.") var concurrency = 8
+    @Option(help: "Measured seconds (after a 2 s warm-up).") var duration = 15
+    @Option(help: "Bearer token of the caller.") var token: String
+    @Option(help: "Reference prefix of the cases to view or transition, e.g. OIG-2026-.") var referencePrefix = "OIG-2026-"
+    @Option(help: "Cases numbered 1...N under the prefix to pick from.") var references = 1
+    @Option(help: "First number of the range this run transitions (disjoint ranges per run keep ETags fresh).") var firstReference = 1
+
+    func validate() throws {
+        guard let host = URL(string: url)?.host, ["127.0.0.1", "localhost", "::1"].contains(host) else {
+            throw ValidationError("load is only ever sent to loopback")
+        }
+        guard (1...256).contains(concurrency), (1...600).contains(duration) else { throw ValidationError("bounded runs only") }
+    }
+
+    func run() async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let warmUp = ContinuousClock.now + .seconds(2)
+        let end = warmUp + .seconds(duration)
+        let perWorker = max(1, (references - firstReference + 1) / concurrency)
+        let results = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
+            for worker in 0..<concurrency {
+                let driver = self
+                group.addTask {
+                    var state = WorkerState(worker: worker, first: driver.firstReference + worker * perWorker, count: perWorker)
+                    return try await driver.work(client: client, state: &state, warmUp: warmUp, end: end)
+                }
+            }
+            return try await group.reduce(into: [WorkerResult]()) { $0.append($1) }
+        }
+        try await client.shutdown()
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var errors = 0
+        var statuses: [UInt: Int] = [:]
+        for result in results {
+            histogram.add(result.histogram)
+            errors += result.errors
+            for (status, count) in result.statuses { statuses[status, default: 0] += count }
+        }
+        let count = Int(histogram.totalCount)
+        let report: [String: Any] = [
+            "scenario": scenario.rawValue, "concurrency": concurrency, "seconds": duration, "requests": count, "errors": errors,
+            "throughput": Double(count) / Double(duration),
+            "p50_ms": Double(histogram.valueAtPercentile(50)) / 1000, "p95_ms": Double(histogram.valueAtPercentile(95)) / 1000,
+            "p99_ms": Double(histogram.valueAtPercentile(99)) / 1000,
+            "statuses": Dictionary(uniqueKeysWithValues: statuses.map { (String($0.key), $0.value) }),
+        ]
+        print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
+    }
+
+    struct WorkerState {
+        let worker: Int
+        let first: Int
+        let count: Int
+        var next = 0
+        var etags: [Int: String] = [:]
+        var onHold: [Int: Bool] = [:]
+        var cursor: String?
+        var random = SystemRandomNumberGenerator()
+    }
+
+    struct WorkerResult {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var errors = 0
+        var statuses: [UInt: Int] = [:]
+    }
+
+    func work(client: HTTPClient, state: inout WorkerState, warmUp: ContinuousClock.Instant, end: ContinuousClock.Instant) async throws -> WorkerResult {
+        var result = WorkerResult()
+        while ContinuousClock.now < end {
+            let request = try await nextRequest(client: client, state: &state)
+            let started = ContinuousClock.now
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(request, timeout: .seconds(30))
+            } catch {
+                result.errors += 1
+                continue
+            }
+            let body = try await response.body.collect(upTo: 4 << 20)
+            let elapsed = ContinuousClock.now - started
+            record(response: response, body: body, state: &state)
+            guard started >= warmUp else { continue }
+            let micros = UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
+            _ = result.histogram.record(max(1, micros))
+            result.statuses[response.status.code, default: 0] += 1
+            if response.status.code >= 400 { result.errors += 1 }
+        }
+        return result
+    }
+
+    func reference(_ number: Int) -> String {
+        let digits = String(number)
+        return referencePrefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    func nextRequest(client: HTTPClient, state: inout WorkerState) async throws -> HTTPClientRequest {
+        var request: HTTPClientRequest
+        switch scenario {
+        case .file:
+            request = HTTPClientRequest(url: url + "/v1/cases")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"category":"fraud","title":"Invoices paid twice","narrative":"Two payments for one delivery.","region":"Europe"}"#))
+        case .view:
+            request = HTTPClientRequest(url: url + "/v1/cases/" + reference(Int.random(in: 1...references, using: &state.random)))
+        case .queue:
+            // First pages and later pages, alternating filters, as a triaging lead does.
+            if let cursor = state.cursor {
+                request = HTTPClientRequest(url: url + "/v1/offices/OIG/queue?limit=50&cursor=" + cursor)
+            } else {
+                let filter = ["", "&priority=normal", "&unassigned=true", "&overdue=true"][state.next % 4]
+                state.next += 1
+                request = HTTPClientRequest(url: url + "/v1/offices/OIG/queue?limit=50" + filter)
+            }
+        case .transition:
+            // Alternately put a case on hold and resume it; each case's ETag is tracked.
+            let number = state.first + (state.next % state.count)
+            state.next += 1
+            if state.etags[number] == nil {
+                var get = HTTPClientRequest(url: url + "/v1/cases/" + reference(number))
+                get.headers.add(name: "Authorization", value: "Bearer \(token)")
+                let response = try await client.execute(get, timeout: .seconds(30))
+                _ = try await response.body.collect(upTo: 4 << 20)
+                state.etags[number] = response.headers.first(name: "ETag") ?? "\"0\""
+            }
+            let hold = !(state.onHold[number] ?? false)
+            request = HTTPClientRequest(url: url + "/v1/cases/" + reference(number) + "/transitions")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "If-Match", value: state.etags[number]!)
+            request.body = .bytes(ByteBuffer(string: hold ? #"{"transition":"put_on_hold","fields":{"reason":"waiting for records"}}"# : #"{"transition":"resume"}"#))
+            state.onHold[number] = hold
+            state.cursor = String(number)
+        }
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        return request
+    }
+
+    func record(response: HTTPClientResponse, body: ByteBuffer, state: inout WorkerState) {
+        switch scenario {
+        case .queue:
+            let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+            // Follow at most two later pages, then start over with a first page.
+            if let next = json?["next_cursor"] as? String, state.next % 3 != 0 {
+                state.cursor = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.")))
+            } else {
+                state.cursor = nil
+            }
+            state.next += 1
+        case .transition:
+            guard let number = state.cursor.flatMap(Int.init) else { break }
+            if response.status == .ok, let etag = response.headers.first(name: "ETag") {
+                state.etags[number] = etag
+            } else {
+                // Out of step (another writer, a refusal): read the case again next time.
+                state.etags[number] = nil
+                state.onHold[number] = !(state.onHold[number] ?? false)
+            }
+        default:
+            break
+        }
+    }
+}
