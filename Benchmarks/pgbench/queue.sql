@@ -1,5 +1,5 @@
--- GET /v1/offices/OIG/queue?limit=50 as the OIG lead: the statement CaseStore.queue runs
--- (first page, no filter; the filtered variants add one equality or range condition).
+-- GET /v1/offices/OIG/queue?limit=50 as the OIG lead, first page, no filter: the statement
+-- CaseStore.queue runs. queue_*.sql are the other pages of the load driver's mix.
 SELECT id, reference, kind, workflow_version_id, office, state, category, priority, title, narrative, occurred_on,
     location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head,
     snapshot, due_at, opened_at, closed_at, outcome, version, event_seq, event_hash

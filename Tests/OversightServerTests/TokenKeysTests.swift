@@ -1,7 +1,7 @@
 import Foundation
 import JWTKit
 import OversightDomain
-import OversightServer
+@testable import OversightServer
 import Testing
 
 /// Token verification without a database: HS256 from the environment's secret, ES256 from an
@@ -88,5 +88,20 @@ struct TokenKeysTests {
         #expect(try await second.actor(from: token).id == "a")
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+}
+
+struct VerifiedTokensTests {
+    @Test func rememberedTokensExpireAndTheCacheStaysBounded() throws {
+        let cache = VerifiedTokens()
+        let actor = Actor(id: "a", memberships: [])
+        let now = Date()
+        cache.remember("t1", actor: actor, until: now.addingTimeInterval(60))
+        #expect(cache.actor(for: "t1", at: now) == actor)
+        #expect(cache.actor(for: "t1", at: now.addingTimeInterval(61)) == nil)
+        #expect(cache.actor(for: "t1", at: now) == nil)  // dropped once seen expired
+        for index in 0...VerifiedTokens.capacity { cache.remember("token-\(index)", actor: actor, until: now.addingTimeInterval(60)) }
+        #expect(cache.actor(for: "token-0", at: now) == nil)
+        #expect(cache.actor(for: "token-\(VerifiedTokens.capacity)", at: now) == actor)
     }
 }

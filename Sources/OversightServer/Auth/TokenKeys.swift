@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import OversightDomain
+import Synchronization
 
 /// Why a bearer token was not accepted. Every case answers 401; the detail never echoes the
 /// token.
@@ -25,6 +26,9 @@ public struct TokenKeys: Sendable {
     let keys: JWTKeyCollection
     public let sources: [Source]
     let audience: String?
+    /// Tokens already verified, until they expire: a client sends the same token with every
+    /// request, and verifying it again each time cost more than the request's own work.
+    let verified = VerifiedTokens()
 
     /// Whether tokens can be minted here (an HMAC secret is configured).
     public var canSign: Bool {
@@ -91,6 +95,7 @@ public struct TokenKeys: Sendable {
 
     /// The actor a bearer token stands for.
     public func actor(from token: String) async throws(AuthenticationFailure) -> Actor {
+        if let known = verified.actor(for: token, at: Date()) { return known }
         let claims: OversightClaims
         do {
             claims = try await keys.verify(token, as: OversightClaims.self)
@@ -103,6 +108,7 @@ public struct TokenKeys: Sendable {
         }
         if let audience, !(claims.aud?.value.contains(audience) ?? false) { throw .invalid }
         guard let actor = claims.actor else { throw .malformed }
+        verified.remember(token, actor: actor, until: claims.exp.value)
         return actor
     }
 
@@ -118,5 +124,30 @@ public struct TokenKeys: Sendable {
             throw ConfigurationError(description: "every role must be OFFICE:role with role one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return try await keys.sign(claims)
+    }
+}
+
+/// A bounded map from verified token to its actor and expiry. Emptied when full rather than
+/// kept in LRU order: refilling costs one verification per active client.
+final class VerifiedTokens: Sendable {
+    private let entries = Mutex<[String: (actor: Actor, expires: Date)]>([:])
+    static let capacity = 10_000
+
+    func actor(for token: String, at now: Date) -> Actor? {
+        entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.expires > now else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.actor
+        }
+    }
+
+    func remember(_ token: String, actor: Actor, until expires: Date) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = (actor, expires)
+        }
     }
 }

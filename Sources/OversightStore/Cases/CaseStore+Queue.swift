@@ -65,7 +65,9 @@ extension CaseStore {
         if role != .head { query.append(" AND (NOT c.restricted_to_head OR c.assignee = \(actor.id))") }
         if !seesUnassigned { query.append(" AND c.assignee = \(actor.id)") }
         if let state = filter.state { query.append(" AND c.state = \(state)") }
-        if let priority = filter.priority { query.append(" AND c.priority = \(priority.rawValue)") }
+        // By rank, the queue index's second column: a text comparison would scan past every
+        // more urgent case first.
+        if let priority = filter.priority { query.append(" AND c.priority_rank = \(Int16(Priority.allCases.firstIndex(of: priority)!))") }
         if let category = filter.category { query.append(" AND c.category = \(category)") }
         if let assignee = filter.assignee { query.append(" AND c.assignee = \(assignee)") }
         if filter.unassigned { query.append(" AND c.assignee IS NULL") }

@@ -66,6 +66,8 @@ struct LoadDriver: AsyncParsableCommand {
         print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
     }
 
+    static let queueFilters = ["", "&priority=normal", "&unassigned=true", "&overdue=true"]
+
     struct WorkerState {
         let worker: Int
         let first: Int
@@ -74,6 +76,8 @@ struct LoadDriver: AsyncParsableCommand {
         var etags: [Int: String] = [:]
         var onHold: [Int: Bool] = [:]
         var cursor: String?
+        var filter = ""
+        var pageInCycle = 0
         var random = SystemRandomNumberGenerator()
     }
 
@@ -123,14 +127,17 @@ struct LoadDriver: AsyncParsableCommand {
         case .view:
             request = HTTPClientRequest(url: url + "/v1/cases/" + reference(Int.random(in: 1...references, using: &state.random)))
         case .queue:
-            // First pages and later pages, alternating filters, as a triaging lead does.
-            if let cursor = state.cursor {
-                request = HTTPClientRequest(url: url + "/v1/offices/OIG/queue?limit=50&cursor=" + cursor)
+            // As a triaging lead does: a first page (the four filters in turn), then the next
+            // two pages of the same filter through the cursor; the ceiling runs the same mix.
+            if let cursor = state.cursor, state.pageInCycle < 3 {
+                request = HTTPClientRequest(url: url + "/v1/offices/OIG/queue?limit=50" + state.filter + "&cursor=" + cursor)
             } else {
-                let filter = ["", "&priority=normal", "&unassigned=true", "&overdue=true"][state.next % 4]
+                state.filter = Self.queueFilters[state.next % Self.queueFilters.count]
                 state.next += 1
-                request = HTTPClientRequest(url: url + "/v1/offices/OIG/queue?limit=50" + filter)
+                state.pageInCycle = 0
+                request = HTTPClientRequest(url: url + "/v1/offices/OIG/queue?limit=50" + state.filter)
             }
+            state.pageInCycle += 1
         case .transition:
             // Alternately put a case on hold and resume it; each case's ETag is tracked.
             let number = state.first + (state.next % state.count)
@@ -159,13 +166,8 @@ struct LoadDriver: AsyncParsableCommand {
         switch scenario {
         case .queue:
             let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
-            // Follow at most two later pages, then start over with a first page.
-            if let next = json?["next_cursor"] as? String, state.next % 3 != 0 {
-                state.cursor = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.")))
-            } else {
-                state.cursor = nil
-            }
-            state.next += 1
+            state.cursor = (json?["next_cursor"] as? String)?
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.")))
         case .transition:
             guard let number = state.cursor.flatMap(Int.init) else { break }
             if response.status == .ok, let etag = response.headers.first(name: "ETag") {

@@ -1,0 +1,15 @@
+-- A later page (after a cursor) of any of the four: the row comparison the cursor adds,
+-- from a random position within the open cases.
+\set r random(0, 3)
+\set d random(1, 3000)
+SELECT id, reference, kind, workflow_version_id, office, state, category, priority, title, narrative, occurred_on,
+    location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head,
+    snapshot, due_at, opened_at, closed_at, outcome, version, event_seq, event_hash
+ FROM cases c
+WHERE c.office = 'OIG' AND c.closed_at IS NULL
+  AND NOT (c.sealed_from && '{OIG}'::text[])
+  AND c.filed_by IS DISTINCT FROM 'oig-lead'
+  AND NOT EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.person_id = 'oig-lead')
+  AND (NOT c.restricted_to_head OR c.assignee = 'oig-lead')
+  AND (c.priority_rank, c.due_at, c.opened_at, c.id) > (:r, now() - make_interval(days => :d), now() - make_interval(days => :d), '00000000-0000-0000-0000-000000000000'::uuid)
+ORDER BY c.priority_rank, c.due_at, c.opened_at, c.id LIMIT 51;
