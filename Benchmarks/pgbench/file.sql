@@ -1,11 +1,11 @@
 -- POST /v1/cases (no subjects, no idempotency key): the transaction CaseStore.file runs.
 BEGIN ISOLATION LEVEL READ COMMITTED;
 INSERT INTO case_counters (office, year, last_number) VALUES ('OIG', :year, 1)
-ON CONFLICT (office, year) DO UPDATE SET last_number = case_counters.last_number + 1 RETURNING last_number;
+ON CONFLICT (office, year) DO UPDATE SET last_number = case_counters.last_number + 1 RETURNING last_number \gset
 INSERT INTO cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
     narrative, occurred_on, location, region, country_office, filed_by, routing_rule, conflict, sealed_from,
     restricted_to_head, snapshot, due_at, next_escalation_at, opened_at, event_seq, event_hash, updated_at)
-VALUES (gen_random_uuid(), 'PGB-' || gen_random_uuid()::text,
+VALUES (gen_random_uuid(), 'OIG-' || :year::text || '-' || lpad(:last_number::text, 6, '0'),
     'investigation', :wv, 'OIG', 'received', 'fraud', 'normal', 2,
     'Invoices paid twice', 'Two payments for one delivery.', NULL, NULL, 'Europe', NULL, 'hr-fatima', 'routing.yaml rules[0] (fraud)', NULL, '{}',
     false, '{"fields":{},"visited_states":["received"],"clocks":{},"open_recommendations":0}', now() + interval '3 days',

@@ -41,7 +41,9 @@ public struct CaseRecord: Sendable, Hashable {
     public let parties: [CaseParty]
     /// Linked cases (reference, relation), when the read asked for them.
     public let links: [CaseLink]
-    let document: SnapshotDocument
+    /// The snapshot column's JSON, decoded only when the engine needs it: lists and access
+    /// checks read columns only.
+    let snapshotJSON: String
 
     public static func == (lhs: CaseRecord, rhs: CaseRecord) -> Bool { lhs.id == rhs.id && lhs.version == rhs.version }
     public func hash(into hasher: inout Hasher) { hasher.combine(id); hasher.combine(version) }
@@ -93,7 +95,7 @@ public struct CaseRecord: Sendable, Hashable {
         conflict = try row.decode("conflict")
         sealedFrom = Set(try row.decode("sealed_from", as: [String].self).compactMap(OfficeCode.init))
         restrictedToHead = try row.decode("restricted_to_head")
-        document = try row.decode("snapshot", as: PostgresJSON<SnapshotDocument>.self).value
+        snapshotJSON = try row.decode("snapshot", as: String.self)
         dueAt = try row.decode("due_at")
         openedAt = try row.decode("opened_at")
         closedAt = try row.decode("closed_at")
@@ -111,9 +113,15 @@ public struct CaseRecord: Sendable, Hashable {
         links = row.contains("links_json") ? try row.decode("links_json", as: PostgresJSON<[CaseLink]>?.self)?.value ?? [] : []
     }
 
-    /// The engine's view of the case.
+    /// The engine's view of the case (decodes the snapshot column; a corrupt one reads as a
+    /// case with no recorded fields, which every guard then refuses).
     public var snapshot: CaseSnapshot {
-        CaseSnapshot(
+        let document = (try? JSONDecoder().decode(SnapshotDocument.self, from: Data(snapshotJSON.utf8)))
+            ?? SnapshotDocument(CaseSnapshot(kind: kind, office: office, state: state, assignee: assignee, filedBy: filedBy, parties: parties,
+                                             fields: [:], visitedStates: [state], pausedFrom: nil, stageClock: nil, clocks: [:],
+                                             openRecommendations: 0, outcome: outcome, filedAt: openedAt, acknowledgedAt: nil,
+                                             lastReporterUpdateAt: nil, triageDueAt: nil, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead))
+        return CaseSnapshot(
             kind: kind, office: office, state: state, assignee: assignee, filedBy: filedBy, parties: parties,
             fields: document.fields.mapValues(\.field), visitedStates: Set(document.visitedStates), pausedFrom: document.pausedFrom,
             stageClock: document.stageClock, clocks: document.clocks, openRecommendations: document.openRecommendations,
@@ -122,8 +130,9 @@ public struct CaseRecord: Sendable, Hashable {
             sealedFrom: sealedFrom, restrictedToHead: restrictedToHead)
     }
 
-    /// Facts for the access policy, given the case's workflow.
+    /// Facts for the access policy, given the case's workflow: columns only.
     public func accessFacts(_ workflow: WorkflowDefinition) -> CaseAccessFacts {
-        CaseAccessFacts(snapshot: snapshot, workflow: workflow)
+        CaseAccessFacts(kind: kind, office: office, confidentialToOffice: workflow.confidentialToOffice, filedBy: filedBy,
+                        parties: parties, assignee: assignee, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead)
     }
 }

@@ -173,9 +173,10 @@ struct LoadDriver: AsyncParsableCommand {
             if response.status == .ok, let etag = response.headers.first(name: "ETag") {
                 state.etags[number] = etag
             } else {
-                // Out of step (another writer, a refusal): read the case again next time.
+                // Out of step (a case left on hold by an earlier run): the request already
+                // flipped what we believe, so the next one takes the other transition; read
+                // the case's ETag again.
                 state.etags[number] = nil
-                state.onHold[number] = !(state.onHold[number] ?? false)
             }
         default:
             break
