@@ -77,13 +77,15 @@ struct CaseRoutes: Sendable {
     @Sendable func transition(_ request: Request, context: OversightRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let reference = try reference(context)
-        // Existence and visibility first, so a hidden case answers 404 whatever the headers.
-        _ = try await store.find(reference, for: actor)
+        // A hidden case answers 404 whatever the headers; the store checks that in the
+        // transaction, so only a bad If-Match needs its own look first.
         guard let ifMatch = request.headers[.ifMatch] else {
+            _ = try await store.find(reference, for: actor)
             throw Problem(.preconditionRequired, detail: "send If-Match with the case's ETag")
         }
         guard let version = Int(ifMatch.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "")
             .trimmingCharacters(in: CharacterSet(charactersIn: "\""))) else {
+            _ = try await store.find(reference, for: actor)
             throw Problem(.badRequest, detail: "If-Match must be the case's ETag, e.g. \"3\"")
         }
         let body = try await request.decodeStrict(TransitionRequest.self, context: context)
