@@ -40,6 +40,8 @@ public struct CaseServices: Sendable {
 
 /// Builds the Hummingbird application: middleware order is request id (outermost, so even
 /// errors carry it), the access log (debug level), problem translation, metrics, then the routes.
+/// Metrics are served by an application of their own on another listener (`buildMetrics`):
+/// per-route counts (how many filings today) are not for anyone who can reach the API.
 public enum OversightApplication {
     public static func build(
         settings: ServiceSettings,
@@ -58,11 +60,10 @@ public enum OversightApplication {
     public static func makeRouter(dependencies: ServiceDependencies) -> Router<OversightRequestContext> {
         let router = Router(context: OversightRequestContext.self)
         router.middlewares.add(RequestIDMiddleware())
-        router.middlewares.add(LogRequestsMiddleware(.debug))
+        router.middlewares.add(AccessLogMiddleware(.debug))
         router.middlewares.add(ProblemMiddleware())
         router.middlewares.add(MetricsMiddleware())
         HealthRoutes(probe: dependencies.probe).register(on: router)
-        MetricsRoutes(registry: dependencies.metrics, pool: dependencies.pool).register(on: router)
         if let cases = dependencies.cases {
             let document = cases.openAPIDocument
             router.get("/openapi.yaml") { _, _ in
@@ -76,6 +77,23 @@ public enum OversightApplication {
         }
         // Added last: Hummingbird applies it to the not-found responder only.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path.description, $0.method) }))
+        return router
+    }
+
+    /// The metrics listener (`metrics.host`, `metrics.port`): `GET /metrics` only.
+    public static func buildMetrics(
+        settings: ServiceSettings, dependencies: ServiceDependencies, logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(
+            router: makeMetricsRouter(dependencies: dependencies),
+            configuration: .init(address: .hostname(settings.metricsHost, port: settings.metricsPort), serverName: "oversight-metrics"),
+            logger: logger
+        )
+    }
+
+    public static func makeMetricsRouter(dependencies: ServiceDependencies) -> Router<BasicRequestContext> {
+        let router = Router()
+        MetricsRoutes(registry: dependencies.metrics, pool: dependencies.pool).register(on: router)
         return router
     }
 }

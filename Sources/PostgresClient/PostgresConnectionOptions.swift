@@ -43,18 +43,8 @@ public struct PostgresConnectionOptions: Sendable, Equatable {
         return copy
     }
 
-    /// Connections that switch to `role` when they start (`-c role=...`), so that the
-    /// session runs with that role's privileges. `role` must be a plain lowercase identifier.
-    public func sessionRole(_ role: String) -> PostgresConnectionOptions {
-        precondition(role.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }, "role must be a plain identifier")
-        var copy = self
-        if let index = copy.parameters.firstIndex(where: { $0.0 == "options" }) {
-            copy.parameters[index].1 += " -c role=\(role)"
-        } else {
-            copy.parameters.append(("options", "-c role=\(role)"))
-        }
-        return copy
-    }
+    /// The same server and database, logging in as `user`.
+    public func user(_ name: String) -> PostgresConnectionOptions { setting("user", name) }
 
     /// Sets or replaces one libpq parameter.
     public func setting(_ keyword: String, _ value: String) -> PostgresConnectionOptions {

@@ -108,7 +108,8 @@ struct DirectoryCommand: AsyncParsableCommand {
             let logger = bootstrapLogging(settings)
             let runtime = try await openDatabase(settings, logger: logger, migrate: true)
             do {
-                let count = try await StaffDirectory(pool: runtime.pool).importEntries(entries)
+                // An administrative load, as the schema owner: the service's own login may only read the directory.
+                let count = try await runtime.withOwner { owner in try await StaffDirectory(pool: owner).importEntries(entries) }
                 print("imported \(count) directory entries from \(file)")
             } catch {
                 print("oversight directory import: \(error)")

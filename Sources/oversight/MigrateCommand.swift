@@ -10,7 +10,8 @@ struct MigrateCommand: AsyncParsableCommand {
         abstract: "Apply pending schema migrations, or list them with --status.",
         discussion: """
             Applies Schema/NNNN_name.sql files not yet recorded in schema_migrations, in order, \
-            each in its own transaction. Several processes may run this at once: they queue on \
+            each in its own transaction, as the schema owner (database.owner_url; the private \
+            PostgreSQL's owner login when no database is configured). Several processes may run this at once: they queue on \
             a PostgreSQL advisory lock and each migration is applied exactly once. Exits non-zero \
             when an applied migration's file changed or is missing, naming the file.
             """
@@ -32,13 +33,15 @@ struct MigrateCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let runtime = try await DatabaseRuntime.start(settings, logger: logger)
-        let migrator = Migrator(pool: runtime.pool, migrations: migrations, logger: logger)
         var failed = false
         do {
             if status {
-                failed = try await printStatus(migrator)
+                failed = try await printStatus(Migrator(pool: runtime.pool, migrations: migrations, logger: logger))
             } else {
-                let applied = try await migrator.migrate()
+                // As the schema owner, the only login that may change the schema.
+                let applied = try await runtime.withOwner { owner in
+                    try await Migrator(pool: owner, migrations: migrations, logger: logger).migrate()
+                }
                 print(applied.isEmpty ? "schema is up to date" : "applied \(applied.count): " + applied.map(\.fileName).joined(separator: ", "))
             }
         } catch {

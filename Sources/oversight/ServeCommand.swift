@@ -54,25 +54,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let keys: TokenKeys
         do {
-            keys = try await TokenKeys.resolve(settings, developmentSecretFile: developmentSecretFile(settings))
+            keys = try await TokenKeys.resolve(settings, developmentSecretFile: developmentSecretFile(settings), serving: true)
         } catch {
             logger.critical("cannot set up token verification: \(error)")
             throw ExitCode.failure
         }
         let runtime = try await openDatabase(settings, logger: logger, migrate: settings.migrateOnStart)
 
-        let servicePool: PostgresPool
         let catalog: WorkflowCatalog
         do {
             catalog = try await WorkflowCatalog.register(configuration, pool: runtime.pool)
-            if try await ServiceRole.isAvailable(runtime.pool) {
-                servicePool = PostgresPool(.init(options: runtime.options.sessionRole(ServiceRole.name), maxConnections: settings.poolSize,
-                                                 acquireTimeout: .milliseconds(Int(settings.poolTimeoutSeconds * 1000))), logger: logger)
-                logger.info("serving as database role \(ServiceRole.name)")
-            } else {
-                servicePool = runtime.pool
-                logger.warning("database role \(ServiceRole.name) is not available; serving as the login role, which owns the tables")
-            }
         } catch {
             logger.critical("cannot prepare the case store: \(error)")
             await runtime.shutdown()
@@ -80,17 +71,21 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let migrator = Migrator(pool: runtime.pool, migrations: try Migration.load(from: settings.schemaDirectory), logger: logger)
-        let store = CaseStore(pool: servicePool, configuration: configuration, catalog: catalog, logger: logger)
+        let store = CaseStore(
+            pool: runtime.pool, configuration: configuration, catalog: catalog, logger: logger,
+            filingLimit: FilingLimit(count: settings.filingRateLimit, window: .seconds(settings.filingRateWindowSeconds)))
         let cursorSecret = settings.jwtSecret ?? developmentSecretFile(settings).flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
         let dependencies = ServiceDependencies(
-            pool: servicePool, probe: DatabaseProbe(pool: runtime.pool, migrator: migrator), metrics: registry,
+            pool: runtime.pool, probe: DatabaseProbe(pool: runtime.pool, migrator: migrator), metrics: registry,
             cases: CaseServices(store: store, keys: keys, cursors: QueueCursorCodec(secret: cursorSecret), openAPIDocument: openAPIDocument))
         let application = OversightApplication.build(settings: settings, dependencies: dependencies, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: DatabaseLifecycleService(runtime: runtime, otherPools: servicePool === runtime.pool ? [] : [servicePool])),
-        ]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: DatabaseLifecycleService(runtime: runtime))]
         if settings.sweepIntervalSeconds > 0 {
             services.append(.init(service: DeadlineSweeperService(store: store, interval: .seconds(settings.sweepIntervalSeconds), logger: logger)))
+        }
+        if settings.metricsPort > 0 {
+            services.append(.init(service: OversightApplication.buildMetrics(settings: settings, dependencies: dependencies, logger: logger)))
+            logger.info("serving metrics", metadata: ["address": "http://\(settings.metricsHost):\(settings.metricsPort)/metrics"])
         }
         services.append(.init(service: application))
         var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -116,7 +111,9 @@ func developmentSecretFile(_ settings: ServiceSettings) -> String? {
 }
 
 /// Starts (or connects to) the database and checks the schema: applied migrations must
-/// match their files; pending ones are applied when `migrate`, else reported.
+/// match their files; pending ones are applied (as the schema owner, on a connection of its
+/// own) when `migrate`, else reported. Then the application login must be bound by row
+/// security: a login that could bypass it stops the command.
 func openDatabase(_ settings: ServiceSettings, logger: Logger, migrate: Bool) async throws -> DatabaseRuntime {
     let migrations: [Migration]
     do {
@@ -132,14 +129,22 @@ func openDatabase(_ settings: ServiceSettings, logger: Logger, migrate: Bool) as
         logger.critical("cannot start the database: \(error)")
         throw ExitCode.failure
     }
-    let migrator = Migrator(pool: runtime.pool, migrations: migrations, logger: logger)
     do {
-        let status = try await migrator.status()
+        let status = try await Migrator(pool: runtime.pool, migrations: migrations, logger: logger).status()
         if let problem = status.problems.first { throw problem }
-        if migrate {
-            try await migrator.migrate()
-        } else if !status.pending.isEmpty {
-            logger.warning("schema migrations pending; run `oversight migrate`", metadata: ["pending": "\(status.pending.map(\.fileName))"])
+        if !status.pending.isEmpty {
+            if migrate && runtime.ownerOptions != nil {
+                try await runtime.withOwner { owner in try await Migrator(pool: owner, migrations: migrations, logger: logger).migrate() }
+            } else if migrate {
+                throw DatabaseRuntime.Unavailable(description: "\(status.pending.count) migration(s) pending and no schema owner login to apply them: set database.owner_url, or run `oversight migrate` with it")
+            } else {
+                logger.warning("schema migrations pending; run `oversight migrate`", metadata: ["pending": "\(status.pending.map(\.fileName))"])
+                return runtime
+            }
+        }
+        let problems = try await runtime.boundaryProblems()
+        if !problems.isEmpty {
+            throw DatabaseRuntime.Unavailable(description: "the application login can read past row security: " + problems.joined(separator: "; ") + " (SECURITY.md, \"Database roles\")")
         }
     } catch {
         logger.critical("schema check failed: \(error)")

@@ -20,51 +20,66 @@ final class TestClock: Sendable {
 }
 
 /// Everything a case API test needs: a fresh, migrated database on the suite's server with
-/// the demo staff directory, the shipped Config/, the service role's pool, token minting,
-/// and the application under test.
+/// both logins (owner, application), the demo staff directory, the shipped Config/, the
+/// application login's pool, token minting, and the application under test.
 struct CaseAPIHarness: Sendable {
     static let secret = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 
     let client: any TestClientProtocol
     let store: CaseStore
-    let ownerPool: PostgresPool
+    /// The server's superuser: tests look behind the API (and past row security) with it.
+    let adminPool: PostgresPool
     let keys: TokenKeys
     let clock: TestClock
+    /// The database, as the superuser; `.user(...)` for the other logins.
     let options: PostgresConnectionOptions
 
-    /// Runs `body` against a new database; tears everything down after.
-    static func run(_ body: @Sendable (CaseAPIHarness) async throws -> Void) async throws {
+    /// Runs `body` against a new database; tears everything down after. `enforcement`
+    /// `.databaseOnly` switches the store's own access filters off (row security alone).
+    static func run(
+        enforcement: AccessEnforcement = .storeAndDatabase, filingLimit: FilingLimit = FilingLimit(count: 1000),
+        _ body: @Sendable (CaseAPIHarness) async throws -> Void
+    ) async throws {
         let postgres = try suitePostgres()
         let options = try await postgres.makeDatabase("api")
-        let ownerPool = PostgresPool(.init(options: options, maxConnections: 2))
-        let servicePool = PostgresPool(.init(options: options.sessionRole(ServiceRole.name), maxConnections: 8))
+        let adminPool = PostgresPool(.init(options: options, maxConnections: 2))
+        let servicePool = PostgresPool(.init(options: options.user(DatabaseRoles.application), maxConnections: 8))
         do {
-            try await Migrator(pool: ownerPool, migrations: try Migration.load(from: schemaDirectory)).migrate()
-            let csv = try String(contentsOf: packageRoot.appendingPathComponent("Config/demo/staff_directory.csv"), encoding: .utf8)
-            try await StaffDirectory(pool: ownerPool).importEntries(try DirectoryEntry.parseCSV(csv))
+            try await adminPool.withTransaction { connection in try DatabaseRoles.provision(connection) }
+            let ownerPool = PostgresPool(.init(options: options.user(DatabaseRoles.owner), maxConnections: 1))
+            do {
+                try await Migrator(pool: ownerPool, migrations: try Migration.load(from: schemaDirectory)).migrate()
+                let csv = try String(contentsOf: packageRoot.appendingPathComponent("Config/demo/staff_directory.csv"), encoding: .utf8)
+                try await StaffDirectory(pool: ownerPool).importEntries(try DirectoryEntry.parseCSV(csv))
+            } catch {
+                await ownerPool.close()
+                throw error
+            }
+            await ownerPool.close()
             let configuration = try ConfigurationDirectory.load(packageRoot.appendingPathComponent("Config").path)
-            let catalog = try await WorkflowCatalog.register(configuration, pool: ownerPool)
+            let catalog = try await WorkflowCatalog.register(configuration, pool: servicePool)
             let clock = TestClock()
-            let store = CaseStore(pool: servicePool, configuration: configuration, catalog: catalog, clock: { clock.now() })
+            let store = CaseStore(pool: servicePool, configuration: configuration, catalog: catalog, clock: { clock.now() },
+                                  filingLimit: filingLimit, enforcement: enforcement)
             var settings = ServiceSettings()
             settings.jwtSecret = secret
             let keys = try await TokenKeys.resolve(settings, developmentSecretFile: nil)
             let openAPI = try String(contentsOf: packageRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
             let dependencies = ServiceDependencies(
-                pool: servicePool, probe: DatabaseProbe(pool: ownerPool, migrator: Migrator(pool: ownerPool, migrations: [])),
+                pool: servicePool, probe: DatabaseProbe(pool: servicePool, migrator: Migrator(pool: servicePool, migrations: [])),
                 metrics: PrometheusCollectorRegistry(),
                 cases: CaseServices(store: store, keys: keys, cursors: QueueCursorCodec(secret: secret), openAPIDocument: openAPI))
             let application = Application(router: OversightApplication.makeRouter(dependencies: dependencies))
             try await application.test(.router) { client in
-                try await body(CaseAPIHarness(client: client, store: store, ownerPool: ownerPool, keys: keys, clock: clock, options: options))
+                try await body(CaseAPIHarness(client: client, store: store, adminPool: adminPool, keys: keys, clock: clock, options: options))
             }
         } catch {
             await servicePool.close()
-            await ownerPool.close()
+            await adminPool.close()
             throw error
         }
         await servicePool.close()
-        await ownerPool.close()
+        await adminPool.close()
     }
 
     func token(_ subject: String, _ roles: String...) async throws -> String {
@@ -122,9 +137,14 @@ struct CaseAPIHarness: Sendable {
                               headers: [.ifMatch: current.etag ?? "\"0\""])
     }
 
-    /// Counts rows with the owner's pool (tests look behind the API).
+    /// The office a case is at, read behind the API (references no longer name it).
+    func office(of reference: String) async throws -> String? {
+        try await adminPool.query("SELECT office FROM cases WHERE reference = \(reference)").first?.decode("office", as: String.self)
+    }
+
+    /// Counts rows as the superuser (tests look behind the API, past row security).
     func count(_ query: PostgresQuery) async throws -> Int {
-        try await ownerPool.query(query)[0].decode("n", as: Int.self)
+        try await adminPool.query(query)[0].decode("n", as: Int.self)
     }
 }
 

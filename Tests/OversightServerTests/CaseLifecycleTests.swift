@@ -19,7 +19,7 @@ struct CaseLifecycleTests {
             ])
             #expect(filed.status == .created)
             let reference = try #require(try filed.json()["reference"] as? String)
-            #expect(reference.hasPrefix("OIG-"))
+            #expect(try await api.office(of: reference) == "OIG")
             #expect(filed.headers[.location] == "/v1/cases/\(reference)")
             // The filer learns the reference and the reporter-facing status, nothing of routing.
             #expect(Set(try filed.json().keys) == ["reference", "status"])
@@ -64,7 +64,7 @@ struct CaseLifecycleTests {
             let items = try #require(try events.json()["items"] as? [[String: Any]])
             #expect(items.compactMap { $0["seq"] as? Int } == Array(1...items.count))
             #expect(items.count == 11)  // filed, routed, assigned, 8 transitions
-            let report = try await AuditVerifier(pool: api.ownerPool).verify()
+            let report = try await AuditVerifier(pool: api.store.pool).verify()
             #expect(report.firstBreak == nil)
             #expect(report.eventsChecked == 11)
             #expect(try await api.count("SELECT count(*) AS n FROM outbox WHERE kind = 'notify_subject'") == 1)
@@ -76,7 +76,7 @@ struct CaseLifecycleTests {
         let requester = try await api.token("hr-fatima", "HRM:staff")
         let ethicsHead = try await api.token("ethics-head", "ECO:head")
         let review = try await api.file(requester, category: "retaliation", title: "Demoted after reporting", subjects: subjects)
-        #expect(review.hasPrefix("ECO-"))
+        #expect(try await api.office(of: review) == "ECO")
         #expect(try await api.call(.post, "/v1/cases/\(review)/assignment", token: ethicsHead, body: ["assignee": "eco-chen"]).status == .ok)
         for (transition, note) in [("begin_completeness_check", nil), ("begin_preliminary_review", nil),
                                    ("find_prima_facie", "protected activity, contributing factor"),
@@ -88,7 +88,7 @@ struct CaseLifecycleTests {
         let links = try #require(try shown.json()["links"] as? [[String: Any]])
         let linked = try #require(links.first?["reference"] as? String)
         #expect(links.first?["relation"] as? String == "opened")
-        return (review, linked, String(linked.prefix { $0 != "-" }))
+        return (review, linked, try #require(try await api.office(of: linked)))
     }
 
     @Test func primaFacieRetaliationOpensALinkedInvestigationAtOIG() async throws {

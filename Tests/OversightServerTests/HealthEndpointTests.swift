@@ -129,15 +129,25 @@ struct HealthEndpointTests {
         }
     }
 
-    @Test func metricsExposePoolGauges() async throws {
-        try await withApplication { client, _ in
+    /// Per-route counts (how many filings today) are not for anyone who can reach the API:
+    /// metrics have a listener of their own.
+    @Test func metricsAreServedOnTheirOwnListenerOnly() async throws {
+        try await withApplication { client, pool in
             try await client.execute(uri: "/health/ready", method: .get) { _ in }
             try await client.execute(uri: "/metrics", method: .get) { response in
-                #expect(response.status == .ok)
-                let text = String(buffer: response.body)
-                #expect(text.contains("oversight_db_pool_connections{state=\"capacity\"} 2"))
-                #expect(text.contains("oversight_db_pool_connections{state=\"in_use\"} 0"))
-                #expect(text.contains("oversight_db_pool_waiting 0"))
+                #expect(response.status == .notFound)
+            }
+            let dependencies = ServiceDependencies(
+                pool: pool, probe: DatabaseProbe(pool: pool, migrator: Migrator(pool: pool, migrations: [])), metrics: PrometheusCollectorRegistry())
+            let metrics = Application(router: OversightApplication.makeMetricsRouter(dependencies: dependencies))
+            try await metrics.test(.router) { metricsClient in
+                try await metricsClient.execute(uri: "/metrics", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let text = String(buffer: response.body)
+                    #expect(text.contains("oversight_db_pool_connections{state=\"capacity\"} 2"))
+                    #expect(text.contains("oversight_db_pool_connections{state=\"in_use\"} 0"))
+                    #expect(text.contains("oversight_db_pool_waiting 0"))
+                }
             }
         }
     }

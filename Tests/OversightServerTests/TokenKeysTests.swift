@@ -71,8 +71,11 @@ struct TokenKeysTests {
 
     @Test func audienceIsCheckedWhenConfigured() async throws {
         let keys = try await keys(audience: "oversight")
-        let token = try await keys.mint(subject: "a", name: nil, roles: ["HRM:staff"])
-        await #expect(throws: AuthenticationFailure.invalid) { try await keys.actor(from: token) }
+        let withoutAudience = try await self.keys().mint(subject: "a", name: nil, roles: ["HRM:staff"])
+        await #expect(throws: AuthenticationFailure.invalid) { try await keys.actor(from: withoutAudience) }
+        // Tokens minted here name the configured audience.
+        let minted = try await keys.mint(subject: "a", name: nil, roles: ["HRM:staff"])
+        #expect(try await keys.actor(from: minted).id == "a")
     }
 
     @Test func shortSecretsAndMissingKeysAreConfigurationErrors() async throws {

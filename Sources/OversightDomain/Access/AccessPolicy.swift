@@ -37,10 +37,14 @@ public enum CaseAction: String, Sendable, Hashable, CaseIterable {
 public struct CaseAccess: Sendable, Hashable {
     public let view: CaseView
     public let actions: Set<CaseAction>
+    /// Whether the reader may learn who reported (DOMAIN.md: the lead, the head and, where the
+    /// workflow says so, the assigned officer). Everyone else sees the role "reporter".
+    public let seesReporterIdentity: Bool
 
-    public init(view: CaseView, actions: Set<CaseAction>) {
+    public init(view: CaseView, actions: Set<CaseAction>, seesReporterIdentity: Bool? = nil) {
         self.view = view
         self.actions = actions
+        self.seesReporterIdentity = seesReporterIdentity ?? (view == .full)
     }
 
     public static let denied = CaseAccess(view: .none, actions: [])
@@ -59,10 +63,12 @@ public struct CaseAccessFacts: Sendable, Hashable {
     public let assignee: String?
     public let sealedFrom: Set<OfficeCode>
     public let restrictedToHead: Bool
+    /// From the workflow: the assigned officer may learn who reported.
+    public let assigneeSeesReporter: Bool
 
     public init(
         kind: CaseKind, office: OfficeCode, confidentialToOffice: Bool, filedBy: String?, parties: [CaseParty],
-        assignee: String?, sealedFrom: Set<OfficeCode> = [], restrictedToHead: Bool = false
+        assignee: String?, sealedFrom: Set<OfficeCode> = [], restrictedToHead: Bool = false, assigneeSeesReporter: Bool = false
     ) {
         self.kind = kind
         self.office = office
@@ -72,12 +78,14 @@ public struct CaseAccessFacts: Sendable, Hashable {
         self.assignee = assignee
         self.sealedFrom = sealedFrom
         self.restrictedToHead = restrictedToHead
+        self.assigneeSeesReporter = assigneeSeesReporter
     }
 
     public init(snapshot: CaseSnapshot, workflow: WorkflowDefinition) {
         self.init(kind: snapshot.kind, office: snapshot.office, confidentialToOffice: workflow.confidentialToOffice,
                   filedBy: snapshot.filedBy, parties: snapshot.parties, assignee: snapshot.assignee,
-                  sealedFrom: snapshot.sealedFrom, restrictedToHead: snapshot.restrictedToHead)
+                  sealedFrom: snapshot.sealedFrom, restrictedToHead: snapshot.restrictedToHead,
+                  assigneeSeesReporter: workflow.assigneeSeesReporter)
     }
 }
 
@@ -91,14 +99,17 @@ public struct AccessPolicy: Sendable {
     }
 
     public func access(for actor: Actor, to facts: CaseAccessFacts) -> CaseAccess {
+        let roles = Set(facts.parties.filter { $0.personID == actor.id }.map(\.role))
+        // A subject (or declared conflict) never learns of the case from the service, whatever
+        // other party roles anyone adds to them, even as its reporter.
+        if roles.contains(.subject) || roles.contains(.conflicted) { return .denied }
         // The person who filed sees their own case through the reporter view, whatever their
         // role: they are a party, so recused from its internals.
-        if facts.filedBy == actor.id || facts.parties.contains(where: { $0.personID == actor.id && $0.role == .reporter }) {
+        if facts.filedBy == actor.id || roles.contains(.reporter) {
             return CaseAccess(view: .reporter, actions: [.read, .messageReporter])
         }
-        // Subjects, witnesses and declared conflicts see nothing: a subject never learns of an
-        // allegation from the service.
-        if facts.parties.contains(where: { $0.personID == actor.id }) { return .denied }
+        // Witnesses see nothing either.
+        if !roles.isEmpty { return .denied }
         // A sealed case is invisible to the conflicted office, its administrators included.
         if actor.memberships.contains(where: { facts.sealedFrom.contains($0.office) }) { return .denied }
         // Only case roles in the case's own office see content. This is also what keeps an
@@ -115,7 +126,7 @@ public struct AccessPolicy: Sendable {
             guard assigned || sharing == .office else { return .denied }
             var actions: Set<CaseAction> = [.read, .messageReporter, .comment, .readHistory, .transition]
             if facts.assignee == nil { actions.insert(.claim) }
-            return CaseAccess(view: .officer, actions: actions)
+            return CaseAccess(view: .officer, actions: actions, seesReporterIdentity: assigned && facts.assigneeSeesReporter)
         default:
             return .denied
         }

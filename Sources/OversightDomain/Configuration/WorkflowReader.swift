@@ -4,7 +4,7 @@ import Yams
 /// for everything malformed. Graph rules (reachability, terminal states) are checked after,
 /// by `WorkflowValidator`, on the definition read here.
 enum WorkflowReader {
-    static let topKeys: Set<String> = ["kind", "title", "office", "confidential_to_office", "reporter_clocks", "clocks", "states", "transitions"]
+    static let topKeys: Set<String> = ["kind", "title", "office", "confidential_to_office", "assignee_sees_reporter", "reporter_clocks", "clocks", "states", "transitions"]
     static let stateKeys: Set<String> = ["name", "kind", "reporter_status", "deadline_days", "outcome"]
     static let transitionKeys: Set<String> = ["name", "from", "to", "roles", "requires", "guards", "effects", "reopen"]
 
@@ -19,6 +19,7 @@ enum WorkflowReader {
             log.add(file, cursor.path, "\"\(officeText!)\" is not an office code (2 to 8 capital letters)")
         }
         let confidential = root.bool("confidential_to_office", log: &log, default: false)
+        let assigneeSeesReporter = root.bool("assignee_sees_reporter", log: &log, default: false)
 
         var reporterClocks: ReporterClockPolicy?
         if let cursor = root.child("reporter_clocks") {
@@ -65,7 +66,7 @@ enum WorkflowReader {
         guard let kind, let title, let office else { return nil }
         return WorkflowDefinition(
             kind: CaseKind(kind), title: title, office: office, confidentialToOffice: confidential,
-            reporterClocks: reporterClocks, clocks: clocks, states: states, transitions: transitions)
+            assigneeSeesReporter: assigneeSeesReporter, reporterClocks: reporterClocks, clocks: clocks, states: states, transitions: transitions)
     }
 
     private static func readState(_ cursor: YAMLCursor, log: inout ProblemLog) -> StateDefinition? {

@@ -52,6 +52,8 @@ public struct CaseSnapshot: Sendable, Hashable {
     public var office: OfficeCode
     public var state: String
     public var assignee: String?
+    /// Everyone who was ever assigned the case: separation of duties looks at all of them.
+    public var formerAssignees: Set<String> = []
     public var filedBy: String?
     public var parties: [CaseParty]
     public var fields: [String: FieldValue]
@@ -104,8 +106,10 @@ public struct CaseSnapshot: Sendable, Hashable {
         kind: CaseKind, office: OfficeCode, state: String, assignee: String?, filedBy: String?, parties: [CaseParty],
         fields: [String: FieldValue], visitedStates: Set<String>, pausedFrom: String?, stageClock: ClockState?,
         clocks: [String: ClockState], openRecommendations: Int, outcome: String?, filedAt: Date, acknowledgedAt: Date?,
-        lastReporterUpdateAt: Date?, triageDueAt: Date?, sealedFrom: Set<OfficeCode>, restrictedToHead: Bool
+        lastReporterUpdateAt: Date?, triageDueAt: Date?, sealedFrom: Set<OfficeCode>, restrictedToHead: Bool,
+        formerAssignees: Set<String> = []
     ) {
+        self.formerAssignees = formerAssignees
         self.kind = kind
         self.office = office
         self.state = state

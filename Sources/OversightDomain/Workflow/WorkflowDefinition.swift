@@ -8,6 +8,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public let office: OfficeCode
     /// Cases visible to their office only, whatever anyone's role elsewhere (ombuds cases).
     public let confidentialToOffice: Bool
+    /// Whether the officer assigned to a case may learn who reported it (the lead and the
+    /// head always may); otherwise the reporter is "reporter" to them as to everyone else.
+    public let assigneeSeesReporter: Bool
     /// Acknowledgement and feedback duties to the reporter; nil when none are imposed.
     public let reporterClocks: ReporterClockPolicy?
     /// Named clocks that transitions start and stop (e.g. the 180-day investigation clock).
@@ -16,7 +19,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public let transitions: [TransitionDefinition]
 
     public init(
-        kind: CaseKind, title: String, office: OfficeCode, confidentialToOffice: Bool,
+        kind: CaseKind, title: String, office: OfficeCode, confidentialToOffice: Bool, assigneeSeesReporter: Bool = false,
         reporterClocks: ReporterClockPolicy?, clocks: [ClockDefinition],
         states: [StateDefinition], transitions: [TransitionDefinition]
     ) {
@@ -24,6 +27,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
         self.title = title
         self.office = office
         self.confidentialToOffice = confidentialToOffice
+        self.assigneeSeesReporter = assigneeSeesReporter
         self.reporterClocks = reporterClocks
         self.clocks = clocks
         self.states = states

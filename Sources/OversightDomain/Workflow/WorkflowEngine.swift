@@ -115,7 +115,9 @@ public struct WorkflowEngine: Sendable {
     func holds(_ condition: Guard, snapshot: CaseSnapshot, fields: [String: FieldValue], actor: Actor, now: Date) -> Bool {
         switch condition {
         case .approverNotAssignee:
-            return snapshot.assignee != actor.id
+            // Not the assignee now, nor at any time before: reassigning the case away must not
+            // let its investigator approve their own work.
+            return snapshot.assignee != actor.id && !snapshot.formerAssignees.contains(actor.id)
         case .assigned:
             return snapshot.assignee != nil
         case .visited(let state):

@@ -21,6 +21,18 @@ struct FileCaseRequest: StrictDecodable, Sendable {
         case countryOffice = "country_office"
     }
 
+    func validate() throws(Problem) {
+        try InputCheck.identifier("category", category, maximum: 64)
+        try InputCheck.text("title", title, maximum: 300)
+        try InputCheck.text("narrative", narrative, maximum: 20_000)
+        if let occurredOn { try InputCheck.text("occurred_on", occurredOn, maximum: 32) }
+        if let location { try InputCheck.text("location", location, maximum: 300, required: false) }
+        if let region { try InputCheck.text("region", region, maximum: 100) }
+        if let countryOffice { try InputCheck.text("country_office", countryOffice, maximum: 100) }
+        try InputCheck.count("subjects", subjects ?? [], maximum: 20)
+        for subject in subjects ?? [] { try InputCheck.identifier("subjects[]", subject) }
+    }
+
     var filing: Filing {
         Filing(category: category, title: title, narrative: narrative, occurredOn: occurredOn, location: location,
                region: region, countryOffice: countryOffice, subjects: subjects ?? [])
@@ -61,6 +73,16 @@ struct TransitionRequest: StrictDecodable, Sendable {
         }
     }
 
+    func validate() throws(Problem) {
+        try InputCheck.identifier("transition", transition, maximum: 64)
+        if let note { try InputCheck.text("note", note, maximum: 20_000, required: false) }
+        try InputCheck.count("fields", fields ?? [:], maximum: 50)
+        for (name, value) in fields ?? [:] {
+            try InputCheck.identifier("fields key", name, maximum: 64)
+            if case .text(let text) = value { try InputCheck.text("fields.\(name)", text, maximum: 20_000, required: false) }
+        }
+    }
+
     var input: [String: FieldValue] {
         var input = (fields ?? [:]).mapValues(\.value)
         if let note { input["note"] = .text(note) }
@@ -71,12 +93,16 @@ struct TransitionRequest: StrictDecodable, Sendable {
 struct AssignmentRequest: StrictDecodable, Sendable {
     static let allowedFields: Set<String> = ["assignee"]
     let assignee: String
+
+    func validate() throws(Problem) { try InputCheck.identifier("assignee", assignee) }
 }
 
 struct CommentRequest: StrictDecodable, Sendable {
     static let allowedFields: Set<String> = ["body", "visibility"]
     let body: String
     let visibility: CaseComment.Visibility?
+
+    func validate() throws(Problem) { try InputCheck.text("body", body, maximum: 20_000) }
 }
 
 struct PartyRequest: StrictDecodable, Sendable {
@@ -88,6 +114,8 @@ struct PartyRequest: StrictDecodable, Sendable {
         case role
         case personID = "person_id"
     }
+
+    func validate() throws(Problem) { try InputCheck.identifier("person_id", personID) }
 }
 
 /// A case as its reader may see it: the reporter view carries the reporter-facing status
@@ -117,8 +145,9 @@ struct CaseResponse: Encodable, Sendable {
     let availableTransitions: [String]?
     let actions: [String]?
     let links: [LinkResponse]?
-    // Full view only.
+    // Whoever may learn who reported (full view; the assignee where the workflow says so).
     let filedBy: String?
+    // Full view only.
     let routingRule: String?
     let conflict: String?
 
@@ -149,7 +178,8 @@ struct CaseResponse: Encodable, Sendable {
         title = record.title
         openedAt = record.openedAt
         closedAt = record.closedAt
-        version = record.version
+        // The reporter's version moves only with what the reporter can see.
+        version = officer ? record.version : record.reporterVersion
         kind = officer ? record.kind.rawValue : nil
         office = officer ? record.office.rawValue : nil
         state = officer ? record.state : nil
@@ -166,7 +196,7 @@ struct CaseResponse: Encodable, Sendable {
         availableTransitions = officer ? workflow.map { WorkflowEngine(workflow: $0).available(on: record.snapshot, to: actor).map(\.name) } : nil
         actions = officer ? access.actions.map(\.rawValue).sorted() : nil
         self.links = officer ? links.map { LinkResponse(reference: $0.reference, relation: $0.relation) } : nil
-        filedBy = full ? record.filedBy : nil
+        filedBy = access.seesReporterIdentity ? record.filedBy : nil
         routingRule = full ? record.routingRule : nil
         conflict = full ? record.conflict : nil
     }
@@ -273,11 +303,18 @@ struct EventResponse: Encodable, Sendable {
         actor = event.actor
         at = event.at
         data = event.data
-        hash = event.hash.map { String(format: "%02x", $0) }.joined()
-        prevHash = event.prevHash.map { String(format: "%02x", $0) }.joined()
+        hash = Hex.encode(event.hash)
+        prevHash = Hex.encode(event.prevHash)
     }
 }
 
 struct ListResponse<Item: Encodable & Sendable>: Encodable, Sendable {
     let items: [Item]
+    /// Where the next page starts (`?cursor=`); absent on the last page.
+    var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextCursor = "next_cursor"
+    }
 }

@@ -32,11 +32,17 @@ struct CaseRoutes: Sendable {
         let actor = try context.requireActor()
         let body = try await request.decodeStrict(FileCaseRequest.self, context: context)
         let key = request.headers[.idempotencyKey]
-        if let key, key.isEmpty || key.utf8.count > 200 {
-            throw Problem(.badRequest, detail: "Idempotency-Key must be 1 to 200 characters")
+        if let key {
+            do {
+                try InputCheck.identifier("Idempotency-Key", key, maximum: 200)
+            } catch {
+                throw Problem(.badRequest, detail: "Idempotency-Key must be 1 to 200 characters, without spaces or control characters")
+            }
         }
         let receipt = try await store.file(body.filing, by: actor, idempotencyKey: key)
-        context.logger.info("case filed", metadata: ["reference": "\(receipt.reference)", "replayed": "\(receipt.replayed)"])
+        // Nothing that could tie the filer to the case: no reference here (the request's
+        // logger carries no actor either).
+        context.logger.info("case filed", metadata: ["replayed": "\(receipt.replayed)"])
         return try JSONBody(value: FilingResponse(reference: receipt.reference, status: receipt.status), status: .created,
                             headers: [.location: "/v1/cases/\(receipt.reference)"]).response(from: request, context: context)
     }
@@ -90,14 +96,19 @@ struct CaseRoutes: Sendable {
         }
         let body = try await request.decodeStrict(TransitionRequest.self, context: context)
         let record = try await store.transition(reference, body.transition, input: body.input, by: actor, expectedVersion: version)
-        context.logger.info("transition", metadata: ["reference": "\(reference)", "transition": "\(body.transition)", "state": "\(record.state)"])
+        // An ombuds case leaves no trace in the logs, not even its reference.
+        if store.catalog.workflow(version: record.workflowVersionID)?.confidentialToOffice == false {
+            context.logger.info("transition", metadata: ["reference": "\(reference)", "transition": "\(body.transition)", "state": "\(record.state)"])
+        }
         return try caseResponse(record, access: store.access(actor, to: record), actor: actor, links: nil, request: request, context: context)
     }
 
     @Sendable func listComments(_ request: Request, context: OversightRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let comments = try await store.comments(try reference(context), for: actor)
-        return try JSONBody(value: ListResponse(items: comments.map(CommentResponse.init))).response(from: request, context: context)
+        let (cursor, limit) = try page(request)
+        let page = try await store.comments(try reference(context), for: actor, after: cursor, limit: limit)
+        return try JSONBody(value: ListResponse(items: page.items.map(CommentResponse.init), nextCursor: page.next))
+            .response(from: request, context: context)
     }
 
     @Sendable func addComment(_ request: Request, context: OversightRequestContext) async throws -> Response {
@@ -112,8 +123,10 @@ struct CaseRoutes: Sendable {
 
     @Sendable func listParties(_ request: Request, context: OversightRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let parties = try await store.parties(try reference(context), for: actor)
-        return try JSONBody(value: ListResponse(items: parties.map(PartyResponse.init))).response(from: request, context: context)
+        let (cursor, limit) = try page(request)
+        let page = try await store.parties(try reference(context), for: actor, after: cursor, limit: limit)
+        return try JSONBody(value: ListResponse(items: page.items.map(PartyResponse.init), nextCursor: page.next))
+            .response(from: request, context: context)
     }
 
     @Sendable func addParty(_ request: Request, context: OversightRequestContext) async throws -> Response {
@@ -125,16 +138,33 @@ struct CaseRoutes: Sendable {
 
     @Sendable func listEvents(_ request: Request, context: OversightRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let events = try await store.events(try reference(context), for: actor)
-        return try JSONBody(value: ListResponse(items: events.map(EventResponse.init))).response(from: request, context: context)
+        let (cursor, limit) = try page(request)
+        var after: Int?
+        if let cursor {
+            guard let seq = Int(cursor), seq >= 0 else { throw Problem(.invalidCursor, detail: "the cursor is not one this service issued") }
+            after = seq
+        }
+        let page = try await store.events(try reference(context), for: actor, afterSeq: after, limit: limit)
+        return try JSONBody(value: ListResponse(items: page.items.map(EventResponse.init), nextCursor: page.next))
+            .response(from: request, context: context)
+    }
+
+    /// `?cursor=` and `?limit=` of a list.
+    func page(_ request: Request) throws -> (cursor: String?, limit: Int) {
+        let query = request.uri.queryParameters
+        let limit = try InputCheck.limit(query["limit"], default: CaseStore.defaultListLimit, maximum: CaseStore.maximumPageSize)
+        guard let cursor = query["cursor"].map(String.init) else { return (nil, limit) }
+        try InputCheck.identifier("cursor", cursor, maximum: 512)
+        return (cursor, limit)
     }
 
     /// The `{reference}` path parameter, percent-decoded (Hummingbird leaves it encoded). A
     /// malformed reference cannot exist, so it answers the same 404 as a missing case.
     func reference(_ context: OversightRequestContext) throws -> String {
         let raw = context.parameters.get("reference") ?? ""
-        guard let decoded = raw.removingPercentEncoding, CaseReference(decoded) != nil else { throw CaseStoreError.notFound }
-        return decoded
+        guard let decoded = raw.removingPercentEncoding, let reference = CaseReference(decoded) else { throw CaseStoreError.notFound }
+        // The canonical form, however the caller typed it (lower case, no dashes).
+        return reference.description
     }
 
     func caseResponse(
@@ -143,6 +173,8 @@ struct CaseRoutes: Sendable {
     ) throws -> Response {
         let links = links ?? []
         let body = CaseResponse(record, access: access, workflow: store.catalog.workflow(version: record.workflowVersionID), actor: actor, links: links)
-        return try JSONBody(value: body, headers: [.eTag: "\"\(record.version)\""]).response(from: request, context: context)
+        // The reporter's ETag follows the reporter's version, so polling it reveals no internal work.
+        let etag = access.view >= .officer ? "\"\(record.version)\"" : "\"r\(record.reporterVersion)\""
+        return try JSONBody(value: body, headers: [.eTag: etag]).response(from: request, context: context)
     }
 }

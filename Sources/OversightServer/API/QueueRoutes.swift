@@ -86,6 +86,9 @@ struct QueueRoutes: Sendable {
             throw Problem(.forbidden, detail: "the queue is for the office's officers, leads and head")
         }
         let query = request.uri.queryParameters
+        for name in ["state", "category", "assignee", "region", "cursor"] {
+            if let value = query[Substring(name)] { try InputCheck.text(name, String(value), maximum: name == "cursor" ? 512 : 128) }
+        }
         var filter = QueueFilter()
         filter.state = query["state"].map(String.init)
         if let priority = query["priority"] {
@@ -99,11 +102,7 @@ struct QueueRoutes: Sendable {
         filter.unassigned = try flag(query["unassigned"], "unassigned")
         filter.overdue = try flag(query["overdue"], "overdue")
         filter.region = query["region"].map(String.init)
-        var limit = 50
-        if let text = query["limit"] {
-            guard let value = Int(text), value > 0 else { throw Problem(.badRequest, detail: "limit must be a positive whole number") }
-            limit = min(value, CaseStore.maximumPageSize)
-        }
+        let limit = try InputCheck.limit(query["limit"], default: 50, maximum: CaseStore.maximumPageSize)
         let position = try query["cursor"].map { try cursors.decode(String($0)) }
         let now = store.clock()
         let page = try await store.queue(office: office, for: actor, filter: filter, after: position, limit: limit, at: now)

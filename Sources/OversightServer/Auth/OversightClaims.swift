@@ -8,6 +8,7 @@ public struct OversightClaims: JWTPayload, Equatable {
     public var sub: SubjectClaim
     public var exp: ExpirationClaim
     public var iat: IssuedAtClaim?
+    public var nbf: NotBeforeClaim?
     public var name: String?
     public var roles: [String]
     public var iss: IssuerClaim?
@@ -21,9 +22,9 @@ public struct OversightClaims: JWTPayload, Equatable {
         self.roles = roles
     }
 
-    public func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
-    }
+    /// Times, issuer and audience are checked by `TokenKeys.check`, with the configured
+    /// clock skew and settings; jwt-kit checks the signature.
+    public func verify(using algorithm: some JWTAlgorithm) async throws {}
 
     /// The actor these claims describe; nil when a role is not `OFFICE:role`.
     public var actor: Actor? {
@@ -33,7 +34,10 @@ public struct OversightClaims: JWTPayload, Equatable {
             guard parts.count == 2, let office = OfficeCode(parts[0]), let role = Role(rawValue: parts[1]) else { return nil }
             memberships.insert(OfficeMembership(office: office, role: role))
         }
-        guard !sub.value.isEmpty else { return nil }
+        // The subject becomes a stored id: no control characters, spaces or overlong ones.
+        guard !sub.value.isEmpty, sub.value.count <= 128,
+              !sub.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.isWhitespace })
+        else { return nil }
         return Actor(id: sub.value, memberships: memberships)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import OversightDomain
 import OversightStore
 
@@ -26,6 +27,15 @@ extension Problem {
             self.init(.internalError, detail: "no workflow for \(kind)")
         case .closed:
             self.init(Kind.caseClosed, detail: "the case is closed; only a reopen by the head changes it")
+        case .rateLimited(let seconds):
+            self.init(.rateLimited, detail: "too many filings in a short time; try again in \(seconds) seconds",
+                      headers: [.retryAfter: String(seconds)])
+        case .cannotNameSelf:
+            self.init(.cannotNameSelf, detail: "you cannot name yourself on a case; ask a lead or the head to record your conflict")
+        case .invalidCursor:
+            self.init(.invalidCursor, detail: "the cursor is not one this service issued")
+        case .referencesExhausted:
+            self.init(.internalError, detail: "the request could not be completed; quote the request id to support")
         }
     }
 }

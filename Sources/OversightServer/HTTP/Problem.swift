@@ -37,6 +37,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         public static let alreadyAssigned = Kind(slug: "already-assigned", title: "The case is already assigned", status: .conflict)
         public static let caseClosed = Kind(slug: "case-closed", title: "The case is closed", status: .conflict)
         public static let invalidCursor = Kind(slug: "invalid-cursor", title: "Invalid page cursor", status: .badRequest)
+        public static let rateLimited = Kind(slug: "rate-limited", title: "Too many requests", status: .tooManyRequests)
+        public static let cannotNameSelf = Kind(slug: "cannot-name-yourself", title: "You cannot name yourself on a case", status: .conflict)
 
         /// A refusal of the workflow engine: `/problems/transition-wrong-state`, ...
         public static func transitionRefused(_ slug: String) -> Kind {

@@ -7,6 +7,12 @@ import NIOCore
 /// field meant for another endpoint) is refused with 400 instead of silently dropped.
 public protocol StrictDecodable: Decodable {
     static var allowedFields: Set<String> { get }
+    /// Bounds on the decoded values (lengths, counts, no NUL): a 400 problem naming the field.
+    func validate() throws(Problem)
+}
+
+extension StrictDecodable {
+    public func validate() throws(Problem) {}
 }
 
 extension Request {
@@ -26,8 +32,9 @@ extension Request {
         if let unknown = object.keys.sorted().first(where: { !Body.allowedFields.contains($0) }) {
             throw Problem(.unknownField, detail: "unknown field \"\(unknown)\"; accepted: \(Body.allowedFields.sorted().joined(separator: ", "))")
         }
+        let body: Body
         do {
-            return try JSONDecoder().decode(Body.self, from: data)
+            body = try JSONDecoder().decode(Body.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {
             throw Problem(.badRequest, detail: "missing field \"\(key.stringValue)\"")
         } catch let DecodingError.typeMismatch(_, context) {
@@ -37,6 +44,8 @@ extension Request {
         } catch {
             throw Problem(.badRequest, detail: "the body does not match the expected JSON")
         }
+        try body.validate()
+        return body
     }
 }
 

@@ -3,30 +3,44 @@ import OversightStore
 import PostgresClient
 import ServiceLifecycle
 
-/// The database a process uses: the configured URL, or a private PostgreSQL started for it
-/// in the data folder. Owns the pool, and on shutdown closes it and stops a private server.
+/// The database a process uses: the configured one, or a private PostgreSQL started for it in
+/// the data folder. It holds two logins apart (SECURITY.md): the application login, which the
+/// pool uses and row security binds, and the schema owner's, opened only for migrations and
+/// administrative loads, on short-lived connections. On shutdown it closes the pool and stops
+/// a private server.
 public final class DatabaseRuntime: Sendable {
-    /// Connections as the login role: migrations and administration.
+    /// Connections as the application login.
     public let pool: PostgresPool
-    /// Where the database is, for opening further pools (the service role's).
-    public let options: PostgresConnectionOptions
+    public let applicationOptions: PostgresConnectionOptions
+    /// The owner's login; nil when none is configured (migrations then run elsewhere).
+    public let ownerOptions: PostgresConnectionOptions?
     /// The private server this runtime started, nil when a URL is configured.
     public let privateServer: LocalPostgresServer?
     let logger: Logger
 
-    private init(pool: PostgresPool, options: PostgresConnectionOptions, privateServer: LocalPostgresServer?, logger: Logger) {
+    private init(pool: PostgresPool, applicationOptions: PostgresConnectionOptions, ownerOptions: PostgresConnectionOptions?,
+                 privateServer: LocalPostgresServer?, logger: Logger) {
         self.pool = pool
-        self.options = options
+        self.applicationOptions = applicationOptions
+        self.ownerOptions = ownerOptions
         self.privateServer = privateServer
         self.logger = logger
     }
 
-    /// Connects to the configured database, or starts the private one first.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// Connects to the configured database, or starts the private one first and makes both
+    /// logins on it.
     public static func start(_ settings: ServiceSettings, logger: Logger) async throws -> DatabaseRuntime {
-        let options: PostgresConnectionOptions
+        let applicationOptions: PostgresConnectionOptions
+        var ownerOptions: PostgresConnectionOptions?
         var privateServer: LocalPostgresServer?
         if let url = settings.databaseURL {
-            options = PostgresConnectionOptions(url: url)
+            applicationOptions = PostgresConnectionOptions(url: url)
+            ownerOptions = settings.databaseOwnerURL.map { PostgresConnectionOptions(url: $0) }
             logger.info("using the configured database")
         } else {
             let server = try LocalPostgresServer(.init(dataDirectory: settings.privateDataDirectory), logger: logger)
@@ -37,18 +51,60 @@ public final class DatabaseRuntime: Sendable {
             // A server some other process started (a running `oversight serve`) is used and
             // left running.
             if try await server.start() { privateServer = server }
-            options = server.connectionOptions
+            do {
+                try await provisionLogins(server.connectionOptions, logger: logger)
+            } catch {
+                if let privateServer { try? await privateServer.stop() }
+                throw error
+            }
+            applicationOptions = server.connectionOptions(user: DatabaseRoles.application)
+            ownerOptions = server.connectionOptions(user: DatabaseRoles.owner)
         }
         let pool = PostgresPool(
-            .init(options: options, maxConnections: settings.poolSize, acquireTimeout: .milliseconds(Int(settings.poolTimeoutSeconds * 1000))),
+            .init(options: applicationOptions, maxConnections: settings.poolSize,
+                  acquireTimeout: .milliseconds(Int(settings.poolTimeoutSeconds * 1000))),
             logger: logger
         )
-        return DatabaseRuntime(pool: pool, options: options, privateServer: privateServer, logger: logger)
+        return DatabaseRuntime(pool: pool, applicationOptions: applicationOptions, ownerOptions: ownerOptions,
+                               privateServer: privateServer, logger: logger)
     }
 
-    /// Closes the pools, then stops the private server if there is one.
-    public func shutdown(closing others: [PostgresPool] = []) async {
-        for other in others { await other.close() }
+    /// Makes the owner and application logins on a server this process controls, as its
+    /// superuser, and hands the database to the owner.
+    static func provisionLogins(_ superuser: PostgresConnectionOptions, logger: Logger) async throws {
+        let pool = PostgresPool(.init(options: superuser, maxConnections: 1), logger: logger)
+        do {
+            try await pool.withTransaction { connection in try DatabaseRoles.provision(connection) }
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+    }
+
+    /// Runs `body` with a one-connection pool as the schema owner, closed when it returns.
+    public func withOwner<Result: Sendable>(_ body: (PostgresPool) async throws -> Result) async throws -> Result {
+        guard let ownerOptions else {
+            throw Unavailable(description: "no schema owner login configured (database.owner_url, OVERSIGHT_DATABASE_OWNER_URL)")
+        }
+        let ownerPool = PostgresPool(.init(options: ownerOptions, maxConnections: 1), logger: logger)
+        do {
+            let result = try await body(ownerPool)
+            await ownerPool.close()
+            return result
+        } catch {
+            await ownerPool.close()
+            throw error
+        }
+    }
+
+    /// Why the application login could read past row security; empty when it cannot.
+    public func boundaryProblems() async throws -> [String] {
+        try await pool.withTransaction { connection in try DatabaseRoles.boundaryProblems(connection) }
+    }
+
+    /// Closes the pool, then stops the private server if there is one.
+    public func shutdown() async {
         await pool.close()
         guard let privateServer else { return }
         do {
@@ -64,16 +120,14 @@ public final class DatabaseRuntime: Sendable {
 /// HTTP server has drained (services shut down in reverse order of registration).
 public struct DatabaseLifecycleService: Service {
     let runtime: DatabaseRuntime
-    let otherPools: [PostgresPool]
 
-    public init(runtime: DatabaseRuntime, otherPools: [PostgresPool] = []) {
+    public init(runtime: DatabaseRuntime) {
         self.runtime = runtime
-        self.otherPools = otherPools
     }
 
     public func run() async throws {
         // Returns on graceful shutdown, throws on cancellation; either way, clean up.
         try? await gracefulShutdown()
-        await runtime.shutdown(closing: otherPools)
+        await runtime.shutdown()
     }
 }

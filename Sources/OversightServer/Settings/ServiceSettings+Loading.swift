@@ -46,6 +46,9 @@ extension ServiceSettings {
         if let secret = environment["OVERSIGHT_JWT_SECRET"], !secret.isEmpty {
             settings.jwtSecret = secret
         }
+        if let key = environment["OVERSIGHT_CHECKPOINT_KEY"], !key.isEmpty {
+            settings.checkpointKey = key
+        }
         for key in SettingKey.all {
             guard let value = environment[key.environment] else { continue }
             if !key.apply(&settings, value) {
@@ -63,6 +66,12 @@ extension ServiceSettings {
             }
         }
 
+        // An identity provider's tokens are only as good as the checks on who issued them and
+        // for whom.
+        if settings.jwksFile != nil {
+            if settings.jwtIssuer == nil { problems.append("auth.jwks_file is set: auth.issuer (OVERSIGHT_JWT_ISSUER) is required too") }
+            if settings.jwtAudience == nil { problems.append("auth.jwks_file is set: auth.audience (OVERSIGHT_JWT_AUDIENCE) is required too") }
+        }
         guard problems.isEmpty else { throw SettingsError(problems: problems) }
         return settings
     }

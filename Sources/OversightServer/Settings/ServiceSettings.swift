@@ -12,8 +12,13 @@ public struct ServiceSettings: Sendable, Equatable {
     public var port = 8080
     /// How long in-flight requests may run after SIGTERM before they are cancelled.
     public var shutdownGraceSeconds = 10
-    /// nil: start a private PostgreSQL in `privateDataDirectory`.
+    /// The application login (row security binds it); nil: start a private PostgreSQL in
+    /// `privateDataDirectory`, with both logins made for it.
     public var databaseURL: String?
+    /// The schema owner's login, used only to apply migrations (and administrative loads).
+    /// With a configured database and none, migrations are left to `oversight migrate` run
+    /// with it.
+    public var databaseOwnerURL: String?
     public var poolSize = 8
     public var poolTimeoutSeconds = 10.0
     public var privateDataDirectory = ".oversight/postgres"
@@ -25,8 +30,28 @@ public struct ServiceSettings: Sendable, Equatable {
     public var jwtSecret: String?
     /// The identity provider's public keys (RS256/ES256), as a JWKS file.
     public var jwksFile: String?
-    /// When set, tokens must name this audience.
+    /// When set, tokens must name this audience (required with a JWKS).
     public var jwtAudience: String?
+    /// When set, tokens must come from this issuer (required with a JWKS).
+    public var jwtIssuer: String?
+    /// How far token times (exp, nbf, iat) may be off the service's clock.
+    public var clockSkewSeconds = 60
+    /// Where Prometheus metrics are served: a listener of their own, never the API's, so that
+    /// per-route counts are not public. Port 0 turns it off.
+    public var metricsHost = "127.0.0.1"
+    public var metricsPort = 9464
+    /// Filings one person may make per window (429 after).
+    public var filingRateLimit = 20
+    public var filingRateWindowSeconds = 3600
+    /// Where signed checkpoints of the history are written (a folder the database's users
+    /// cannot write); nil: none, except the private database's development default.
+    public var checkpointDirectory: String?
+    /// The Ed25519 key that signs checkpoints (base64 of its 32 bytes), from a file.
+    public var checkpointKeyFile: String?
+    /// The same key from the environment only (`OVERSIGHT_CHECKPOINT_KEY`).
+    public var checkpointKey: String?
+    /// How often the service writes a checkpoint; 0 turns it off.
+    public var checkpointIntervalSeconds = 3600
     /// The OpenAPI document served at `GET /openapi.yaml`.
     public var openAPIFile = "openapi.yaml"
     /// How often the deadline sweeper looks for overdue cases; 0 turns it off.
@@ -37,7 +62,7 @@ public struct ServiceSettings: Sendable, Equatable {
     public init() {}
 
     /// Every environment variable the service reads (besides libpq's own PG* variables).
-    public static var environmentVariables: [String] { ["OVERSIGHT_CONFIG", "OVERSIGHT_JWT_SECRET"] + SettingKey.all.map(\.environment) }
+    public static var environmentVariables: [String] { ["OVERSIGHT_CONFIG", "OVERSIGHT_JWT_SECRET", "OVERSIGHT_CHECKPOINT_KEY"] + SettingKey.all.map(\.environment) }
 
     /// Where the settings file is looked for when neither `--config` nor `OVERSIGHT_CONFIG` names one.
     public static let defaultConfigFile = "Config/oversight.yaml"

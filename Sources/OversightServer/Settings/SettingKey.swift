@@ -43,6 +43,16 @@ struct SettingKey: Sendable {
             settings.databaseURL = value
             return true
         },
+        SettingKey(path: "database.owner_url", environment: "OVERSIGHT_DATABASE_OWNER_URL", flag: "--database-owner-url",
+                   expected: "a postgresql:// or postgres:// URL of the schema owner's login, or empty", mayHoldSecret: true) { settings, value in
+            if value.isEmpty {
+                settings.databaseOwnerURL = nil
+                return true
+            }
+            guard value.hasPrefix("postgresql://") || value.hasPrefix("postgres://") else { return false }
+            settings.databaseOwnerURL = value
+            return true
+        },
         SettingKey(path: "database.pool_size", environment: "OVERSIGHT_DB_POOL_SIZE", flag: "--pool-size",
                    expected: "an integer from 1 to 100", mayHoldSecret: false) { settings, value in
             guard let size = Int(value), (1...100).contains(size) else { return false }
@@ -93,6 +103,57 @@ struct SettingKey: Sendable {
         SettingKey(path: "auth.audience", environment: "OVERSIGHT_JWT_AUDIENCE", flag: "--jwt-audience",
                    expected: "the audience tokens must name, or empty", mayHoldSecret: false) { settings, value in
             settings.jwtAudience = value.isEmpty ? nil : value
+            return true
+        },
+        SettingKey(path: "auth.issuer", environment: "OVERSIGHT_JWT_ISSUER", flag: "--jwt-issuer",
+                   expected: "the issuer (iss) tokens must name, or empty", mayHoldSecret: false) { settings, value in
+            settings.jwtIssuer = value.isEmpty ? nil : value
+            return true
+        },
+        SettingKey(path: "auth.clock_skew_seconds", environment: "OVERSIGHT_CLOCK_SKEW_SECONDS", flag: "--clock-skew-seconds",
+                   expected: "a whole number of seconds from 0 to 300", mayHoldSecret: false) { settings, value in
+            guard let seconds = Int(value), (0...300).contains(seconds) else { return false }
+            settings.clockSkewSeconds = seconds
+            return true
+        },
+        SettingKey(path: "metrics.host", environment: "OVERSIGHT_METRICS_HOST", flag: "--metrics-host",
+                   expected: "a host name or IP address for the metrics listener", mayHoldSecret: false) { settings, value in
+            guard !value.isEmpty, !value.contains(where: \.isWhitespace) else { return false }
+            settings.metricsHost = value
+            return true
+        },
+        SettingKey(path: "metrics.port", environment: "OVERSIGHT_METRICS_PORT", flag: "--metrics-port",
+                   expected: "an integer from 0 (off) to 65535", mayHoldSecret: false) { settings, value in
+            guard let port = Int(value), (0...65535).contains(port) else { return false }
+            settings.metricsPort = port
+            return true
+        },
+        SettingKey(path: "filing.rate_limit", environment: "OVERSIGHT_FILING_RATE_LIMIT", flag: "--filing-rate-limit",
+                   expected: "a whole number of filings from 1 to 100000", mayHoldSecret: false) { settings, value in
+            guard let count = Int(value), (1...100_000).contains(count) else { return false }
+            settings.filingRateLimit = count
+            return true
+        },
+        SettingKey(path: "filing.rate_window_seconds", environment: "OVERSIGHT_FILING_RATE_WINDOW_SECONDS", flag: "--filing-rate-window-seconds",
+                   expected: "a whole number of seconds from 1 to 604800", mayHoldSecret: false) { settings, value in
+            guard let seconds = Int(value), (1...604_800).contains(seconds) else { return false }
+            settings.filingRateWindowSeconds = seconds
+            return true
+        },
+        SettingKey(path: "checkpoint.dir", environment: "OVERSIGHT_CHECKPOINT_DIR", flag: "--checkpoint-dir",
+                   expected: "a folder for signed checkpoints, or empty", mayHoldSecret: false) { settings, value in
+            settings.checkpointDirectory = value.isEmpty ? nil : value
+            return true
+        },
+        SettingKey(path: "checkpoint.key_file", environment: "OVERSIGHT_CHECKPOINT_KEY_FILE", flag: "--checkpoint-key-file",
+                   expected: "the path of the checkpoint signing key (base64 Ed25519), or empty", mayHoldSecret: false) { settings, value in
+            settings.checkpointKeyFile = value.isEmpty ? nil : value
+            return true
+        },
+        SettingKey(path: "checkpoint.interval_seconds", environment: "OVERSIGHT_CHECKPOINT_INTERVAL_SECONDS", flag: "--checkpoint-interval-seconds",
+                   expected: "a whole number of seconds from 0 (off) to 604800", mayHoldSecret: false) { settings, value in
+            guard let seconds = Int(value), (0...604_800).contains(seconds) else { return false }
+            settings.checkpointIntervalSeconds = seconds
             return true
         },
         SettingKey(path: "deadlines.sweep_interval_seconds", environment: "OVERSIGHT_SWEEP_INTERVAL_SECONDS", flag: "--sweep-interval-seconds",

@@ -1,4 +1,5 @@
 import Foundation
+import OversightDomain
 import PostgresClient
 
 /// The result of walking every case's history.
@@ -6,19 +7,27 @@ public struct AuditReport: Sendable, Equatable {
     public struct Break: Sendable, Equatable, CustomStringConvertible {
         public let reference: String
         public let seq: Int
+        /// The field of the case row that disagrees with its history, when that is the break.
+        public let field: String?
         public let reason: String
-        public var description: String { "\(reference) event \(seq): \(reason)" }
+
+        public var description: String {
+            if let field { return "\(reference) field \(field): \(reason)" }
+            return "\(reference) event \(seq): \(reason)"
+        }
     }
 
     public let casesChecked: Int
     public let eventsChecked: Int
-    /// The first broken chain found (cases in reference order), if any.
+    /// The first broken case found (cases in reference order), if any.
     public let firstBreak: Break?
 }
 
-/// Recomputes every hash chain: sequence numbers without gaps from 1, each event's
-/// `prev_hash` equal to the hash before it, each hash equal to the digest of its content,
-/// and the case's recorded head equal to its last event (nothing cut off the end).
+/// Recomputes every hash chain (sequence numbers without gaps from 1, each `prev_hash` equal
+/// to the hash before it, each hash the digest of its content, the case's recorded head equal
+/// to its last event) and replays the facts the history records against the case row, so an
+/// UPDATE of the row that bypassed the service (a moved office, a lifted seal, a changed
+/// filer) is named with its field.
 public struct AuditVerifier: Sendable {
     public let pool: PostgresPool
 
@@ -31,30 +40,45 @@ public struct AuditVerifier: Sendable {
         var eventsChecked = 0
         var after = ""
         while true {
-            let cases = try await pool.query("""
-                SELECT id, reference, event_seq, event_hash FROM cases WHERE reference > \(after) ORDER BY reference LIMIT \(batchSize)
-                """)
+            let start = after
+            let (cases, eventRows) = try await pool.withTransaction { connection in
+                try SessionScope.system(.auditor).apply(sharingOffices: [], connection)
+                var query: PostgresQuery = "SELECT "
+                query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+                query.append("""
+                    , (SELECT k.key FROM case_keys k WHERE k.case_id = cases.id) AS case_key
+                    FROM cases WHERE reference > \(start) ORDER BY reference LIMIT \(batchSize)
+                    """)
+                let cases = try connection.query(query)
+                let ids = try cases.map { try $0.decode("id", as: UUID.self) }
+                let events = try connection.query("""
+                    SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events
+                    WHERE case_id = ANY(\(ids)) ORDER BY case_id, seq
+                    """)
+                return (cases, events)
+            }
             guard let last = cases.last else { break }
             after = try last.decode("reference")
-            let ids = try cases.map { try $0.decode("id", as: UUID.self) }
-            let rows = try await pool.query("""
-                SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events
-                WHERE case_id = ANY(\(ids)) ORDER BY case_id, seq
-                """)
             var byCase: [UUID: [CaseEvent]] = [:]
-            for row in rows {
+            for row in eventRows {
                 let event = try CaseEvent(row: row)
                 byCase[event.caseID, default: []].append(event)
             }
             for row in cases {
-                let id = try row.decode("id", as: UUID.self)
-                let reference = try row.decode("reference", as: String.self)
-                let events = byCase[id] ?? []
+                let record = try CaseRecord(row: row)
+                let key = try row.decode("case_key", as: Data?.self).map(CaseKey.init(data:))
+                let events = byCase[record.id] ?? []
                 casesChecked += 1
                 eventsChecked += events.count
-                if let problem = Self.check(events, head: (try row.decode("event_seq"), try row.decode("event_hash"))) {
+                if let problem = Self.check(events, head: (record.eventSeq, record.eventHash)) {
                     return AuditReport(casesChecked: casesChecked, eventsChecked: eventsChecked,
-                                       firstBreak: .init(reference: reference, seq: problem.seq, reason: problem.reason))
+                                       firstBreak: .init(reference: record.reference, seq: problem.seq, field: nil, reason: problem.reason))
+                }
+                let recorded = CaseFacts.recorded(in: events)
+                if let disagreement = CaseFacts(record: record).disagreements(with: recorded, key: key).first {
+                    return AuditReport(casesChecked: casesChecked, eventsChecked: eventsChecked,
+                                       firstBreak: .init(reference: record.reference, seq: events.count, field: disagreement.field,
+                                                         reason: disagreement.reason))
                 }
             }
         }

@@ -38,6 +38,9 @@ public struct CaseRecord: Sendable, Hashable {
     public let version: Int
     public let eventSeq: Int
     public let eventHash: Data
+    /// Counts changes the reporter can see: the reporter view's version and ETag.
+    public let reporterVersion: Int
+    /// From the case row's party columns (subjects, declared conflicts, witnesses, reporters).
     public let parties: [CaseParty]
     /// Linked cases (reference, relation), when the read asked for them.
     public let links: [CaseLink]
@@ -52,29 +55,20 @@ public struct CaseRecord: Sendable, Hashable {
     static let columns: StaticString = """
         id, reference, kind, workflow_version_id, office, state, category, priority, title, narrative, occurred_on,
         location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head,
-        snapshot, due_at, opened_at, closed_at, outcome, version, event_seq, event_hash
+        snapshot, due_at, opened_at, closed_at, outcome, version, event_seq, event_hash, reporter_version,
+        subject_ids, conflicted_ids, witness_ids, reporter_ids
         """
 
-    /// The case's parties as one JSON column, so a case is read in one round trip.
-    static let partiesColumn: StaticString = """
-        , (SELECT coalesce(json_agg(json_build_object('p', p.person_id, 'r', p.role) ORDER BY p.added_at, p.person_id), '[]')
-           FROM case_parties p WHERE p.case_id = cases.id) AS parties_json
-        """
-
-    /// Linked cases as one JSON column, for the case view.
+    /// Linked cases as one JSON column, for the case view. The link row names the other case,
+    /// so a reader who may not see that case still sees the link (and nothing more).
     static let linksColumn: StaticString = """
-        , (SELECT coalesce(json_agg(json_build_object('reference', linked.reference, 'relation', l.relation)
-                                    ORDER BY l.created_at, linked.reference), '[]')
-           FROM case_links l JOIN cases linked ON linked.id = l.linked_case_id WHERE l.case_id = cases.id) AS links_json
+        , (SELECT coalesce(json_agg(json_build_object('reference', l.linked_reference, 'relation', l.relation)
+                                    ORDER BY l.created_at, l.linked_reference), '[]')
+           FROM case_links l WHERE l.case_id = cases.id) AS links_json
         """
 
-    struct PartyJSON: Codable, Sendable {
-        let p: String
-        let r: String
-    }
-
-    /// Reads a row; parties and links come from their JSON columns when the query selected them.
-    init(row: PostgresRow, parties: [CaseParty]? = nil) throws {
+    /// Reads a row; links come from their JSON column when the query selected it.
+    init(row: PostgresRow) throws {
         id = try row.decode("id")
         reference = try row.decode("reference")
         kind = CaseKind(try row.decode("kind", as: String.self))
@@ -103,13 +97,12 @@ public struct CaseRecord: Sendable, Hashable {
         version = try row.decode("version")
         eventSeq = try row.decode("event_seq")
         eventHash = try row.decode("event_hash")
-        if let parties {
-            self.parties = parties
-        } else if row.contains("parties_json"), let stored = try row.decode("parties_json", as: PostgresJSON<[PartyJSON]>?.self) {
-            self.parties = stored.value.map { CaseParty(personID: $0.p, role: PartyRole(rawValue: $0.r) ?? .witness) }
-        } else {
-            self.parties = []
+        reporterVersion = try row.decode("reporter_version")
+        var parties: [CaseParty] = []
+        for (column, role) in CasePartyColumns.all {
+            parties += try row.decode(column, as: [String].self).map { CaseParty(personID: $0, role: role) }
         }
+        self.parties = parties
         links = row.contains("links_json") ? try row.decode("links_json", as: PostgresJSON<[CaseLink]>?.self)?.value ?? [] : []
     }
 
@@ -127,12 +120,27 @@ public struct CaseRecord: Sendable, Hashable {
             stageClock: document.stageClock, clocks: document.clocks, openRecommendations: document.openRecommendations,
             outcome: outcome, filedAt: openedAt, acknowledgedAt: document.acknowledgedAt,
             lastReporterUpdateAt: document.lastReporterUpdateAt, triageDueAt: document.triageDueAt,
-            sealedFrom: sealedFrom, restrictedToHead: restrictedToHead)
+            sealedFrom: sealedFrom, restrictedToHead: restrictedToHead, formerAssignees: Set(document.formerAssignees ?? []))
     }
 
     /// Facts for the access policy, given the case's workflow: columns only.
     public func accessFacts(_ workflow: WorkflowDefinition) -> CaseAccessFacts {
         CaseAccessFacts(kind: kind, office: office, confidentialToOffice: workflow.confidentialToOffice, filedBy: filedBy,
-                        parties: parties, assignee: assignee, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead)
+                        parties: parties, assignee: assignee, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead,
+                        assigneeSeesReporter: workflow.assigneeSeesReporter)
+    }
+}
+
+/// The case row's party columns, one per role: row security reads them (a policy on cases
+/// cannot read case_parties, whose own policy reads cases).
+enum CasePartyColumns {
+    static let all: [(column: String, role: PartyRole)] = [
+        ("subject_ids", .subject), ("conflicted_ids", .conflicted), ("witness_ids", .witness), ("reporter_ids", .reporter),
+    ]
+
+    /// The ids of `parties` with `role`, as the column stores them.
+    static func ids(_ parties: [CaseParty], _ role: PartyRole) -> [String] {
+        var seen: Set<String> = []
+        return parties.filter { $0.role == role && seen.insert($0.personID).inserted }.map(\.personID)
     }
 }

@@ -10,6 +10,8 @@ public struct CaseComment: Sendable, Hashable {
     }
 
     public let id: UUID
+    /// The author's id, or "reporter" for the reporter's own messages: who reported is
+    /// need-to-know, and comments are read by every officer of a sharing office.
     public let author: String
     public let visibility: Visibility
     public let body: String
@@ -24,25 +26,35 @@ public struct StoredParty: Sendable, Hashable {
     public let addedAt: Date
 }
 
+/// One page of a list, and where the next one starts (nil on the last page).
+public struct Page<Item: Sendable>: Sendable {
+    public let items: [Item]
+    public let next: String?
+}
+
 extension CaseStore {
-    /// Adds a comment. The reporter may only write to the reporter thread; case workers may
-    /// write either. A message to the reporter counts as the periodic feedback owed.
+    public static let defaultListLimit = 50
+
+    /// Adds a comment. The reporter may only write to the reporter thread, and is recorded as
+    /// "reporter"; case workers may write either. A message to the reporter counts as the
+    /// periodic feedback owed; a message either way changes the reporter view's version.
     public func addComment(
         _ reference: String, body: String, visibility: CaseComment.Visibility, by actor: Actor, at time: Date? = nil
     ) async throws -> CaseComment {
-        let now = time ?? clock()
+        let now = CaseEventChain.microsecondPrecision(time ?? clock())
         let store = self
-        return try await pool.withTransaction { connection in
+        return try await transaction(.person(actor)) { connection in
             let (record, access) = try store.lockVisible(reference, for: actor, connection)
             let needed: CaseAction = visibility == .internal ? .comment : .messageReporter
             guard access.allows(needed) else { throw CaseStoreError.forbidden(needed) }
-            let comment = CaseComment(id: UUID(), author: actor.id, visibility: visibility, body: body, createdAt: now)
+            let author = access.view == .reporter ? EventActor.reporter : actor.id
+            let comment = CaseComment(id: UUID(), author: author, visibility: visibility, body: body, createdAt: now)
             try connection.execute("""
                 INSERT INTO comments (id, case_id, author, visibility, body, created_at)
-                VALUES (\(comment.id), \(record.id), \(actor.id), \(visibility.rawValue), \(body), \(now))
+                VALUES (\(comment.id), \(record.id), \(author), \(visibility.rawValue), \(body), \(now))
                 """)
-            let head = try Self.appendEvents([("comment", ["comment_id": comment.id.uuidString.lowercased(), "visibility": visibility.rawValue])],
-                                             to: record.id, after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
+            let head = try Self.appendEvents([NewEvent("comment", ["comment_id": comment.id.uuidString.lowercased(), "visibility": visibility.rawValue])],
+                                             to: record.id, after: (record.eventSeq, record.eventHash), actor: author, at: now, connection)
             var snapshot = record.snapshot
             let feedback = visibility == .reporter && access.view >= .officer
             if feedback {
@@ -53,48 +65,75 @@ extension CaseStore {
             let due = store.earliestDue(snapshot, workflow: try store.workflow(of: record))
             try connection.execute("""
                 UPDATE cases SET snapshot = \(PostgresJSON(SnapshotDocument(snapshot))), due_at = \(due), next_escalation_at = \(due),
-                    version = version + 1, event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now)
+                    version = version + 1, reporter_version = reporter_version + \(visibility == .reporter ? 1 : 0),
+                    event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now)
                 WHERE id = \(record.id)
                 """)
             return comment
         }
     }
 
-    /// The comments `actor` may read: the reporter thread only, unless they work the case.
-    public func comments(_ reference: String, for actor: Actor) async throws -> [CaseComment] {
-        let (record, access) = try await find(reference, for: actor)
-        let onlyReporterThread = access.view < .officer
-        let rows = try await pool.query("""
-            SELECT id, author, visibility, body, created_at FROM comments
-            WHERE case_id = \(record.id) AND (visibility = 'reporter' OR NOT \(onlyReporterThread))
-            ORDER BY created_at, id
-            """)
-        return try rows.map { row in
-            CaseComment(id: try row.decode("id"), author: try row.decode("author"),
-                        visibility: CaseComment.Visibility(rawValue: try row.decode("visibility", as: String.self)) ?? .internal,
-                        body: try row.decode("body"), createdAt: try row.decode("created_at"))
+    /// The comments `actor` may read, oldest first: the reporter thread only, unless they work
+    /// the case. To the reporter, the office's side of the thread is signed "office".
+    public func comments(_ reference: String, for actor: Actor, after cursor: String? = nil, limit: Int = defaultListLimit) async throws -> Page<CaseComment> {
+        let position = try cursor.map(ListCursor.init(comment:))
+        let pageSize = max(1, min(limit, Self.maximumPageSize))
+        let store = self
+        let (access, rows) = try await transaction(.person(actor)) { connection in
+            guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            let access = store.checkedAccess(actor, to: record)
+            guard access.view != .none else { throw CaseStoreError.notFound }
+            let onlyReporterThread = access.view < .officer
+            var query: PostgresQuery = """
+                SELECT id, author, visibility, body, created_at FROM comments
+                WHERE case_id = \(record.id) AND (visibility = 'reporter' OR NOT \(onlyReporterThread))
+                """
+            if let position { query.append(" AND (created_at, id) > (\(position.time), \(position.id))") }
+            query.append(" ORDER BY created_at, id LIMIT \(pageSize + 1)")
+            return (access, try connection.query(query))
         }
+        var comments = try rows.map { row in
+            let author: String = try row.decode("author")
+            return CaseComment(id: try row.decode("id"), author: access.view < .officer && author != EventActor.reporter ? "office" : author,
+                               visibility: CaseComment.Visibility(rawValue: try row.decode("visibility", as: String.self)) ?? .internal,
+                               body: try row.decode("body"), createdAt: try row.decode("created_at"))
+        }
+        let more = comments.count > pageSize
+        if more { comments.removeLast() }
+        return Page(items: comments, next: more ? comments.last.map { ListCursor(time: $0.createdAt, id: $0.id).text } : nil)
     }
 
     /// Names a party. A party is recused: if the case's assignee is named, the case becomes
-    /// unassigned.
+    /// unassigned. The history records the role and a keyed digest of the person (never the
+    /// id); a reporter appears as "reporter".
     public func addParty(_ reference: String, personID: String, role: PartyRole, by actor: Actor, at time: Date? = nil) async throws -> StoredParty {
-        let now = time ?? clock()
+        let now = CaseEventChain.microsecondPrecision(time ?? clock())
         let store = self
-        return try await pool.withTransaction { connection in
+        return try await transaction(.person(actor)) { connection in
             let (record, access) = try store.lockVisible(reference, for: actor, connection)
             guard access.allows(.manageParties) else { throw CaseStoreError.forbidden(.manageParties) }
+            guard personID != actor.id else { throw CaseStoreError.cannotNameSelf }
             let inserted = try connection.execute("""
                 INSERT INTO case_parties (case_id, person_id, role, added_by, added_at)
                 VALUES (\(record.id), \(personID), \(role.rawValue), \(actor.id), \(now)) ON CONFLICT DO NOTHING
                 """)
             if inserted > 0 {
+                let parties = record.parties + [CaseParty(personID: personID, role: role)]
                 let unassign = record.assignee == personID
-                var events: [(kind: String, data: [String: String])] = [("party_added", ["person": personID, "role": role.rawValue])]
-                if unassign { events.append(("unassigned", ["reason": "assignee named as \(role.rawValue)"])) }
-                let head = try Self.appendEvents(events, to: record.id, after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
+                let key = try Self.caseKey(record.id, connection)
+                let person = role == .reporter ? EventActor.reporter : key.map { $0.digest("party", personID) } ?? "(key destroyed)"
+                var events = [NewEvent("party_added", ["person": person, "role": role.rawValue])]
+                var after = CaseFacts(record: record)
+                if unassign {
+                    events.append(NewEvent("unassigned", ["reason": "assignee named as \(role.rawValue)"]))
+                    after["assignee"] = nil
+                }
+                let head = try Self.appendEvents(events, facts: try after.entries(since: CaseFacts(record: record), key: nil), to: record.id,
+                                                 after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
                 try connection.execute("""
                     UPDATE cases SET assignee = CASE WHEN \(unassign) THEN NULL ELSE assignee END, version = version + 1,
+                        subject_ids = \(CasePartyColumns.ids(parties, .subject)), conflicted_ids = \(CasePartyColumns.ids(parties, .conflicted)),
+                        witness_ids = \(CasePartyColumns.ids(parties, .witness)), reporter_ids = \(CasePartyColumns.ids(parties, .reporter)),
                         event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now)
                     WHERE id = \(record.id)
                     """)
@@ -103,23 +142,108 @@ extension CaseStore {
         }
     }
 
-    /// The parties, for those who work the case.
-    public func parties(_ reference: String, for actor: Actor) async throws -> [StoredParty] {
-        let (record, access) = try await find(reference, for: actor)
-        guard access.view >= .officer else { throw CaseStoreError.notFound }
-        let rows = try await pool.query("SELECT person_id, role, added_by, added_at FROM case_parties WHERE case_id = \(record.id) ORDER BY added_at, person_id")
-        return try rows.map { row in
-            StoredParty(personID: try row.decode("person_id"), role: PartyRole(rawValue: try row.decode("role", as: String.self)) ?? .witness,
-                        addedBy: try row.decode("added_by"), addedAt: try row.decode("added_at"))
-        }
+    /// The case's key, nil once a redacting close destroyed it.
+    static func caseKey(_ caseID: UUID, _ connection: isolated PostgresConnection) throws -> CaseKey? {
+        let rows = try connection.query("SELECT key FROM case_keys WHERE case_id = \(caseID)")
+        return try rows.first?.decode("key", as: Data?.self).map(CaseKey.init(data:))
     }
 
-    /// The case's history, for those who work the case.
-    public func events(_ reference: String, for actor: Actor) async throws -> [CaseEvent] {
-        let (record, access) = try await find(reference, for: actor)
-        guard access.allows(.readHistory) else { throw CaseStoreError.notFound }
-        let rows = try await pool.query("SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events WHERE case_id = \(record.id) ORDER BY seq")
-        return try rows.map(CaseEvent.init(row:))
+    /// The parties, for those who work the case. A reporter is shown as "reporter" to anyone
+    /// who may not learn who reported.
+    public func parties(_ reference: String, for actor: Actor, after cursor: String? = nil, limit: Int = defaultListLimit) async throws -> Page<StoredParty> {
+        let position = try cursor.map(ListCursor.init(party:))
+        let pageSize = max(1, min(limit, Self.maximumPageSize))
+        let store = self
+        let (access, rows) = try await transaction(.person(actor)) { connection in
+            guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            let access = store.checkedAccess(actor, to: record)
+            guard access.view >= .officer else { throw CaseStoreError.notFound }
+            var query: PostgresQuery = "SELECT person_id, role, added_by, added_at FROM case_parties WHERE case_id = \(record.id)"
+            if let position { query.append(" AND (added_at, person_id, role) > (\(position.time), \(position.person), \(position.role))") }
+            query.append(" ORDER BY added_at, person_id, role LIMIT \(pageSize + 1)")
+            return (access, try connection.query(query))
+        }
+        var parties: [(party: StoredParty, cursor: ListCursor)] = try rows.map { row in
+            let person: String = try row.decode("person_id")
+            let role = PartyRole(rawValue: try row.decode("role", as: String.self)) ?? .witness
+            let addedAt: Date = try row.decode("added_at")
+            let shown = role == .reporter && !access.seesReporterIdentity ? EventActor.reporter : person
+            return (StoredParty(personID: shown, role: role, addedBy: try row.decode("added_by"), addedAt: addedAt),
+                    ListCursor(time: addedAt, person: person, role: role.rawValue))
+        }
+        let more = parties.count > pageSize
+        if more { parties.removeLast() }
+        return Page(items: parties.map(\.party), next: more ? parties.last?.cursor.text : nil)
+    }
+
+    /// The case's history, oldest first, for those who work the case.
+    public func events(_ reference: String, for actor: Actor, afterSeq: Int? = nil, limit: Int = defaultListLimit) async throws -> Page<CaseEvent> {
+        let pageSize = max(1, min(limit, Self.maximumPageSize))
+        let store = self
+        let rows = try await transaction(.person(actor)) { connection in
+            guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            guard store.checkedAccess(actor, to: record).allows(.readHistory) else { throw CaseStoreError.notFound }
+            return try connection.query("""
+                SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events
+                WHERE case_id = \(record.id) AND seq > \(afterSeq ?? 0) ORDER BY seq LIMIT \(pageSize + 1)
+                """)
+        }
+        var events = try rows.map(CaseEvent.init(row:))
+        let more = events.count > pageSize
+        if more { events.removeLast() }
+        return Page(items: events, next: more ? events.last.map { String($0.seq) } : nil)
+    }
+}
+
+/// Where a page of comments or parties ended: the sort key of its last item, as an opaque
+/// text. It only says where to continue; row security decides what is read.
+struct ListCursor {
+    var time: Date
+    var id = UUID()
+    var person = ""
+    var role = ""
+
+    init(time: Date, id: UUID) {
+        self.time = time
+        self.id = id
+    }
+
+    init(time: Date, person: String, role: String) {
+        self.time = time
+        self.person = person
+        self.role = role
+    }
+
+    var text: String {
+        let parts = [String(CaseEventChain.microseconds(time)), id.uuidString, person, role]
+        return Data(parts.joined(separator: "\u{1F}").utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    private static func parts(_ text: String) throws(CaseStoreError) -> [String] {
+        let base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard text.utf8.count <= 512, let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else {
+            throw .invalidCursor
+        }
+        let parts = decoded.components(separatedBy: "\u{1F}")
+        guard parts.count == 4, let micros = Int64(parts[0]) else { throw .invalidCursor }
+        return [String(micros)] + parts.dropFirst()
+    }
+
+    private static func date(_ micros: String) -> Date {
+        Date(timeIntervalSince1970: Double(Int64(micros) ?? 0) / 1_000_000)
+    }
+
+    init(comment text: String) throws(CaseStoreError) {
+        let parts = try Self.parts(text)
+        guard let id = UUID(uuidString: parts[1]) else { throw .invalidCursor }
+        self.init(time: Self.date(parts[0]), id: id)
+    }
+
+    init(party text: String) throws(CaseStoreError) {
+        let parts = try Self.parts(text)
+        guard !parts[2].isEmpty, PartyRole(rawValue: parts[3]) != nil else { throw .invalidCursor }
+        self.init(time: Self.date(parts[0]), person: parts[2], role: parts[3])
     }
 }
 

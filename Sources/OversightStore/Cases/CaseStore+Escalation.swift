@@ -25,14 +25,14 @@ extension CaseStore {
     public func escalateOverdue(at time: Date? = nil, batch: Int = 100) async throws -> Int {
         let now = time ?? clock()
         let store = self
-        return try await pool.withTransaction { connection in
+        return try await transaction(.system(.deadlineSweeper)) { connection in
             var query: PostgresQuery = "SELECT "
             query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
             query.append("""
                  FROM cases WHERE closed_at IS NULL AND next_escalation_at <= \(now)
                 ORDER BY next_escalation_at LIMIT \(batch) FOR UPDATE SKIP LOCKED
                 """)
-            let records = try connection.query(query).map { try CaseRecord(row: $0, parties: []) }
+            let records = try connection.query(query).map { try CaseRecord(row: $0) }
             var escalated = 0
             for record in records {
                 guard let workflow = store.catalog.workflow(version: record.workflowVersionID) else { continue }
@@ -52,8 +52,8 @@ extension CaseStore {
                         ON CONFLICT DO NOTHING
                         """)
                     guard inserted > 0 else { continue }
-                    head = try Self.appendEvents([("escalated", ["item": name, "due_at": ISO8601DateFormatter().string(from: dueAt)])],
-                                                 to: record.id, after: head, actor: "system:deadline-sweeper", at: now, connection)
+                    head = try Self.appendEvents([NewEvent("escalated", ["item": name, "due_at": ISO8601DateFormatter().string(from: dueAt)])],
+                                                 to: record.id, after: head, actor: SessionScope.eventActor(.deadlineSweeper), at: now, connection)
                     try Self.enqueue("escalation", caseID: record.id,
                                      payload: ["reference": record.reference, "item": name, "office": record.office.rawValue], connection)
                     escalated += 1

@@ -53,17 +53,62 @@ public struct FilingReceipt: Sendable, Hashable, Codable {
     }
 }
 
+/// An event about to be appended: its kind, its data, and (when not the acting person) who
+/// the history names as its actor.
+struct NewEvent: Sendable {
+    let kind: String
+    let data: [String: String]
+    let actor: String?
+
+    init(_ kind: String, _ data: [String: String], actor: String? = nil) {
+        self.kind = kind
+        self.data = data
+        self.actor = actor
+    }
+}
+
+/// A case about to be inserted, as routing (or a transition's effect) placed it.
+struct NewCase: Sendable {
+    var snapshot: CaseSnapshot
+    var workflowVersionID: Int
+    var workflow: WorkflowDefinition
+    var category: String
+    var priority: Priority
+    var title: String
+    var narrative: String
+    var occurredOn: String?
+    var location: String?
+    var region: String?
+    var countryOffice: String?
+    var routingRule: String
+    var conflict: String?
+
+    func facts(openedAt: Date) -> CaseFacts {
+        CaseFacts(values: [
+            "kind": snapshot.kind.rawValue, "workflow_version": String(workflowVersionID), "office": snapshot.office.rawValue,
+            "state": snapshot.state, "category": category, "priority": priority.rawValue, "region": region,
+            "sealed_from": snapshot.sealedFrom.map(\.rawValue).sorted().joined(separator: ","),
+            "restricted_to_head": snapshot.restrictedToHead ? "true" : "false", "assignee": nil, "outcome": nil,
+            "opened_at": CaseFacts.time(openedAt), "closed_at": nil, "title": title, "narrative": narrative,
+            "filed_by": snapshot.filedBy, "occurred_on": occurredOn, "location": location, "country_office": countryOffice,
+        ])
+    }
+}
+
 extension CaseStore {
-    /// Files a case: routes it, numbers it, stores it with its parties and first events.
+    /// Files a case: routes it, gives it a random reference, stores it with its parties, its
+    /// key and its first events. The history names the filer as "reporter", never by id.
     /// With an idempotency key, a retry returns the first answer, a different body under the
-    /// same key is refused, and concurrent requests with one key create one case.
+    /// same key is refused, and concurrent requests with one key create one case. Past the
+    /// filing limit the caller is told when to come back.
     public func file(_ filing: Filing, by actor: Actor, idempotencyKey: String? = nil, at time: Date? = nil) async throws -> FilingReceipt {
-        let now = time ?? clock()
+        let now = CaseEventChain.microsecondPrecision(time ?? clock())
         let fingerprint = filing.fingerprint
         let router = self.router
         let catalog = self.catalog
+        let limit = filingLimit
         let store = self
-        return try await pool.withTransaction { connection in
+        return try await transaction(.person(actor)) { connection in
             if let idempotencyKey {
                 let claimed = try connection.query("""
                     INSERT INTO idempotency_keys (caller, key, request_hash, response_status, response_body)
@@ -81,6 +126,7 @@ extension CaseStore {
                     return receipt
                 }
             }
+            try Self.checkFilingLimit(limit, for: actor, at: now, connection)
 
             let subjects = try Self.directoryEntries(filing.subjects, connection)
             let decision: RoutingDecision
@@ -94,21 +140,24 @@ extension CaseStore {
             guard let (versionID, workflow) = catalog.currentVersion(of: decision.kind) else {
                 throw CaseStoreError.unknownWorkflow(decision.kind)
             }
-            let parties = filing.subjects.map { CaseParty(personID: $0, role: .subject) }
+            var seen: Set<String> = []
+            let parties = filing.subjects.filter { seen.insert($0).inserted }.map { CaseParty(personID: $0, role: .subject) }
             let snapshot = CaseSnapshot(
                 workflow: workflow, office: decision.office, filedBy: actor.id, filedAt: now, parties: parties,
                 triageDueAt: decision.triageDueAt, sealedFrom: decision.sealedFrom, restrictedToHead: decision.restrictedToHead)
             var eventData: [String: String] = ["category": filing.category, "kind": decision.kind.rawValue]
-            eventData["subjects"] = filing.subjects.isEmpty ? nil : String(filing.subjects.count)
+            eventData["subjects"] = parties.isEmpty ? nil : String(parties.count)
             var routedData = ["office": decision.office.rawValue, "priority": decision.priority.rawValue, "rule": decision.rule]
             routedData["conflict"] = decision.conflict?.rawValue
             routedData["sealed_from"] = decision.sealedFrom.isEmpty ? nil : decision.sealedFrom.map(\.rawValue).sorted().joined(separator: ",")
-            let created = try store.insertCase(
+            let newCase = NewCase(
                 snapshot: snapshot, workflowVersionID: versionID, workflow: workflow, category: filing.category,
                 priority: decision.priority, title: filing.title, narrative: filing.narrative, occurredOn: filing.occurredOn,
                 location: filing.location, region: filing.region, countryOffice: filing.countryOffice, routingRule: decision.rule,
-                conflict: decision.conflict?.rawValue, events: [("filed", eventData), ("routed", routedData)],
-                actor: actor.id, at: now, connection)
+                conflict: decision.conflict?.rawValue)
+            let created = try store.insertCase(
+                newCase, events: [NewEvent("filed", eventData, actor: EventActor.reporter), NewEvent("routed", routedData, actor: EventActor.routing)],
+                addedBy: EventActor.reporter, at: now, connection)
             try Self.enqueue("case_filed", caseID: created.id, payload: ["reference": created.reference, "office": decision.office.rawValue], connection)
 
             let receipt = FilingReceipt(reference: created.reference, status: workflow.initialState.reporterStatus)
@@ -123,58 +172,67 @@ extension CaseStore {
         }
     }
 
-    /// Numbers and inserts a new case with its parties and first events; shared by filing and
-    /// by linked cases opened as a transition's effect.
+    /// Refuses a filing past the limit, saying when the oldest filing in the window leaves it.
+    /// Counted from the caller's own cases (row security shows a filer their own filings).
+    static func checkFilingLimit(_ limit: FilingLimit, for actor: Actor, at now: Date, _ connection: isolated PostgresConnection) throws {
+        let windowSeconds = Double(limit.window.components.seconds)
+        let since = now.addingTimeInterval(-windowSeconds)
+        let rows = try connection.query(("""
+            SELECT count(*) AS n, min(opened_at) AS oldest FROM cases WHERE filed_by = \(actor.id) AND opened_at > \(since)
+            """ as PostgresQuery).prepared())
+        let count = try rows[0].decode("n", as: Int.self)
+        guard count >= limit.count else { return }
+        let oldest = try rows[0].decode("oldest", as: Date?.self) ?? now
+        let wait = max(1, Int((oldest.addingTimeInterval(windowSeconds).timeIntervalSince(now)).rounded(.up)))
+        throw CaseStoreError.rateLimited(retryAfterSeconds: wait)
+    }
+
+    /// Inserts a new case under a fresh random reference with its key, its parties and its
+    /// first events; shared by filing and by linked cases opened as a transition's effect.
+    /// The last event records every fact of the new row (CaseFacts).
     func insertCase(
-        snapshot: CaseSnapshot, workflowVersionID: Int, workflow: WorkflowDefinition, category: String, priority: Priority,
-        title: String, narrative: String, occurredOn: String?, location: String?, region: String?, countryOffice: String?,
-        routingRule: String, conflict: String?, events: [(kind: String, data: [String: String])], actor: String, at now: Date,
-        _ connection: isolated PostgresConnection
+        _ new: NewCase, events: [NewEvent], addedBy: String, at now: Date, _ connection: isolated PostgresConnection
     ) throws -> (id: UUID, reference: String) {
-        let year = CalendarDay.civilYear(of: now)
-        let counter = try connection.query(("""
-            INSERT INTO case_counters (office, year, last_number) VALUES (\(snapshot.office.rawValue), \(year), 1)
-            ON CONFLICT (office, year) DO UPDATE SET last_number = case_counters.last_number + 1
-            RETURNING last_number
-            """ as PostgresQuery).prepared())
-        let number = try counter[0].decode("last_number", as: Int.self)
-        guard let reference = CaseReference(office: snapshot.office, year: year, number: number) else {
-            throw CaseStoreError.unknownWorkflow(snapshot.kind)
-        }
         let id = UUID()
-        let head = (seq: 0, hash: Data())
-        var chain: [CaseEvent] = []
-        var previous = head
-        for event in events {
-            let built = CaseEventChain.append(caseID: id, after: previous, kind: event.kind, actor: actor, at: now, data: event.data)
-            chain.append(built)
-            previous = (built.seq, built.hash)
+        let key = CaseKey.generate()
+        let facts = try new.facts(openedAt: now).entries(since: nil, key: key)
+        let chain = Self.chain(events, facts: facts, caseID: id, after: (0, Data()), actor: addedBy, at: now)
+        let head = (seq: chain.last?.seq ?? 0, hash: chain.last?.hash ?? Data())
+        let snapshot = new.snapshot
+        let due = earliestDue(snapshot, workflow: new.workflow)
+        // A reference already taken (2^55 of them: practically never) is drawn again.
+        var reference = CaseReference.random().description
+        for attempt in 1...5 {
+            // No RETURNING and no conflict target: either would need the new row to pass the read
+            // policy, and a linked case opened at another office is not the actor's to read.
+            let inserted = try connection.execute(("""
+                INSERT INTO cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
+                    narrative, occurred_on, location, region, country_office, filed_by, routing_rule, conflict, sealed_from,
+                    restricted_to_head, snapshot, due_at, next_escalation_at, opened_at, event_seq, event_hash, updated_at,
+                    subject_ids, conflicted_ids, witness_ids, reporter_ids)
+                VALUES (\(id), \(reference), \(snapshot.kind.rawValue), \(new.workflowVersionID), \(snapshot.office.rawValue),
+                    \(snapshot.state), \(new.category), \(new.priority.rawValue), \(Int16(Priority.allCases.firstIndex(of: new.priority)!)), \(new.title),
+                    \(new.narrative), \(new.occurredOn), \(new.location), \(new.region), \(new.countryOffice), \(snapshot.filedBy), \(new.routingRule),
+                    \(new.conflict), \(snapshot.sealedFrom.map(\.rawValue).sorted()), \(snapshot.restrictedToHead),
+                    \(PostgresJSON(SnapshotDocument(snapshot))), \(due), \(due), \(now), \(head.seq), \(head.hash), \(now),
+                    \(CasePartyColumns.ids(snapshot.parties, .subject)), \(CasePartyColumns.ids(snapshot.parties, .conflicted)),
+                    \(CasePartyColumns.ids(snapshot.parties, .witness)), \(CasePartyColumns.ids(snapshot.parties, .reporter)))
+                ON CONFLICT DO NOTHING
+                """ as PostgresQuery).prepared())
+            if inserted > 0 { break }
+            guard attempt < 5 else { throw CaseStoreError.referencesExhausted }
+            reference = CaseReference.random().description
         }
-        let due = earliestDue(snapshot, workflow: workflow)
-        try connection.execute(("""
-            INSERT INTO cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
-                narrative, occurred_on, location, region, country_office, filed_by, routing_rule, conflict, sealed_from,
-                restricted_to_head, snapshot, due_at, next_escalation_at, opened_at, event_seq, event_hash, updated_at)
-            VALUES (\(id), \(reference.description), \(snapshot.kind.rawValue), \(workflowVersionID), \(snapshot.office.rawValue),
-                \(snapshot.state), \(category), \(priority.rawValue), \(Int16(Priority.allCases.firstIndex(of: priority)!)), \(title),
-                \(narrative), \(occurredOn), \(location), \(region), \(countryOffice), \(snapshot.filedBy), \(routingRule), \(conflict),
-                \(snapshot.sealedFrom.map(\.rawValue).sorted()), \(snapshot.restrictedToHead), \(PostgresJSON(SnapshotDocument(snapshot))),
-                \(due), \(due), \(now), \(previous.seq), \(previous.hash), \(now))
-            """ as PostgresQuery).prepared())
+        try connection.execute(("INSERT INTO case_keys (case_id, key) VALUES (\(id), \(key.data))" as PostgresQuery).prepared())
         if !snapshot.parties.isEmpty {
             try connection.execute("""
                 INSERT INTO case_parties (case_id, person_id, role, added_by, added_at)
-                SELECT \(id), person, role, \(actor), \(now) FROM unnest(\(snapshot.parties.map(\.personID))::text[], \(snapshot.parties.map(\.role.rawValue))::text[]) AS p(person, role)
+                SELECT \(id), person, role, \(addedBy), \(now) FROM unnest(\(snapshot.parties.map(\.personID))::text[], \(snapshot.parties.map(\.role.rawValue))::text[]) AS p(person, role)
                 ON CONFLICT DO NOTHING
                 """)
         }
-        for event in chain {
-            try connection.execute(("""
-                INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
-                VALUES (\(id), \(event.seq), \(event.kind), \(event.actor), \(event.at), \(PostgresJSON(event.data)), \(event.prevHash), \(event.hash))
-                """ as PostgresQuery).prepared())
-        }
-        return (id, reference.description)
+        for event in chain { try Self.insert(event, connection) }
+        return (id, reference)
     }
 
     /// Directory facts about named people, for conflict routing. Unknown ids still become

@@ -9,9 +9,9 @@ extension CaseStore {
     public func transition(
         _ reference: String, _ name: String, input: [String: FieldValue], by actor: Actor, expectedVersion: Int, at time: Date? = nil
     ) async throws -> CaseRecord {
-        let now = time ?? clock()
+        let now = CaseEventChain.microsecondPrecision(time ?? clock())
         let store = self
-        return try await pool.withTransaction { connection in
+        return try await transaction(.person(actor)) { connection in
             let (record, access) = try store.lockVisible(reference, for: actor, connection)
             guard access.allows(.transition) else { throw CaseStoreError.forbidden(.transition) }
             guard record.version == expectedVersion else { throw CaseStoreError.versionMismatch(current: record.version) }
@@ -27,7 +27,8 @@ extension CaseStore {
             var eventData = ["transition": name, "from": decision.from, "to": decision.to]
             eventData["fields"] = input.isEmpty ? nil : input.keys.sorted().joined(separator: ",")
             if decision.reopened { eventData["reopened"] = "true" }
-            var events: [(kind: String, data: [String: String])] = [("transition", eventData)]
+            var events = [NewEvent("transition", eventData)]
+            let redacted = decision.effects.contains(.redactIdentifyingDetails)
             for effect in decision.effects {
                 switch effect {
                 case .notify(let recipient):
@@ -35,32 +36,60 @@ extension CaseStore {
                                      payload: ["reference": record.reference, "transition": name, "state": decision.to], connection)
                 case .openLinkedCase(let kind, let office):
                     let linked = try store.openLinkedCase(from: record, kind: kind, office: office, by: actor, at: now, connection)
-                    events.append(("linked", ["linked_reference": linked.reference, "relation": "opened", "kind": kind.rawValue]))
+                    events.append(NewEvent("linked", ["linked_reference": linked.reference, "relation": "opened", "kind": kind.rawValue]))
                 case .redactIdentifyingDetails:
-                    try connection.execute("DELETE FROM comments WHERE case_id = \(record.id)")
-                    events.append(("redacted", ["what": "narrative, title, filer, notes"]))
+                    try Self.redact(record, connection)
+                    events.append(NewEvent("redacted", ["what": "title, narrative, filer, parties, notes, places, case key"]))
                 default:
                     break
                 }
             }
-            let redacted = decision.effects.contains(.redactIdentifyingDetails)
-            let head = try Self.appendEvents(events, to: record.id, after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
+
+            var after = CaseFacts(record: record)
+            after["state"] = decision.snapshot.state
+            after["outcome"] = decision.snapshot.outcome
+            after["closed_at"] = decision.closed ? CaseFacts.time(now) : nil
+            if redacted { after.redact() }
+            // The key is gone once redacted: every fact it would digest is a redacted value.
+            let facts = try after.entries(since: CaseFacts(record: record), key: nil)
+            let head = try Self.appendEvents(events, facts: facts, to: record.id, after: (record.eventSeq, record.eventHash),
+                                             actor: actor.id, at: now, connection)
             let due = store.earliestDue(decision.snapshot, workflow: workflow)
+            let reporterSees = redacted || decision.closed != (record.closedAt != nil)
+                || workflow.state(decision.from)?.reporterStatus != workflow.state(decision.to)?.reporterStatus
             var update: PostgresQuery = """
                 UPDATE cases SET state = \(decision.snapshot.state), snapshot = \(PostgresJSON(SnapshotDocument(decision.snapshot))),
                     outcome = \(decision.snapshot.outcome), closed_at = \(decision.closed ? now : nil),
                     due_at = \(due), next_escalation_at = \(due), version = version + 1,
+                    reporter_version = reporter_version + \(reporterSees ? 1 : 0),
                     event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now),
                     title = CASE WHEN \(redacted) THEN '(redacted)' ELSE title END,
                     narrative = CASE WHEN \(redacted) THEN '' ELSE narrative END,
                     location = CASE WHEN \(redacted) THEN NULL ELSE location END,
-                    filed_by = CASE WHEN \(redacted) THEN NULL ELSE filed_by END
+                    occurred_on = CASE WHEN \(redacted) THEN NULL ELSE occurred_on END,
+                    country_office = CASE WHEN \(redacted) THEN NULL ELSE country_office END,
+                    filed_by = CASE WHEN \(redacted) THEN NULL ELSE filed_by END,
+                    subject_ids = CASE WHEN \(redacted) THEN '{}' ELSE subject_ids END,
+                    conflicted_ids = CASE WHEN \(redacted) THEN '{}' ELSE conflicted_ids END,
+                    witness_ids = CASE WHEN \(redacted) THEN '{}' ELSE witness_ids END,
+                    reporter_ids = CASE WHEN \(redacted) THEN '{}' ELSE reporter_ids END
                 WHERE id = \(record.id)
                 """
             update.append(Self.returningCase())
             guard let row = try connection.query(update.prepared()).first else { throw CaseStoreError.notFound }
             return try CaseRecord(row: row)
         }
+    }
+
+    /// What a redacting close (an ombuds close) destroys besides the case row's own columns:
+    /// the notes and messages, the named people, the link from a visitor's retried request to
+    /// the case, and the case's key, so that the keyed digests in its history (which must stay
+    /// to keep the chain intact) link it to no one any more.
+    static func redact(_ record: CaseRecord, _ connection: isolated PostgresConnection) throws {
+        try connection.execute("DELETE FROM comments WHERE case_id = \(record.id)")
+        try connection.execute("DELETE FROM case_parties WHERE case_id = \(record.id)")
+        try connection.execute("DELETE FROM idempotency_keys WHERE case_id = \(record.id)")
+        try connection.execute("UPDATE case_keys SET key = NULL, destroyed_at = now() WHERE case_id = \(record.id)")
     }
 
     /// Opens the case a transition's effect calls for (a retaliation review's investigation),
@@ -78,15 +107,15 @@ extension CaseStore {
         var routed = ["office": placement.office.rawValue, "rule": "linked from \(origin.reference)"]
         routed["conflict"] = placement.conflict?.rawValue
         let linked = try insertCase(
-            snapshot: snapshot, workflowVersionID: versionID, workflow: workflow, category: origin.category, priority: origin.priority,
-            title: origin.title, narrative: origin.narrative, occurredOn: origin.occurredOn, location: origin.location,
-            region: origin.region, countryOffice: origin.countryOffice, routingRule: "linked from \(origin.reference)",
-            conflict: placement.conflict?.rawValue,
-            events: [("filed", ["kind": kind.rawValue, "linked_from": origin.reference]), ("routed", routed)],
-            actor: actor.id, at: now, connection)
+            NewCase(snapshot: snapshot, workflowVersionID: versionID, workflow: workflow, category: origin.category,
+                    priority: origin.priority, title: origin.title, narrative: origin.narrative, occurredOn: origin.occurredOn,
+                    location: origin.location, region: origin.region, countryOffice: origin.countryOffice,
+                    routingRule: "linked from \(origin.reference)", conflict: placement.conflict?.rawValue),
+            events: [NewEvent("filed", ["kind": kind.rawValue, "linked_from": origin.reference]), NewEvent("routed", routed, actor: EventActor.routing)],
+            addedBy: actor.id, at: now, connection)
         try connection.execute("""
-            INSERT INTO case_links (case_id, linked_case_id, relation, created_at)
-            VALUES (\(origin.id), \(linked.id), 'opened', \(now)), (\(linked.id), \(origin.id), 'opened_by', \(now))
+            INSERT INTO case_links (case_id, linked_case_id, linked_reference, relation, created_at)
+            VALUES (\(origin.id), \(linked.id), \(linked.reference), 'opened', \(now)), (\(linked.id), \(origin.id), \(origin.reference), 'opened_by', \(now))
             """)
         try Self.enqueue("case_filed", caseID: linked.id, payload: ["reference": linked.reference, "office": placement.office.rawValue], connection)
         return linked
@@ -94,19 +123,19 @@ extension CaseStore {
 
     /// A lead or head assigns the case to an officer of the office who is not recused.
     public func assign(_ reference: String, to assigneeID: String, by actor: Actor, at time: Date? = nil) async throws -> CaseRecord {
-        let now = time ?? clock()
+        let now = CaseEventChain.microsecondPrecision(time ?? clock())
         return try await changeAssignee(reference, to: assigneeID, by: actor, claiming: false, at: now)
     }
 
     /// An officer takes an unassigned case of their office.
     public func claim(_ reference: String, by actor: Actor, at time: Date? = nil) async throws -> CaseRecord {
-        let now = time ?? clock()
+        let now = CaseEventChain.microsecondPrecision(time ?? clock())
         return try await changeAssignee(reference, to: actor.id, by: actor, claiming: true, at: now)
     }
 
     private func changeAssignee(_ reference: String, to assigneeID: String, by actor: Actor, claiming: Bool, at now: Date) async throws -> CaseRecord {
         let store = self
-        return try await pool.withTransaction { connection in
+        return try await transaction(.person(actor)) { connection in
             let (record, access) = try store.lockVisible(reference, for: actor, connection)
             guard record.closedAt == nil else { throw CaseStoreError.closed }
             let workflow = try store.workflow(of: record)
@@ -128,11 +157,16 @@ extension CaseStore {
             guard store.policy.mayBeAssigned(assignee, to: facts) else {
                 throw CaseStoreError.cannotAssign("\(assigneeID) is recused from this case")
             }
-            let head = try Self.appendEvents([(claiming ? "claimed" : "assigned", ["assignee": assigneeID])], to: record.id,
+            var snapshot = record.snapshot
+            snapshot.formerAssignees.insert(assigneeID)
+            var after = CaseFacts(record: record)
+            after["assignee"] = assigneeID
+            let head = try Self.appendEvents([NewEvent(claiming ? "claimed" : "assigned", ["assignee": assigneeID])],
+                                             facts: try after.entries(since: CaseFacts(record: record), key: nil), to: record.id,
                                              after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
             var update: PostgresQuery = """
-                UPDATE cases SET assignee = \(assigneeID), version = version + 1, event_seq = \(head.seq), event_hash = \(head.hash),
-                    updated_at = \(now)
+                UPDATE cases SET assignee = \(assigneeID), snapshot = \(PostgresJSON(SnapshotDocument(snapshot))), version = version + 1,
+                    event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now)
                 WHERE id = \(record.id)
                 """
             update.append(Self.returningCase())

@@ -3,9 +3,22 @@ import Logging
 import OversightDomain
 import PostgresClient
 
-/// Persistence of cases. Every operation is one transaction that locks (or inserts) the case,
-/// asks the domain to decide (routing, access, the workflow engine), applies the decision,
-/// appends the hash-chained event and writes the outbox: all or nothing.
+/// How many filings one person may make in a window (abuse of the filing route); every
+/// replica counts the same rows, so the limit holds across replicas.
+public struct FilingLimit: Sendable, Hashable {
+    public var count: Int
+    public var window: Duration
+
+    public init(count: Int = 20, window: Duration = .seconds(3600)) {
+        self.count = count
+        self.window = window
+    }
+}
+
+/// Persistence of cases. Every operation is one transaction that tells PostgreSQL who acts
+/// (row security hides what they may not see), locks (or inserts) the case, asks the domain
+/// to decide (routing, access, the workflow engine), applies the decision, appends the
+/// hash-chained event and writes the outbox: all or nothing.
 public struct CaseStore: Sendable {
     public let pool: PostgresPool
     public let configuration: OversightConfiguration
@@ -15,9 +28,14 @@ public struct CaseStore: Sendable {
     let logger: Logger
     /// The time operations happen at when the caller gives none (tests move it forward).
     public let clock: @Sendable () -> Date
+    public let enforcement: AccessEnforcement
+    public let filingLimit: FilingLimit
+    /// Offices whose officers see all of the office's cases, as row security needs them.
+    let sharingOffices: [String]
 
     public init(pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog,
-                logger: Logger = Logger(label: "oversight.cases"), clock: @escaping @Sendable () -> Date = { Date() }) {
+                logger: Logger = Logger(label: "oversight.cases"), clock: @escaping @Sendable () -> Date = { Date() },
+                filingLimit: FilingLimit = FilingLimit(), enforcement: AccessEnforcement = .storeAndDatabase) {
         self.pool = pool
         self.configuration = configuration
         self.catalog = catalog
@@ -25,6 +43,20 @@ public struct CaseStore: Sendable {
         self.router = CaseRouter(configuration)
         self.policy = AccessPolicy(offices: configuration.offices)
         self.logger = logger
+        self.filingLimit = filingLimit
+        self.enforcement = enforcement
+        self.sharingOffices = configuration.offices.offices.filter { $0.sharing == .office }.map(\.code.rawValue).sorted()
+    }
+
+    /// Runs `body` in a transaction acting for `scope`: row security sees that actor.
+    func transaction<Result: Sendable>(
+        _ scope: SessionScope, _ body: @Sendable (isolated PostgresConnection) throws -> Result
+    ) async throws -> Result {
+        let sharing = sharingOffices
+        return try await pool.withTransaction { connection in
+            try scope.apply(sharingOffices: sharing, connection)
+            return try body(connection)
+        }
     }
 
     /// The workflow a stored case is pinned to.
@@ -49,13 +81,20 @@ public struct CaseStore: Sendable {
         return policy.access(for: actor, to: record.accessFacts(workflow))
     }
 
+    /// The access the store acts on: the policy's, or (tests of row security alone) whatever
+    /// row security let through, as if the store had forgotten to check.
+    func checkedAccess(_ actor: Actor, to record: CaseRecord) -> CaseAccess {
+        let decided = access(actor, to: record)
+        guard enforcement == .databaseOnly, decided.view == .none else { return decided }
+        return CaseAccess(view: .full, actions: Set(CaseAction.allCases))
+    }
+
     // MARK: - Reading
 
-    /// Reads a case and its parties in one statement, locking the row when `forUpdate`.
+    /// Reads a case, locking the row when `forUpdate`.
     static func load(_ reference: String, forUpdate: Bool, _ connection: isolated PostgresConnection) throws -> CaseRecord? {
         var query: PostgresQuery = "SELECT "
         query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
-        query.append(PostgresQuery(stringLiteral: CaseRecord.partiesColumn))
         query.append(" FROM cases WHERE reference = \(reference)")
         if forUpdate { query.append(" FOR UPDATE") }
         return try connection.query(query.prepared()).first.map { try CaseRecord(row: $0) }
@@ -65,23 +104,23 @@ public struct CaseStore: Sendable {
     /// like a missing one.
     func lockVisible(_ reference: String, for actor: Actor, _ connection: isolated PostgresConnection) throws -> (CaseRecord, CaseAccess) {
         guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
-        let access = access(actor, to: record)
+        let access = checkedAccess(actor, to: record)
         guard access.view != .none else { throw CaseStoreError.notFound }
         return (record, access)
     }
 
-    /// The case as `actor` may see it, with parties and links, or `notFound` (also when it
-    /// exists but is hidden). One statement, outside any transaction.
+    /// The case as `actor` may see it, with its links, or `notFound` (also when it exists but
+    /// is hidden).
     public func find(_ reference: String, for actor: Actor) async throws -> (record: CaseRecord, access: CaseAccess) {
         var query: PostgresQuery = "SELECT "
         query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
-        query.append(PostgresQuery(stringLiteral: CaseRecord.partiesColumn))
         query.append(PostgresQuery(stringLiteral: CaseRecord.linksColumn))
         query.append(" FROM cases WHERE reference = \(reference)")
         let prepared = query.prepared()
-        guard let row = try await pool.query(prepared).first else { throw CaseStoreError.notFound }
+        let row = try await transaction(.person(actor)) { connection in try connection.query(prepared).first }
+        guard let row else { throw CaseStoreError.notFound }
         let record = try CaseRecord(row: row)
-        let access = access(actor, to: record)
+        let access = checkedAccess(actor, to: record)
         guard access.view != .none else { throw CaseStoreError.notFound }
         return (record, access)
     }
@@ -90,42 +129,69 @@ public struct CaseStore: Sendable {
     static func returningCase() -> PostgresQuery {
         var query: PostgresQuery = " RETURNING "
         query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
-        query.append(PostgresQuery(stringLiteral: CaseRecord.partiesColumn))
         return query
     }
 
     /// The cases `actor` filed, newest first.
     public func filings(of actor: Actor, limit: Int = 100) async throws -> [CaseRecord] {
-        let rows = try await pool.withConnection { connection in
-            var query: PostgresQuery = "SELECT "
-            query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
-            query.append(" FROM cases WHERE filed_by = \(actor.id) ORDER BY opened_at DESC, id LIMIT \(limit)")
-            return try await connection.query(query)
-        }
-        return try rows.map { try CaseRecord(row: $0, parties: []) }
+        var query: PostgresQuery = "SELECT "
+        query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+        query.append(" FROM cases WHERE filed_by = \(actor.id) ORDER BY opened_at DESC, id LIMIT \(limit)")
+        let statement = query
+        let rows = try await transaction(.person(actor)) { connection in try connection.query(statement) }
+        return try rows.map { try CaseRecord(row: $0) }.filter { access(actor, to: $0).view != .none }
     }
 
     // MARK: - Appending history
 
-    /// Appends events to the case's chain and returns the new head.
+    /// Appends events to the case's chain and returns the new head. `facts` (what the change
+    /// did to the case row) go into the last event's data.
     static func appendEvents(
-        _ events: [(kind: String, data: [String: String])], to caseID: UUID, after head: (seq: Int, hash: Data),
-        actor: String, at now: Date, _ connection: isolated PostgresConnection
+        _ events: [NewEvent], facts: [String: String] = [:], to caseID: UUID,
+        after head: (seq: Int, hash: Data), actor: String, at now: Date, _ connection: isolated PostgresConnection
     ) throws -> (seq: Int, hash: Data) {
         var head = head
-        for event in events {
-            let built = CaseEventChain.append(caseID: caseID, after: head, kind: event.kind, actor: actor, at: now, data: event.data)
-            try connection.execute(("""
-                INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
-                VALUES (\(caseID), \(built.seq), \(built.kind), \(built.actor), \(built.at), \(PostgresJSON(built.data)), \(built.prevHash), \(built.hash))
-                """ as PostgresQuery).prepared())
+        for built in chain(events, facts: facts, caseID: caseID, after: head, actor: actor, at: now) {
+            try insert(built, connection)
             head = (built.seq, built.hash)
         }
         return head
     }
 
-    /// Queues a notification in the same transaction as the change that caused it.
+    static func insert(_ event: CaseEvent, _ connection: isolated PostgresConnection) throws {
+        try connection.execute(("""
+            INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
+            VALUES (\(event.caseID), \(event.seq), \(event.kind), \(event.actor), \(event.at), \(PostgresJSON(event.data)), \(event.prevHash), \(event.hash))
+            """ as PostgresQuery).prepared())
+    }
+
+    /// The hashed events, facts merged into the last one; `actor` for those that name none.
+    static func chain(
+        _ events: [NewEvent], facts: [String: String], caseID: UUID, after head: (seq: Int, hash: Data), actor: String, at now: Date
+    ) -> [CaseEvent] {
+        var previous = head
+        var built: [CaseEvent] = []
+        for (index, event) in events.enumerated() {
+            var data = event.data
+            if index == events.count - 1 { data.merge(facts) { _, fact in fact } }
+            let next = CaseEventChain.append(caseID: caseID, after: previous, kind: event.kind, actor: event.actor ?? actor, at: now, data: data)
+            built.append(next)
+            previous = (next.seq, next.hash)
+        }
+        return built
+    }
+
+    /// Queues a notification in the same transaction as the change that caused it. Payloads
+    /// carry references and roles, never who reported.
     static func enqueue(_ kind: String, caseID: UUID, payload: [String: String], _ connection: isolated PostgresConnection) throws {
         try connection.execute(("INSERT INTO outbox (case_id, kind, payload) VALUES (\(caseID), \(kind), \(PostgresJSON(payload)))" as PostgresQuery).prepared())
     }
+}
+
+/// How the history names people who must stay need-to-know: the reporter appears as the role,
+/// decided when the event is written (the history is append-only, so it cannot be filtered
+/// afterwards).
+public enum EventActor {
+    public static let reporter = "reporter"
+    public static let routing = "system:routing"
 }

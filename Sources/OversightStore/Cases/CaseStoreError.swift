@@ -20,4 +20,13 @@ public enum CaseStoreError: Error, Sendable, Equatable {
     case unknownWorkflow(CaseKind)
     /// The case is closed; only a transition (reopen) changes it.
     case closed
+    /// Too many filings by this caller in the window; try again after that many seconds.
+    case rateLimited(retryAfterSeconds: Int)
+    /// A party may not be named by themselves: their own conflict is recorded by a colleague
+    /// (a lead or the head), since naming it makes the case invisible to them.
+    case cannotNameSelf
+    /// A page cursor that this service did not make.
+    case invalidCursor
+    /// Five random references in a row were taken (with 2^55 of them: a broken generator).
+    case referencesExhausted
 }

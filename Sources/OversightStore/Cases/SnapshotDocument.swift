@@ -36,6 +36,8 @@ struct SnapshotDocument: Codable, Sendable {
     var acknowledgedAt: Date?
     var lastReporterUpdateAt: Date?
     var triageDueAt: Date?
+    /// Absent in snapshots written before separation of duties looked at past assignees.
+    var formerAssignees: [String]?
 
     enum CodingKeys: String, CodingKey {
         case fields, clocks
@@ -46,6 +48,7 @@ struct SnapshotDocument: Codable, Sendable {
         case acknowledgedAt = "acknowledged_at"
         case lastReporterUpdateAt = "last_reporter_update_at"
         case triageDueAt = "triage_due_at"
+        case formerAssignees = "former_assignees"
     }
 
     init(_ snapshot: CaseSnapshot) {
@@ -58,5 +61,6 @@ struct SnapshotDocument: Codable, Sendable {
         acknowledgedAt = snapshot.acknowledgedAt
         lastReporterUpdateAt = snapshot.lastReporterUpdateAt
         triageDueAt = snapshot.triageDueAt
+        formerAssignees = snapshot.formerAssignees.isEmpty ? nil : snapshot.formerAssignees.sorted()
     }
 }

@@ -40,64 +40,58 @@ public struct CaseSeeder: Sendable {
         let started = ContinuousClock.now
         var generator = SeedGenerator(configuration: configuration, catalog: catalog, seed: seed, now: now)
         try await seedDirectory(&generator)
-        var counters = try await existingCounters()
         var written = 0
         var events = 0
         // Generation (Swift, one core) overlaps with COPY (PostgreSQL, the other core): the
         // next batch is made while the previous one loads.
         let sizes = stride(from: 0, to: count, by: batchSize).map { min(batchSize, count - $0) }
-        var pending: Task<(SeedGenerator.Batch, SeedGenerator, [SeedGenerator.CounterKey: Int]), Never>?
-        func makeBatch(_ size: Int, _ generator: SeedGenerator, _ counters: [SeedGenerator.CounterKey: Int]) -> Task<(SeedGenerator.Batch, SeedGenerator, [SeedGenerator.CounterKey: Int]), Never> {
+        var pending: Task<(SeedGenerator.Batch, SeedGenerator), Never>?
+        func makeBatch(_ size: Int, _ generator: SeedGenerator) -> Task<(SeedGenerator.Batch, SeedGenerator), Never> {
             Task {
                 var generator = generator
-                var counters = counters
-                let batch = generator.batch(size, counters: &counters)
-                return (batch, generator, counters)
+                let batch = generator.batch(size)
+                return (batch, generator)
             }
         }
         for (index, size) in sizes.enumerated() {
-            let (batch, nextGenerator, nextCounters) = await (pending ?? makeBatch(size, generator, counters)).value
+            let (batch, nextGenerator) = await (pending ?? makeBatch(size, generator)).value
             generator = nextGenerator
-            counters = nextCounters
-            pending = index + 1 < sizes.count ? makeBatch(sizes[index + 1], generator, counters) : nil
+            pending = index + 1 < sizes.count ? makeBatch(sizes[index + 1], generator) : nil
             events += batch.eventCount
-            let (cases, parties, eventRows, comments) = (batch.cases.bytes, batch.parties.bytes, batch.events.bytes, batch.comments.bytes)
+            let (cases, keys, parties, eventRows, comments) = (batch.cases.bytes, batch.keys.bytes, batch.parties.bytes, batch.events.bytes, batch.comments.bytes)
             try await pool.withTransaction { connection in
                 try connection.execute("SET LOCAL synchronous_commit = off")
+                // COPY cannot load a table whose row security applies to the loader. The owner
+                // lifts FORCE for this transaction only (DDL is transactional: no other session
+                // ever sees it lifted) and restores it before committing.
+                try connection.run(PostgresScript("""
+                    ALTER TABLE cases NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys NO FORCE ROW LEVEL SECURITY;
+                    ALTER TABLE case_parties NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_events NO FORCE ROW LEVEL SECURITY;
+                    ALTER TABLE comments NO FORCE ROW LEVEL SECURITY
+                    """))
                 try connection.copyFromStdin("""
                     COPY cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
                         narrative, region, country_office, filed_by, assignee, routing_rule, snapshot, due_at, next_escalation_at,
-                        opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at) FROM STDIN
+                        opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, subject_ids) FROM STDIN
                     """, data: cases)
+                try connection.copyFromStdin("COPY case_keys (case_id, key) FROM STDIN", data: keys)
                 try connection.copyFromStdin("COPY case_parties (case_id, person_id, role, added_by, added_at) FROM STDIN", data: parties)
                 try connection.copyFromStdin("COPY case_events (case_id, seq, kind, actor, at, data, prev_hash, hash) FROM STDIN", data: eventRows)
                 try connection.copyFromStdin("COPY comments (id, case_id, author, visibility, body, created_at) FROM STDIN", data: comments)
+                try connection.run(PostgresScript("""
+                    ALTER TABLE cases FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys FORCE ROW LEVEL SECURITY;
+                    ALTER TABLE case_parties FORCE ROW LEVEL SECURITY; ALTER TABLE case_events FORCE ROW LEVEL SECURITY;
+                    ALTER TABLE comments FORCE ROW LEVEL SECURITY
+                    """))
             }
             written += size
             logger.info("seeded", metadata: ["cases": "\(written)/\(count)", "events": "\(events)"])
-        }
-        let final = counters
-        try await pool.withTransaction { connection in
-            for (key, number) in final {
-                try connection.execute("""
-                    INSERT INTO case_counters (office, year, last_number) VALUES (\(key.office), \(key.year), \(number))
-                    ON CONFLICT (office, year) DO UPDATE SET last_number = GREATEST(case_counters.last_number, excluded.last_number)
-                    """)
-            }
         }
         try await pool.query("ANALYZE cases")
         try await pool.query("ANALYZE case_events")
         try await pool.query("ANALYZE case_parties")
         let elapsed = ContinuousClock.now - started
         return Report(cases: count, events: events, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-    }
-
-    private func existingCounters() async throws -> [SeedGenerator.CounterKey: Int] {
-        var counters: [SeedGenerator.CounterKey: Int] = [:]
-        for row in try await pool.query("SELECT office, year, last_number FROM case_counters") {
-            counters[.init(office: try row.decode("office"), year: try row.decode("year"))] = try row.decode("last_number")
-        }
-        return counters
     }
 
     private func seedDirectory(_ generator: inout SeedGenerator) async throws {

@@ -4,13 +4,9 @@ import OversightDomain
 /// Makes the rows of seeded cases, in COPY text format. Pure and deterministic: the same
 /// seed gives the same database.
 struct SeedGenerator {
-    struct CounterKey: Hashable {
-        let office: String
-        let year: Int
-    }
-
     struct Batch {
         var cases = CopyBuffer()
+        var keys = CopyBuffer()
         var parties = CopyBuffer()
         var events = CopyBuffer()
         var comments = CopyBuffer()
@@ -64,23 +60,22 @@ struct SeedGenerator {
         return categories[categories.count - 1].rule
     }
 
-    mutating func batch(_ size: Int, counters: inout [CounterKey: Int]) -> Batch {
+    mutating func batch(_ size: Int) -> Batch {
         var batch = Batch()
-        for _ in 0..<size { addCase(to: &batch, counters: &counters) }
+        for _ in 0..<size { addCase(to: &batch) }
         return batch
     }
 
-    private mutating func addCase(to batch: inout Batch, counters: inout [CounterKey: Int]) {
+    private mutating func addCase(to batch: inout Batch) {
         let rule = pickCategory()
         guard let (versionID, workflow) = catalog.currentVersion(of: rule.kind) else { return }
         // Ages up to ten years, most cases recent.
         let ageDays = pow(random.nextDouble(), 2.2) * 3650
-        let openedAt = now.addingTimeInterval(-ageDays * 86_400 - Double(random.next() % 86_400))
-        let year = CalendarDay.civilYear(of: openedAt)
-        let key = CounterKey(office: rule.office.rawValue, year: year)
-        let number = (counters[key] ?? 0) + 1
-        counters[key] = number
-        guard number <= 999_999, let reference = CaseReference(office: rule.office, year: year, number: number) else { return }
+        let openedAt = CaseEventChain.microsecondPrecision(now.addingTimeInterval(-ageDays * 86_400 - Double(random.next() % 86_400)))
+        let reference = CaseReference.random(using: &random)
+        var keyBytes = Data(count: 32)
+        for index in 0..<4 { withUnsafeBytes(of: random.next()) { keyBytes.replaceSubrange(index * 8..<(index + 1) * 8, with: $0) } }
+        let caseKey = CaseKey(data: keyBytes)
 
         // Walk the workflow: older cases have travelled further.
         var state = workflow.initialState
@@ -108,10 +103,11 @@ struct SeedGenerator {
         }
         let assignee: String? = path.isEmpty ? nil : officer(in: rule.office.rawValue)
 
-        // History: filed, routed, each transition, then comments up to 3 to 10 events.
+        // History: filed, routed, each transition, then comments up to 3 to 10 events. The
+        // filer appears as "reporter", as the service writes it.
         var events: [(kind: String, data: [String: String], at: Date, actor: String)] = [
-            ("filed", ["category": rule.category, "kind": rule.kind.rawValue], openedAt, filer),
-            ("routed", ["office": rule.office.rawValue, "priority": rule.priority.rawValue, "rule": rule.citation], openedAt, filer),
+            ("filed", ["category": rule.category, "kind": rule.kind.rawValue], openedAt, "reporter"),
+            ("routed", ["office": rule.office.rawValue, "priority": rule.priority.rawValue, "rule": rule.citation], openedAt, "system:routing"),
         ]
         var at = openedAt
         let span = max(60, ageDays * 86_400 * 0.8)
@@ -123,12 +119,28 @@ struct SeedGenerator {
         }
         let wanted = 3 + Int(random.next() % 8)
         var comments: [(UUID, Date, String)] = []
+        let worker = assignee ?? "head-\(rule.office.rawValue.lowercased())"
         while events.count < wanted {
             at = at.addingTimeInterval(3600)
             let commentID = UUID(uuid: random.uuidBytes())
-            comments.append((commentID, at, assignee ?? filer))
-            events.append(("comment", ["comment_id": commentID.uuidString.lowercased(), "visibility": "internal"], at, assignee ?? filer))
+            comments.append((commentID, at, worker))
+            events.append(("comment", ["comment_id": commentID.uuidString.lowercased(), "visibility": "internal"], at, worker))
         }
+        at = CaseEventChain.microsecondPrecision(at)
+
+        let closed = state.kind == .terminal
+        let title = "Seeded \(rule.label.lowercased()) case"
+        let narrative = "A seeded narrative describing what was reported."
+        let region = ["Africa", "Americas", "Asia", "Europe", "Middle East"][Int(random.next() % 5)]
+        // The facts of the row, recorded by its last event (as the service records them).
+        let facts = (try? CaseFacts(values: [
+            "kind": rule.kind.rawValue, "workflow_version": String(versionID), "office": rule.office.rawValue, "state": state.name,
+            "category": rule.category, "priority": rule.priority.rawValue, "region": region, "sealed_from": "",
+            "restricted_to_head": "false", "assignee": assignee, "outcome": state.outcome, "opened_at": CaseFacts.time(openedAt),
+            "closed_at": closed ? CaseFacts.time(at) : nil, "title": title, "narrative": narrative, "filed_by": filer,
+            "occurred_on": nil, "location": nil, "country_office": nil,
+        ]).entries(since: nil, key: caseKey)) ?? [:]
+        events[events.count - 1].data.merge(facts) { _, fact in fact }
 
         var head = (seq: 0, hash: Data())
         for event in events {
@@ -142,8 +154,9 @@ struct SeedGenerator {
             batch.comments.row([commentID.uuidString, id.uuidString, author, "internal", "Working note on the case.", CopyBuffer.timestamp(time)])
         }
         if let subject {
-            batch.parties.row([id.uuidString, subject, "subject", filer, CopyBuffer.timestamp(openedAt)])
+            batch.parties.row([id.uuidString, subject, "subject", "reporter", CopyBuffer.timestamp(openedAt)])
         }
+        batch.keys.row([id.uuidString, CopyBuffer.bytea(caseKey.data)])
 
         var snapshot = CaseSnapshot(workflow: workflow, office: rule.office, filedBy: filer, filedAt: openedAt,
                                     triageDueAt: openedAt.addingTimeInterval(Double(rule.triageHours ?? configuration.routing.defaultTriageHours) * 3600))
@@ -156,17 +169,15 @@ struct SeedGenerator {
             snapshot.lastReporterUpdateAt = at
             snapshot.stageClock = state.deadlineDays.map { ClockState(limitDays: $0, startedAt: at) }
         }
-        let closed = state.kind == .terminal
         let due = closed ? Date.distantFuture
             : (CaseDeadlines(workflow: workflow).dueItems(for: snapshot).compactMap(\.dueAt).min() ?? .distantFuture)
         let document = SnapshotDocument(snapshot)
         batch.cases.row([
             id.uuidString, reference.description, rule.kind.rawValue, String(versionID), rule.office.rawValue, state.name, rule.category,
-            rule.priority.rawValue, String(Priority.allCases.firstIndex(of: rule.priority)!), "Seeded \(rule.label.lowercased()) case",
-            "A seeded narrative describing what was reported.", ["Africa", "Americas", "Asia", "Europe", "Middle East"][Int(random.next() % 5)],
+            rule.priority.rawValue, String(Priority.allCases.firstIndex(of: rule.priority)!), title, narrative, region,
             nil, filer, assignee, rule.citation, CopyBuffer.jsonDocument(document), CopyBuffer.timestamp(due), CopyBuffer.timestamp(due),
             CopyBuffer.timestamp(openedAt), closed ? CopyBuffer.timestamp(at) : nil, state.outcome, String(1 + events.count - 2),
-            String(head.seq), CopyBuffer.bytea(head.hash), CopyBuffer.timestamp(at),
+            String(head.seq), CopyBuffer.bytea(head.hash), CopyBuffer.timestamp(at), subject.map { "{\($0)}" } ?? "{}",
         ])
     }
 
@@ -190,7 +201,7 @@ struct SeedGenerator {
 }
 
 /// A fast, seedable generator (SplitMix64).
-struct SplitMix64 {
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
 

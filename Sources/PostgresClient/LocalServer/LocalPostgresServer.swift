@@ -49,10 +49,14 @@ public struct LocalPostgresServer: Sendable {
         self.socketDirectory = Self.socketDirectory(for: configuration.dataDirectory)
     }
 
-    /// Connection options for the service's database on this server.
-    public var connectionOptions: PostgresConnectionOptions {
-        PostgresConnectionOptions(
-            socketDirectory: socketDirectory, port: Self.port, user: Self.superuser, database: configuration.database)
+    /// Connection options for the service's database on this server, as its superuser (who
+    /// creates the service's own logins; the service never runs as it).
+    public var connectionOptions: PostgresConnectionOptions { connectionOptions(user: Self.superuser) }
+
+    /// Connection options for the service's database as `user` (the socket is trusted: only
+    /// this process's user, or root, can reach the socket folder).
+    public func connectionOptions(user: String) -> PostgresConnectionOptions {
+        PostgresConnectionOptions(socketDirectory: socketDirectory, port: Self.port, user: user, database: configuration.database)
     }
 
     /// Initializes the data folder if needed, starts the server, waits until it accepts
@@ -102,10 +106,7 @@ public struct LocalPostgresServer: Sendable {
                                      "-E", "UTF8", "--locale=C.UTF-8"] + (configuration.durable ? [] : ["--no-sync"]))
         }
         try writeSettings()
-        if socketDirectory != data {
-            try fileManager.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
-            try handToServerUser(socketDirectory)
-        }
+        if socketDirectory != data { try Self.preparePrivateFolder(socketDirectory) }
         if (try? pgCtl(["status", "-D", data])) != nil {
             logger.info("private PostgreSQL already running; using it and leaving it running", metadata: ["data": "\(data)"])
             return false
@@ -124,17 +125,21 @@ public struct LocalPostgresServer: Sendable {
             listen_addresses = ''
             port = \(Self.port)
             unix_socket_directories = '\(socketDirectory.replacingOccurrences(of: "'", with: "''"))'
+            unix_socket_permissions = 0700
+            # The server's own log keeps no row values (DETAIL) and no statement parameters.
+            log_error_verbosity = terse
             fsync = \(configuration.durable ? "on" : "off")
             synchronous_commit = \(configuration.durable ? "on" : "off")
             full_page_writes = \(configuration.durable ? "on" : "off")
             max_connections = 200
             """
-        let settingsFile = data + "/oversight.conf"
-        try runAsServerUserWriting(settings + "\n", to: settingsFile)
+        // The data folder belongs to the server's user: when this process is root, a file there
+        // may have been replaced by a symbolic link to anything. Never follow one.
+        try PrivateFile.write(settings + "\n", to: data + "/oversight.conf", owner: Self.isRoot ? try serverAccount() : nil)
         let mainConf = data + "/postgresql.conf"
-        let current = try String(contentsOfFile: mainConf, encoding: .utf8)
+        let current = try PrivateFile.read(mainConf)
         if !current.contains("include_if_exists = 'oversight.conf'") {
-            try (current + "\ninclude_if_exists = 'oversight.conf'\n").write(toFile: mainConf, atomically: false, encoding: .utf8)
+            try PrivateFile.append("\ninclude_if_exists = 'oversight.conf'\n", to: mainConf)
         }
     }
 
@@ -176,20 +181,55 @@ public struct LocalPostgresServer: Sendable {
         return try ProcessSpawner.run(command, outputFile: outputFile)
     }
 
-    private func runAsServerUserWriting(_ text: String, to path: String) throws {
-        try text.write(toFile: path, atomically: false, encoding: .utf8)
-        try handToServerUser(path)
+    private func serverAccount() throws -> (uid: uid_t, gid: gid_t) {
+        guard let account = getpwnam(Self.superuser) else {
+            throw StartError(description: "running as root, and there is no '\(Self.superuser)' system user to run PostgreSQL as (apt-get install -y postgresql creates it)")
+        }
+        return (account.pointee.pw_uid, account.pointee.pw_gid)
     }
 
     private func handToServerUser(_ path: String) throws {
         guard Self.isRoot else { return }
-        guard let account = getpwnam(Self.superuser) else {
-            throw StartError(description: "running as root, and there is no '\(Self.superuser)' system user to run PostgreSQL as (apt-get install -y postgresql creates it)")
-        }
-        guard chown(path, account.pointee.pw_uid, account.pointee.pw_gid) == 0 else {
+        let account = try serverAccount()
+        // lchown: a symbolic link is never followed to hand its target over.
+        guard lchown(path, account.uid, account.gid) == 0 else {
             throw StartError(description: "cannot hand \(path) to the \(Self.superuser) user: \(String(cString: strerror(errno)))")
         }
-        chmod(path, 0o700)
+        var status = stat()
+        if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { chmod(path, 0o700) }
+    }
+
+    /// The socket folder outside the data folder (a data folder too deep for a socket path):
+    /// made here, 0700, owned by the server's user. One that exists must be exactly that: a
+    /// folder another local user made (to listen in, or to borrow the server) is refused.
+    static func preparePrivateFolder(_ path: String) throws {
+        let owner: uid_t
+        var group: gid_t = getegid()
+        if isRoot {
+            guard let account = getpwnam(superuser) else {
+                throw StartError(description: "running as root, and there is no '\(superuser)' system user to run PostgreSQL as")
+            }
+            owner = account.pointee.pw_uid
+            group = account.pointee.pw_gid
+        } else {
+            owner = geteuid()
+        }
+        if mkdir(path, 0o700) == 0 {
+            guard !isRoot || lchown(path, owner, group) == 0 else {
+                throw StartError(description: "cannot hand the socket folder \(path) to the \(superuser) user: \(String(cString: strerror(errno)))")
+            }
+            return
+        }
+        guard errno == EEXIST else {
+            throw StartError(description: "cannot make the socket folder \(path): \(String(cString: strerror(errno)))")
+        }
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            throw StartError(description: "cannot inspect the socket folder \(path): \(String(cString: strerror(errno)))")
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR, status.st_uid == owner, status.st_mode & 0o077 == 0 else {
+            throw StartError(description: "refusing the socket folder \(path): it must be a folder of the PostgreSQL server's own user with mode 0700 (another local user may have made it); remove it or choose another data folder")
+        }
     }
 
     private static func runuser() throws -> String {
@@ -227,12 +267,13 @@ public struct LocalPostgresServer: Sendable {
     }
 
     /// Unix socket paths are limited to 107 bytes; a deep data folder gets a short socket
-    /// folder under /tmp named after it instead.
+    /// folder under /tmp named after it and this user instead (checked before use:
+    /// `preparePrivateFolder`).
     static func socketDirectory(for dataDirectory: String) -> String {
         if (dataDirectory + "/.s.PGSQL.\(port).lock").utf8.count <= 100 { return dataDirectory }
         var hash: UInt64 = 14_695_981_039_346_656_037
         for byte in dataDirectory.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
-        return "/tmp/oversight-pg-" + String(hash, radix: 36)
+        return "/tmp/oversight-pg-\(geteuid())-" + String(hash, radix: 36)
     }
 }
 

@@ -1,0 +1,57 @@
+import OversightDomain
+import PostgresClient
+
+/// Who a store transaction acts for. The store tells PostgreSQL at the start of every
+/// transaction (`set_config(..., true)`, so it ends with the transaction), and the row
+/// policies of `Schema/0005` hide from that actor what the domain's `AccessPolicy` hides: a
+/// query of the store that forgot a filter still reads nothing it should not.
+public enum SessionScope: Sendable, Hashable {
+    /// A person acting through the API, with their memberships.
+    case person(Actor)
+    /// A background job of the service that works on every case.
+    case system(SystemJob)
+
+    public enum SystemJob: String, Sendable, Hashable {
+        case deadlineSweeper = "deadline-sweeper"
+        case auditor
+        case checkpoint
+    }
+
+    /// How a system job appears as an event's actor.
+    public static func eventActor(_ job: SystemJob) -> String { "system:\(job.rawValue)" }
+
+    /// Sets the scope for the current transaction. One statement; every value is bound.
+    func apply(sharingOffices: [String], _ connection: isolated PostgresConnection) throws {
+        let actorID: String
+        let memberships: [String]
+        let offices: [String]
+        let system: String
+        switch self {
+        case .person(let actor):
+            actorID = actor.id
+            memberships = actor.memberships.map { "\($0.office.rawValue):\($0.role.rawValue)" }.sorted()
+            offices = Set(actor.memberships.map(\.office.rawValue)).sorted()
+            system = ""
+        case .system(let job):
+            actorID = Self.eventActor(job)
+            memberships = []
+            offices = []
+            system = job.rawValue
+        }
+        _ = try connection.query(("""
+            SELECT set_config('oversight.actor', \(actorID), true), set_config('oversight.memberships', \(memberships)::text[]::text, true),
+                   set_config('oversight.offices', \(offices)::text[]::text, true),
+                   set_config('oversight.sharing_offices', \(sharingOffices)::text[]::text, true),
+                   set_config('oversight.system', \(system), true)
+            """ as PostgresQuery).prepared())
+    }
+}
+
+/// Whether the store applies the access policy itself as well as row security. The service
+/// always runs with both; `.databaseOnly` exists so that a test can show row security alone
+/// hides every case it must (a store that forgot its checks would then leak nothing).
+public enum AccessEnforcement: Sendable, Hashable {
+    case storeAndDatabase
+    /// Tests only: the store's own filters are off and row security is the only line.
+    case databaseOnly
+}
