@@ -84,12 +84,16 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         sqlState == .serializationFailure || sqlState == .deadlockDetected
     }
 
+    /// What is safe to log: the code, SQLSTATE, message and the names of the constraint,
+    /// table and column. Never the server's DETAIL, which quotes the values of a row (a
+    /// unique violation's DETAIL names the key, a reporter's id for one).
     public var description: String {
         var text = "PostgresError.\(code)"
         if let sqlState { text += " [\(sqlState.rawValue)]" }
         text += ": \(message)"
-        if let detail { text += " (detail: \(detail))" }
         if let constraint { text += " (constraint: \(constraint))" }
+        if let table { text += " (table: \(table))" }
+        if let column { text += " (column: \(column))" }
         return text
     }
 }

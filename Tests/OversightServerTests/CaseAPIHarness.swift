@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
+import Logging
 import NIOCore
 import OversightDomain
 import OversightServer
@@ -33,6 +35,15 @@ struct CaseAPIHarness: Sendable {
     let clock: TestClock
     /// The database, as the superuser; `.user(...)` for the other logins.
     let options: PostgresConnectionOptions
+    /// Every line the application and the store logged, at trace level and up.
+    let logs: InMemoryLogHandler
+
+    /// Each logged line as one text: message and metadata values.
+    var loggedLines: [String] {
+        logs.entries.map { entry in
+            ([entry.message.description] + entry.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+        }
+    }
 
     /// Runs `body` against a new database; tears everything down after. `enforcement`
     /// `.databaseOnly` switches the store's own access filters off (row security alone).
@@ -42,6 +53,10 @@ struct CaseAPIHarness: Sendable {
     ) async throws {
         let postgres = try suitePostgres()
         let options = try await postgres.makeDatabase("api")
+        var logs = InMemoryLogHandler()
+        logs.logLevel = .trace
+        let capture = logs
+        let logger = Logger(label: "test.api") { _ in capture }
         let adminPool = PostgresPool(.init(options: options, maxConnections: 2))
         let servicePool = PostgresPool(.init(options: options.user(DatabaseRoles.application), maxConnections: 8))
         do {
@@ -59,7 +74,7 @@ struct CaseAPIHarness: Sendable {
             let configuration = try ConfigurationDirectory.load(packageRoot.appendingPathComponent("Config").path)
             let catalog = try await WorkflowCatalog.register(configuration, pool: servicePool)
             let clock = TestClock()
-            let store = CaseStore(pool: servicePool, configuration: configuration, catalog: catalog, clock: { clock.now() },
+            let store = CaseStore(pool: servicePool, configuration: configuration, catalog: catalog, logger: logger, clock: { clock.now() },
                                   filingLimit: filingLimit, enforcement: enforcement)
             var settings = ServiceSettings()
             settings.jwtSecret = secret
@@ -69,9 +84,10 @@ struct CaseAPIHarness: Sendable {
                 pool: servicePool, probe: DatabaseProbe(pool: servicePool, migrator: Migrator(pool: servicePool, migrations: [])),
                 metrics: PrometheusCollectorRegistry(),
                 cases: CaseServices(store: store, keys: keys, cursors: QueueCursorCodec(secret: secret), openAPIDocument: openAPI))
-            let application = Application(router: OversightApplication.makeRouter(dependencies: dependencies))
+            let application = Application(router: OversightApplication.makeRouter(dependencies: dependencies), logger: logger)
             try await application.test(.router) { client in
-                try await body(CaseAPIHarness(client: client, store: store, adminPool: adminPool, keys: keys, clock: clock, options: options))
+                try await body(CaseAPIHarness(client: client, store: store, adminPool: adminPool, keys: keys, clock: clock, options: options,
+                                              logs: capture))
             }
         } catch {
             await servicePool.close()

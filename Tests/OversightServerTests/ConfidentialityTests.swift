@@ -1,18 +1,23 @@
 import Foundation
+import OversightDomain
 import HTTPTypes
+import OversightStore
 import PostgresClient
 import PostgresTestSupport
 import Testing
 
 /// Confidentiality and object-level authorization (DOMAIN.md, "Who may see and do what"): a
 /// case someone may not see answers exactly like a case that does not exist, on every
-/// endpoint, and a refused write leaves no trace.
+/// endpoint, and a refused write leaves no trace. Every scenario runs twice: as the service
+/// runs, and with the store's own access filters switched off, where row security alone must
+/// hide the same cases (the second line holds by itself).
 @Suite(.temporaryPostgres)
 struct ConfidentialityTests {
     // MARK: - Ombuds cases stay in the Ombudsperson's office
 
-    @Test func anOmbudsCaseIsInvisibleOutsideTheOmbudspersonsOffice() async throws {
-        try await CaseAPIHarness.run { api in
+    @Test(arguments: AccessEnforcement.allCases)
+    func anOmbudsCaseIsInvisibleOutsideTheOmbudspersonsOffice(_ enforcement: AccessEnforcement) async throws {
+        try await CaseAPIHarness.run(enforcement: enforcement) { api in
             let filer = try await api.token("hr-fatima", "HRM:staff")
             let reference = try await api.file(filer, category: "workplace_concern", title: "My manager shouts at me")
             #expect(try await api.office(of: reference) == "OMB")
@@ -68,8 +73,9 @@ struct ConfidentialityTests {
         }
     }
 
-    @Test func anOmbudsCaseNamingAnOmbudspersonStaysInTheOfficeAndRecusesThem() async throws {
-        try await CaseAPIHarness.run { api in
+    @Test(arguments: AccessEnforcement.allCases)
+    func anOmbudsCaseNamingAnOmbudspersonStaysInTheOfficeAndRecusesThem(_ enforcement: AccessEnforcement) async throws {
+        try await CaseAPIHarness.run(enforcement: enforcement) { api in
             let filer = try await api.token("hr-fatima", "HRM:staff")
             let reference = try await api.file(filer, category: "workplace_concern", title: "Dara dismissed my concern", subjects: ["omb-dara", "dg"])
             // Conflict routing never moves an ombuds case out of the office, not even when the DG is named.
@@ -102,8 +108,9 @@ struct ConfidentialityTests {
 
     // MARK: - The subject of an allegation learns nothing
 
-    @Test func theNamedSubjectSeesNothingWhateverTheirRole() async throws {
-        try await CaseAPIHarness.run { api in
+    @Test(arguments: AccessEnforcement.allCases)
+    func theNamedSubjectSeesNothingWhateverTheirRole(_ enforcement: AccessEnforcement) async throws {
+        try await CaseAPIHarness.run(enforcement: enforcement) { api in
             let filer = try await api.token("hr-fatima", "HRM:staff")
             let reference = try await api.file(filer, category: "fraud", title: "Gus approves his own claims", subjects: ["fin-gus"])
             #expect(try await api.office(of: reference) == "OIG")
@@ -134,8 +141,9 @@ struct ConfidentialityTests {
 
     // MARK: - Recusal from assignment
 
-    @Test func anOfficerNamedAsSubjectCannotBeAssigned() async throws {
-        try await CaseAPIHarness.run { api in
+    @Test(arguments: AccessEnforcement.allCases)
+    func anOfficerNamedAsSubjectCannotBeAssigned(_ enforcement: AccessEnforcement) async throws {
+        try await CaseAPIHarness.run(enforcement: enforcement) { api in
             let filer = try await api.token("hr-fatima", "HRM:staff")
             let reference = try await api.file(filer, category: "fraud", title: "Bruno sells case files", subjects: ["inv-bruno"])
             #expect(try await api.office(of: reference) == "OIG")
@@ -174,8 +182,9 @@ struct ConfidentialityTests {
         }
     }
 
-    @Test func anOfficerWhoDeclaredAConflictCannotBeAssignedByTheLead() async throws {
-        try await CaseAPIHarness.run { api in
+    @Test(arguments: AccessEnforcement.allCases)
+    func anOfficerWhoDeclaredAConflictCannotBeAssignedByTheLead(_ enforcement: AccessEnforcement) async throws {
+        try await CaseAPIHarness.run(enforcement: enforcement) { api in
             let filer = try await api.token("hr-fatima", "HRM:staff")
             let reference = try await api.file(filer, category: "fraud", title: "Invoices paid twice", subjects: ["fin-gus"])
             let lead = try await api.token("oig-lead", "OIG:lead")
@@ -212,9 +221,9 @@ struct ConfidentialityTests {
     }
 
     /// A claim on a case that already has an assignee is refused with 409 already-assigned.
-    @Test
-    func claimingAnAssignedCaseIsRefusedWithoutCrashingTheServer() async throws {
-        try await CaseAPIHarness.run { api in
+    @Test(arguments: AccessEnforcement.allCases)
+    func claimingAnAssignedCaseIsRefusedWithoutCrashingTheServer(_ enforcement: AccessEnforcement) async throws {
+        try await CaseAPIHarness.run(enforcement: enforcement) { api in
             let filer = try await api.token("hr-fatima", "HRM:staff")
             let ombudsperson = try await api.token("ombuds", "OMB:head")
             let reference = try await api.file(filer, category: "workplace_concern", title: "Conflict with my team")
@@ -232,8 +241,9 @@ struct ConfidentialityTests {
 
     // MARK: - Object-level authorization on every endpoint
 
-    @Test func everyCaseEndpointAnswers404ToCallersOutsideTheCase() async throws {
-        try await CaseAPIHarness.run { api in
+    @Test(arguments: AccessEnforcement.allCases)
+    func everyCaseEndpointAnswers404ToCallersOutsideTheCase(_ enforcement: AccessEnforcement) async throws {
+        try await CaseAPIHarness.run(enforcement: enforcement) { api in
             let filer = try await api.token("hr-fatima", "HRM:staff")
             let oigLead = try await api.token("oig-lead", "OIG:lead")
             let ethicsHead = try await api.token("ethics-head", "ECO:head")
@@ -314,8 +324,9 @@ struct ConfidentialityTests {
 
     // MARK: - The filer's reporter view
 
-    @Test func theFilerSeesOnlyTheReporterView() async throws {
-        try await CaseAPIHarness.run { api in
+    @Test(arguments: AccessEnforcement.allCases)
+    func theFilerSeesOnlyTheReporterView(_ enforcement: AccessEnforcement) async throws {
+        try await CaseAPIHarness.run(enforcement: enforcement) { api in
             let filer = try await api.token("hr-fatima", "HRM:staff")
             let lead = try await api.token("oig-lead", "OIG:lead")
             let reference = try await api.file(filer, category: "fraud", title: "Invoices paid twice", subjects: ["fin-gus"])
@@ -437,10 +448,9 @@ extension ConfidentialityTests {
         var description: String { "\(httpStatus) \(type ?? "-") \"\(detail ?? "-")\" \(otherKeys.sorted())" }
     }
 
-    /// References in the same office that no case has.
+    /// Well-formed references that no case has.
     func madeUpReferences(like reference: String) -> [String] {
-        let parts = reference.split(separator: "-")
-        return Array(Set(["\(parts[0])-2026-999999", "\(parts[0])-\(parts[1])-999998"])).sorted()
+        [CaseReference.random().description, CaseReference.random().description].filter { $0 != reference }
     }
 
     /// Sends `endpoint` for `reference` and for references that do not exist: all must be the

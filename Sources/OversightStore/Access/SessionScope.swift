@@ -50,7 +50,7 @@ public enum SessionScope: Sendable, Hashable {
 /// Whether the store applies the access policy itself as well as row security. The service
 /// always runs with both; `.databaseOnly` exists so that a test can show row security alone
 /// hides every case it must (a store that forgot its checks would then leak nothing).
-public enum AccessEnforcement: Sendable, Hashable {
+public enum AccessEnforcement: Sendable, Hashable, CaseIterable {
     case storeAndDatabase
     /// Tests only: the store's own filters are off and row security is the only line.
     case databaseOnly
