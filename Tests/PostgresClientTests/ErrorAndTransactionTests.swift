@@ -17,6 +17,10 @@ struct ErrorAndTransactionTests {
             #expect(error?.table == "offices")
             #expect(error?.severity == "ERROR")
             #expect(error?.detail?.contains("OIG") == true)
+            // What gets logged names the SQLSTATE and the constraint, never the row's values.
+            let logged = "\(error.map { $0 as any Error } ?? PostgresError(code: .server, message: ""))"
+            #expect(logged.contains("23505") && logged.contains("offices_code_key"))
+            #expect(!logged.contains("OIG"), "\(logged)")
         }
     }
 
