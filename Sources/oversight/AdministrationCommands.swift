@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import OversightServer
 import OversightStore
@@ -50,8 +51,84 @@ struct TokenCommand: AsyncParsableCommand {
 struct VerifyAuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-audit",
-        abstract: "Check every case's hash-chained history; exit 1 naming the first broken case and event.",
-        discussion: "Recomputes each event's SHA-256 over its content and the hash before it, and checks that no event is missing."
+        abstract: "Check every case's history and the case rows against it; exit 1 naming the first broken case.",
+        discussion: """
+            Recomputes each event's SHA-256 over its content and the hash before it, checks that \
+            no event is missing, and replays the facts each history records (office, state, \
+            seal, assignee, filer, title, ...) against the case row, naming the field an UPDATE \
+            changed behind the service's back. With --checkpoints, also compares every head the \
+            service signed (oversight checkpoint) with the database: a superuser who rewrote \
+            events and recomputed every hash since is caught there.
+            """
+    )
+
+    @Option(help: "A folder of signed checkpoints to check the history against.")
+    var checkpoints: String?
+
+    @Option(help: "The checkpoints' public key (base64 Ed25519); default: derived from the configured checkpoint key.")
+    var publicKey: String?
+
+    @OptionGroup var settingsOptions: SettingsOptions
+
+    func run() async throws {
+        let settings = try settingsOptions.load()
+        let logger = bootstrapLogging(settings)
+        var verifyingKey: Curve25519.Signing.PublicKey?
+        if checkpoints != nil {
+            do {
+                if let publicKey {
+                    verifyingKey = try CheckpointKey.publicKey(base64: publicKey)
+                } else if let setup = try CheckpointSetup.resolve(settings) {
+                    verifyingKey = setup.key.publicKey
+                } else {
+                    throw ValidationError("no checkpoint key: give --public-key, or configure OVERSIGHT_CHECKPOINT_KEY / checkpoint.key_file")
+                }
+            } catch let error as ValidationError {
+                throw error
+            } catch {
+                FileHandle.standardError.write(Data("oversight verify-audit: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+        let runtime = try await openDatabase(settings, logger: logger, migrate: false)
+        let report: AuditReport
+        var signed: HistoryCheckpoints.Report?
+        do {
+            report = try await AuditVerifier(pool: runtime.pool).verify()
+            if let checkpoints, let verifyingKey, report.firstBreak == nil {
+                signed = try await HistoryCheckpoints(pool: runtime.pool, directory: checkpoints).verify(with: verifyingKey)
+            }
+        } catch {
+            print("oversight verify-audit: \(error)")
+            await runtime.shutdown()
+            throw ExitCode.failure
+        }
+        await runtime.shutdown()
+        let breaks = report.breaks + (signed?.firstBreak.map { [$0] } ?? [])
+        if !breaks.isEmpty {
+            for broken in breaks {
+                print("BROKEN: case \(broken.reference), " + (broken.field.map { "field \($0)" } ?? "event \(broken.seq)") + ": \(broken.reason)")
+            }
+            print("checked \(report.casesChecked) case(s), \(report.eventsChecked) event(s)"
+                  + (signed.map { ", \($0.headsChecked) signed head(s) in \($0.checkpoints) checkpoint(s)" } ?? ""))
+            throw ExitCode.failure
+        }
+        print("intact: \(report.casesChecked) case(s), \(report.eventsChecked) event(s)"
+              + (signed.map { "; \($0.headsChecked) signed head(s) in \($0.checkpoints) checkpoint(s) match" } ?? ""))
+    }
+}
+
+struct CheckpointCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Sign the heads of every case history changed since the last checkpoint.",
+        discussion: """
+            Writes checkpoint-<boundary>.txt to checkpoint.dir, signed with the Ed25519 key of \
+            OVERSIGHT_CHECKPOINT_KEY or checkpoint.key_file (the private development database \
+            makes both under .oversight/). The database never sees the key; keep the folder \
+            where its users cannot write. `serve` writes one every checkpoint.interval_seconds. \
+            Prints the public key to give `verify-audit --public-key` on another machine.
+            """
     )
 
     @OptionGroup var settingsOptions: SettingsOptions
@@ -59,22 +136,30 @@ struct VerifyAuditCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try settingsOptions.load()
         let logger = bootstrapLogging(settings)
-        let runtime = try await openDatabase(settings, logger: logger, migrate: false)
-        let report: AuditReport
+        let setup: CheckpointSetup
         do {
-            report = try await AuditVerifier(pool: runtime.pool).verify()
+            guard let resolved = try CheckpointSetup.resolve(settings) else {
+                throw CheckpointSetup.Invalid(description: "no checkpoint folder or key: set checkpoint.dir and OVERSIGHT_CHECKPOINT_KEY (or checkpoint.key_file)")
+            }
+            setup = resolved
         } catch {
-            print("oversight verify-audit: \(error)")
+            FileHandle.standardError.write(Data("oversight checkpoint: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let runtime = try await openDatabase(settings, logger: logger, migrate: false)
+        do {
+            if let written = try await HistoryCheckpoints(pool: runtime.pool, directory: setup.directory).write(signingWith: setup.key) {
+                print("signed \(written.checkpoint.heads.count) case head(s): \(written.path)")
+            } else {
+                print("nothing changed since the last checkpoint in \(setup.directory)")
+            }
+            print("public key: \(setup.key.publicKey.rawRepresentation.base64EncodedString())")
+        } catch {
+            print("oversight checkpoint: \(error)")
             await runtime.shutdown()
             throw ExitCode.failure
         }
         await runtime.shutdown()
-        if let broken = report.firstBreak {
-            print("BROKEN: case \(broken.reference), event \(broken.seq): \(broken.reason)")
-            print("checked \(report.casesChecked) case(s), \(report.eventsChecked) event(s) before the break")
-            throw ExitCode.failure
-        }
-        print("intact: \(report.casesChecked) case(s), \(report.eventsChecked) event(s)")
     }
 }
 

@@ -83,6 +83,17 @@ struct ServeCommand: AsyncParsableCommand {
         if settings.sweepIntervalSeconds > 0 {
             services.append(.init(service: DeadlineSweeperService(store: store, interval: .seconds(settings.sweepIntervalSeconds), logger: logger)))
         }
+        do {
+            if settings.checkpointIntervalSeconds > 0, let setup = try CheckpointSetup.resolve(settings) {
+                services.append(.init(service: CheckpointService(
+                    checkpoints: HistoryCheckpoints(pool: runtime.pool, directory: setup.directory), key: setup.key,
+                    interval: .seconds(settings.checkpointIntervalSeconds), logger: logger)))
+            }
+        } catch {
+            logger.critical("cannot set up history checkpoints: \(error)")
+            await runtime.shutdown()
+            throw ExitCode.failure
+        }
         if settings.metricsPort > 0 {
             services.append(.init(service: OversightApplication.buildMetrics(settings: settings, dependencies: dependencies, logger: logger)))
             logger.info("serving metrics", metadata: ["address": "http://\(settings.metricsHost):\(settings.metricsPort)/metrics"])

@@ -19,8 +19,10 @@ public struct AuditReport: Sendable, Equatable {
 
     public let casesChecked: Int
     public let eventsChecked: Int
-    /// The first broken case found (cases in reference order), if any.
-    public let firstBreak: Break?
+    /// Every broken case found (in reference order), up to the verifier's limit.
+    public let breaks: [Break]
+    /// The first broken case found, if any.
+    public var firstBreak: Break? { breaks.first }
 }
 
 /// Recomputes every hash chain (sequence numbers without gaps from 1, each `prev_hash` equal
@@ -35,11 +37,13 @@ public struct AuditVerifier: Sendable {
         self.pool = pool
     }
 
-    public func verify(batchSize: Int = 500) async throws -> AuditReport {
+    /// Walks every case; stops collecting after `maximumBreaks` broken ones.
+    public func verify(batchSize: Int = 500, maximumBreaks: Int = 100) async throws -> AuditReport {
+        var breaks: [AuditReport.Break] = []
         var casesChecked = 0
         var eventsChecked = 0
         var after = ""
-        while true {
+        while breaks.count < maximumBreaks {
             let start = after
             let (cases, eventRows) = try await pool.withTransaction { connection in
                 try SessionScope.system(.auditor).apply(sharingOffices: [], connection)
@@ -71,18 +75,16 @@ public struct AuditVerifier: Sendable {
                 casesChecked += 1
                 eventsChecked += events.count
                 if let problem = Self.check(events, head: (record.eventSeq, record.eventHash)) {
-                    return AuditReport(casesChecked: casesChecked, eventsChecked: eventsChecked,
-                                       firstBreak: .init(reference: record.reference, seq: problem.seq, field: nil, reason: problem.reason))
+                    breaks.append(.init(reference: record.reference, seq: problem.seq, field: nil, reason: problem.reason))
+                    continue
                 }
                 let recorded = CaseFacts.recorded(in: events)
                 if let disagreement = CaseFacts(record: record).disagreements(with: recorded, key: key).first {
-                    return AuditReport(casesChecked: casesChecked, eventsChecked: eventsChecked,
-                                       firstBreak: .init(reference: record.reference, seq: events.count, field: disagreement.field,
-                                                         reason: disagreement.reason))
+                    breaks.append(.init(reference: record.reference, seq: events.count, field: disagreement.field, reason: disagreement.reason))
                 }
             }
         }
-        return AuditReport(casesChecked: casesChecked, eventsChecked: eventsChecked, firstBreak: nil)
+        return AuditReport(casesChecked: casesChecked, eventsChecked: eventsChecked, breaks: Array(breaks.prefix(maximumBreaks)))
     }
 
     static func check(_ events: [CaseEvent], head: (seq: Int, hash: Data)) -> (seq: Int, reason: String)? {

@@ -1,0 +1,88 @@
+import Crypto
+import Foundation
+import Logging
+import OversightStore
+import ServiceLifecycle
+
+/// Where signed checkpoints of the history go and the key that signs them (SECURITY.md,
+/// "Tamper evidence"). The key comes from `OVERSIGHT_CHECKPOINT_KEY` or `checkpoint.key_file`;
+/// with the private development database and neither set, one is made (0600) beside it, as is
+/// the folder. With a configured database and no key or folder, checkpoints are off.
+public struct CheckpointSetup: Sendable {
+    public let directory: String
+    public let key: Curve25519.Signing.PrivateKey
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    public static func resolve(_ settings: ServiceSettings) throws -> CheckpointSetup? {
+        let development = settings.databaseURL == nil ? developmentFolder(settings) : nil
+        guard let directory = settings.checkpointDirectory ?? development.map({ $0 + "/checkpoints" }) else { return nil }
+        let key: Curve25519.Signing.PrivateKey
+        if let text = settings.checkpointKey {
+            key = try CheckpointKey.privateKey(base64: text)
+        } else if let path = settings.checkpointKeyFile ?? development.map({ $0 + "/checkpoint-key" }) {
+            key = try readOrMake(path, mayMake: settings.checkpointKeyFile == nil)
+        } else {
+            return nil
+        }
+        return CheckpointSetup(directory: directory, key: key)
+    }
+
+    /// `.oversight/` beside the private data folder.
+    static func developmentFolder(_ settings: ServiceSettings) -> String {
+        let parent = (settings.privateDataDirectory as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
+
+    static func readOrMake(_ path: String, mayMake: Bool) throws -> Curve25519.Signing.PrivateKey {
+        if FileManager.default.fileExists(atPath: path) {
+            let mode = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int) ?? 0o777
+            guard mode & 0o077 == 0 else {
+                throw Invalid(description: "the checkpoint key \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
+            }
+            return try CheckpointKey.privateKey(base64: try String(contentsOfFile: path, encoding: .utf8))
+        }
+        guard mayMake else { throw Invalid(description: "checkpoint.key_file \(path) does not exist") }
+        let key = Curve25519.Signing.PrivateKey()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: path, contents: Data(CheckpointKey.encode(key).utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw Invalid(description: "cannot write the checkpoint key to \(path)")
+        }
+        return key
+    }
+}
+
+/// Writes a signed checkpoint of the history at a fixed interval.
+public struct CheckpointService: Service {
+    let checkpoints: HistoryCheckpoints
+    let key: Curve25519.Signing.PrivateKey
+    let interval: Duration
+    let logger: Logger
+
+    public init(checkpoints: HistoryCheckpoints, key: Curve25519.Signing.PrivateKey, interval: Duration, logger: Logger) {
+        self.checkpoints = checkpoints
+        self.key = key
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    if let written = try await checkpoints.write(signingWith: key) {
+                        logger.info("history checkpoint written", metadata: ["file": "\(written.checkpoint.fileName)", "cases": "\(written.checkpoint.heads.count)"])
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("history checkpoint failed; retrying at the next interval", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}
