@@ -1,20 +1,28 @@
--- POST /v1/cases (no subjects, no idempotency key): the transaction CaseStore.file runs.
+-- POST /v1/cases (no subjects, no idempotency key) by one of the bench's filers: the
+-- transaction CaseStore.file runs: the actor, the filing limit, the case under a random
+-- reference, its key, its two events (the second with every fact), the outbox row.
+\set f random(1, :filers)
 BEGIN ISOLATION LEVEL READ COMMITTED;
-INSERT INTO case_counters (office, year, last_number) VALUES ('OIG', :year, 1)
-ON CONFLICT (office, year) DO UPDATE SET last_number = case_counters.last_number + 1 RETURNING last_number \gset
+SELECT set_config('oversight.actor', 'bench-filer-' || :f, true), set_config('oversight.memberships', '{HRM:' || 'staff}', true),
+       set_config('oversight.offices', '{HRM}', true), set_config('oversight.sharing_offices', '{ECO,EVM,OMB,OSS}', true),
+       set_config('oversight.system', '', true);
+SELECT count(*) AS n, min(opened_at) AS oldest FROM cases WHERE filed_by = 'bench-filer-' || :f AND opened_at > now() - interval '1 second';
 INSERT INTO cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
     narrative, occurred_on, location, region, country_office, filed_by, routing_rule, conflict, sealed_from,
-    restricted_to_head, snapshot, due_at, next_escalation_at, opened_at, event_seq, event_hash, updated_at)
-VALUES (gen_random_uuid(), 'OIG-' || :year::text || '-' || lpad(:last_number::text, 6, '0'),
-    'investigation', :wv, 'OIG', 'received', 'fraud', 'normal', 2,
-    'Invoices paid twice', 'Two payments for one delivery.', NULL, NULL, 'Europe', NULL, 'hr-fatima', 'routing.yaml rules[0] (fraud)', NULL, '{}',
+    restricted_to_head, snapshot, due_at, next_escalation_at, opened_at, event_seq, event_hash, updated_at,
+    subject_ids, conflicted_ids, witness_ids, reporter_ids)
+VALUES (gen_random_uuid(), upper(substr(md5(random()::text), 1, 4) || '-' || substr(md5(random()::text), 1, 4) || '-'
+       || substr(md5(random()::text), 1, 4)), 'investigation', :wv, 'OIG', 'received', 'fraud', 'normal', 2,
+    'Invoices paid twice', 'Two payments for one delivery.', NULL, NULL, 'Europe', NULL, 'bench-filer-' || :f, 'routing.yaml rules[0] (fraud)', NULL, '{}',
     false, '{"fields":{},"visited_states":["received"],"clocks":{},"open_recommendations":0}', now() + interval '3 days',
-    now() + interval '3 days', now(), 2, '\x00', now())
-RETURNING id \gset
+    now() + interval '3 days', now(), 2, '\x00', now(), '{}', '{}', '{}', '{}')
+ON CONFLICT DO NOTHING RETURNING id \gset
+INSERT INTO case_keys (case_id, key) VALUES (:id, decode(md5(random()::text) || md5(random()::text), 'hex'));
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
-VALUES (:id, 1, 'filed', 'hr-fatima', now(), '{"category":"fraud","kind":"investigation"}', '\x', decode(md5(random()::text) || md5(random()::text), 'hex'));
+VALUES (:id, 1, 'filed', 'reporter', now(), '{"category":"fraud","kind":"investigation"}', '\x', decode(md5(random()::text) || md5(random()::text), 'hex'));
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
-VALUES (:id, 2, 'routed', 'hr-fatima', now(), '{"office":"OIG","priority":"normal","rule":"routing.yaml rules[0] (fraud)"}',
+VALUES (:id, 2, 'routed', 'system:routing', now(),
+    '{"fact.assignee":"null","fact.category":"=fraud","fact.closed_at":"null","fact.country_office":"null","fact.filed_by":"h\u003a310fa49a950a192e9f94646b9b342c64","fact.kind":"=investigation","fact.location":"null","fact.narrative":"h\u003af1f6e1329f623f1dbfc858115eda25e2","fact.occurred_on":"null","fact.office":"=OIG","fact.opened_at":"=1795961433674014","fact.outcome":"null","fact.priority":"=normal","fact.region":"=Europe","fact.restricted_to_head":"=false","fact.sealed_from":"=","fact.state":"=received","fact.title":"h\u003acfc2c05419617f8f435346427c249b5c","fact.workflow_version":"=5","office":"OIG","priority":"normal","rule":"routing.yaml rules[0] (fraud)"}',
     decode(md5(random()::text) || md5(random()::text), 'hex'), decode(md5(random()::text) || md5(random()::text), 'hex'));
 INSERT INTO outbox (case_id, kind, payload) VALUES (:id, 'case_filed', '{"office":"OIG"}');
 COMMIT;

@@ -145,7 +145,7 @@ func openDatabase(_ settings: ServiceSettings, logger: Logger, migrate: Bool) as
         if let problem = status.problems.first { throw problem }
         if !status.pending.isEmpty {
             if migrate && runtime.ownerOptions != nil {
-                try await runtime.withOwner { owner in try await Migrator(pool: owner, migrations: migrations, logger: logger).migrate() }
+                _ = try await runtime.withOwner { owner in try await Migrator(pool: owner, migrations: migrations, logger: logger).migrate() }
             } else if migrate {
                 throw DatabaseRuntime.Unavailable(description: "\(status.pending.count) migration(s) pending and no schema owner login to apply them: set database.owner_url, or run `oversight migrate` with it")
             } else {

@@ -9,42 +9,111 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "Settings file (default: Config/oversight.yaml, or OVERSIGHT_CONFIG).")
     var config: String?
 
-    @Option(help: "Address to listen on (server.host, OVERSIGHT_HOST; default 127.0.0.1).")
+    @Option(name: .customLong("host"), help: ArgumentHelp(ServiceSettings.flagHelp("server.host")))
     var host: String?
 
-    @Option(help: "Port to listen on (server.port, OVERSIGHT_PORT; default 8080).")
+    @Option(name: .customLong("port"), help: ArgumentHelp(ServiceSettings.flagHelp("server.port")))
     var port: String?
 
-    @Option(help: "PostgreSQL URL (database.url, OVERSIGHT_DATABASE_URL). Empty: a private PostgreSQL.")
+    @Option(name: .customLong("shutdown-grace-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("server.shutdown_grace_seconds")))
+    var shutdownGraceSeconds: String?
+
+    @Option(name: .customLong("openapi-file"), help: ArgumentHelp(ServiceSettings.flagHelp("server.openapi_file")))
+    var openapiFile: String?
+
+    @Option(name: .customLong("database-url"), help: ArgumentHelp(ServiceSettings.flagHelp("database.url")))
     var databaseURL: String?
 
-    @Option(help: "Pooled database connections (database.pool_size, OVERSIGHT_DB_POOL_SIZE; default 8).")
+    @Option(name: .customLong("database-owner-url"), help: ArgumentHelp(ServiceSettings.flagHelp("database.owner_url")))
+    var databaseOwnerURL: String?
+
+    @Option(name: .customLong("pool-size"), help: ArgumentHelp(ServiceSettings.flagHelp("database.pool_size")))
     var poolSize: String?
 
-    @Option(help: "Data folder of the private PostgreSQL (database.private_data_dir, OVERSIGHT_PRIVATE_DB_DIR; default .oversight/postgres).")
+    @Option(name: .customLong("pool-timeout-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("database.pool_timeout_seconds")))
+    var poolTimeoutSeconds: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp(ServiceSettings.flagHelp("database.private_data_dir")))
     var dataDir: String?
 
-    @Option(help: "Folder of NNNN_name.sql migrations (database.schema_dir, OVERSIGHT_SCHEMA_DIR; default Schema).")
+    @Option(name: .customLong("schema-dir"), help: ArgumentHelp(ServiceSettings.flagHelp("database.schema_dir")))
     var schemaDir: String?
 
-    @Option(help: "Folder of offices.yaml, routing.yaml and workflows/ (policy.config_dir, OVERSIGHT_CONFIG_DIR; default Config).")
+    @Option(name: .customLong("migrate-on-start"), help: ArgumentHelp(ServiceSettings.flagHelp("database.migrate_on_start")))
+    var migrateOnStart: String?
+
+    @Option(name: .customLong("config-dir"), help: ArgumentHelp(ServiceSettings.flagHelp("policy.config_dir")))
     var configDir: String?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical (log.level, OVERSIGHT_LOG_LEVEL; default info).")
+    @Option(name: .customLong("jwks-file"), help: ArgumentHelp(ServiceSettings.flagHelp("auth.jwks_file")))
+    var jwksFile: String?
+
+    @Option(name: .customLong("jwt-audience"), help: ArgumentHelp(ServiceSettings.flagHelp("auth.audience")))
+    var jwtAudience: String?
+
+    @Option(name: .customLong("jwt-issuer"), help: ArgumentHelp(ServiceSettings.flagHelp("auth.issuer")))
+    var jwtIssuer: String?
+
+    @Option(name: .customLong("clock-skew-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("auth.clock_skew_seconds")))
+    var clockSkewSeconds: String?
+
+    @Option(name: .customLong("metrics-host"), help: ArgumentHelp(ServiceSettings.flagHelp("metrics.host")))
+    var metricsHost: String?
+
+    @Option(name: .customLong("metrics-port"), help: ArgumentHelp(ServiceSettings.flagHelp("metrics.port")))
+    var metricsPort: String?
+
+    @Option(name: .customLong("filing-rate-limit"), help: ArgumentHelp(ServiceSettings.flagHelp("filing.rate_limit")))
+    var filingRateLimit: String?
+
+    @Option(name: .customLong("filing-rate-window-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("filing.rate_window_seconds")))
+    var filingRateWindowSeconds: String?
+
+    @Option(name: .customLong("checkpoint-dir"), help: ArgumentHelp(ServiceSettings.flagHelp("checkpoint.dir")))
+    var checkpointDir: String?
+
+    @Option(name: .customLong("checkpoint-key-file"), help: ArgumentHelp(ServiceSettings.flagHelp("checkpoint.key_file")))
+    var checkpointKeyFile: String?
+
+    @Option(name: .customLong("checkpoint-interval-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("checkpoint.interval_seconds")))
+    var checkpointIntervalSeconds: String?
+
+    @Option(name: .customLong("sweep-interval-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("deadlines.sweep_interval_seconds")))
+    var sweepIntervalSeconds: String?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp(ServiceSettings.flagHelp("log.level")))
     var logLevel: String?
 
-    @Option(help: "text or json (log.format, OVERSIGHT_LOG_FORMAT; default text).")
+    @Option(name: .customLong("log-format"), help: ArgumentHelp(ServiceSettings.flagHelp("log.format")))
     var logFormat: String?
 
+    /// The flags given, by setting path.
     var commandLine: [String: String] {
         var values: [String: String] = [:]
         values["server.host"] = host
         values["server.port"] = port
+        values["server.shutdown_grace_seconds"] = shutdownGraceSeconds
+        values["server.openapi_file"] = openapiFile
         values["database.url"] = databaseURL
+        values["database.owner_url"] = databaseOwnerURL
         values["database.pool_size"] = poolSize
+        values["database.pool_timeout_seconds"] = poolTimeoutSeconds
         values["database.private_data_dir"] = dataDir
         values["database.schema_dir"] = schemaDir
+        values["database.migrate_on_start"] = migrateOnStart
         values["policy.config_dir"] = configDir
+        values["auth.jwks_file"] = jwksFile
+        values["auth.audience"] = jwtAudience
+        values["auth.issuer"] = jwtIssuer
+        values["auth.clock_skew_seconds"] = clockSkewSeconds
+        values["metrics.host"] = metricsHost
+        values["metrics.port"] = metricsPort
+        values["filing.rate_limit"] = filingRateLimit
+        values["filing.rate_window_seconds"] = filingRateWindowSeconds
+        values["checkpoint.dir"] = checkpointDir
+        values["checkpoint.key_file"] = checkpointKeyFile
+        values["checkpoint.interval_seconds"] = checkpointIntervalSeconds
+        values["deadlines.sweep_interval_seconds"] = sweepIntervalSeconds
         values["log.level"] = logLevel
         values["log.format"] = logFormat
         return values

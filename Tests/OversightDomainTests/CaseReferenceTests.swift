@@ -13,6 +13,10 @@ struct CaseReferenceTests {
         }
     }
 
+    @Test func theDocumentedExampleIsAValidReference() {
+        #expect(CaseReference("7KQ4-M9XD-2HPN")?.description == "7KQ4-M9XD-2HPN")
+    }
+
     @Test func readsWhatAPersonTypes() throws {
         let reference = CaseReference.random()
         let text = reference.description

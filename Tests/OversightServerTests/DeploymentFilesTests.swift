@@ -23,6 +23,16 @@ struct DeploymentFilesTests {
             #expect(known.contains(name), "docker-compose.yml sets \(name), which the service does not read")
         }
         #expect(environment["OVERSIGHT_DATABASE_URL"] != nil)
+        // Two logins: the service runs as the application login, migrates as the owner, and is
+        // never given the superuser.
+        #expect((environment["OVERSIGHT_DATABASE_URL"] as? String)?.hasPrefix("postgresql://oversight_service:") == true)
+        #expect((environment["OVERSIGHT_DATABASE_OWNER_URL"] as? String)?.hasPrefix("postgresql://oversight_owner:") == true)
+        let volumes = try #require(database["volumes"] as? [String])
+        #expect(volumes.contains { $0.hasPrefix("./deploy/postgres-init-logins.sh:/docker-entrypoint-initdb.d/") })
+        let script = try String(contentsOf: root.appendingPathComponent("deploy/postgres-init-logins.sh"), encoding: .utf8)
+        for role in ["oversight_owner", "oversight_service"] {
+            #expect(script.contains("CREATE ROLE \(role) LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"))
+        }
     }
 
     @Test func composeEnvironmentIsAcceptedBySettings() throws {

@@ -1,4 +1,4 @@
-/// The reference of a case, `7KQ4-M9XD-2HP8`: what staff quote on the phone, so it reveals
+/// The reference of a case, `7KQ4-M9XD-2HPN`: what staff quote on the phone, so it reveals
 /// nothing. It is random (55 bits from a CSPRNG), so two visible references say nothing of a
 /// case between them and no count of cases can be read off it; it names no office, so a filer
 /// cannot tell that their case went to the alternate because the head was implicated.
@@ -71,7 +71,7 @@ public struct CaseReference: Hashable, Sendable, Codable, CustomStringConvertibl
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let reference = CaseReference(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a case reference like 7KQ4-M9XD-2HP8"))
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a case reference like 7KQ4-M9XD-2HPN"))
         }
         self = reference
     }

@@ -178,3 +178,16 @@ struct SettingKey: Sendable {
 
     static func named(path: String) -> SettingKey? { all.first { $0.path == path } }
 }
+
+extension ServiceSettings {
+    /// The `--help` text of a setting's flag: the form it expects, and its file key and
+    /// environment variable, from the one settings table.
+    public static func flagHelp(_ path: String) -> String {
+        guard let key = SettingKey.named(path: path) else { return path }
+        return "\(key.path), \(key.environment): \(key.expected)."
+    }
+
+    /// Every setting's flag, as `SettingKey.all` declares it (a test checks the command line
+    /// offers each).
+    public static var flags: [(path: String, flag: String)] { SettingKey.all.map { ($0.path, $0.flag) } }
+}

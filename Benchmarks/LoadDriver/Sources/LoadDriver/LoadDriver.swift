@@ -17,9 +17,10 @@ struct LoadDriver: AsyncParsableCommand {
     @Option(help: "Requests in flight.") var concurrency = 8
     @Option(help: "Measured seconds (after a 2 s warm-up).") var duration = 15
     @Option(help: "Bearer token of the caller.") var token: String
-    @Option(help: "Reference prefix of the cases to view or transition, e.g. OIG-2026-.") var referencePrefix = "OIG-2026-"
-    @Option(help: "Cases numbered 1...N under the prefix to pick from.") var references = 1
-    @Option(help: "First number of the range this run transitions (disjoint ranges per run keep ETags fresh).") var firstReference = 1
+    @Option(help: "For file: a file of bearer tokens, one a line; each request picks one (filers, each under the filing limit).")
+    var tokensFile: String?
+    @Option(help: "A file of case references, one a line: view picks at random; transition splits them between workers.")
+    var referencesFile: String?
 
     func validate() throws {
         guard let host = URL(string: url)?.host, ["127.0.0.1", "localhost", "::1"].contains(host) else {
@@ -29,18 +30,22 @@ struct LoadDriver: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let references = try Self.lines(referencesFile)
+        let tokens = try Self.lines(tokensFile)
+        guard scenario == .queue || scenario == .file || !references.isEmpty else { throw ValidationError("\(scenario) needs --references-file") }
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let warmUp = ContinuousClock.now + .seconds(2)
         let end = warmUp + .seconds(duration)
-        let perWorker = max(1, (references - firstReference + 1) / concurrency)
+        let perWorker = max(1, references.count / concurrency)
         let results = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
             for worker in 0..<concurrency {
                 let driver = self
                 group.addTask {
-                    var state = WorkerState(worker: worker, first: driver.firstReference + worker * perWorker, count: perWorker)
+                    var state = WorkerState(worker: worker, references: references, tokens: tokens,
+                                            first: (worker * perWorker) % max(1, references.count), count: perWorker)
                     return try await driver.work(client: client, state: &state, warmUp: warmUp, end: end)
                 }
             }
@@ -68,8 +73,15 @@ struct LoadDriver: AsyncParsableCommand {
 
     static let queueFilters = ["", "&priority=normal", "&unassigned=true", "&overdue=true"]
 
+    static func lines(_ path: String?) throws -> [String] {
+        guard let path else { return [] }
+        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    }
+
     struct WorkerState {
         let worker: Int
+        let references: [String]
+        let tokens: [String]
         let first: Int
         let count: Int
         var next = 0
@@ -111,11 +123,6 @@ struct LoadDriver: AsyncParsableCommand {
         return result
     }
 
-    func reference(_ number: Int) -> String {
-        let digits = String(number)
-        return referencePrefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
-    }
-
     func nextRequest(client: HTTPClient, state: inout WorkerState) async throws -> HTTPClientRequest {
         var request: HTTPClientRequest
         switch scenario {
@@ -124,8 +131,12 @@ struct LoadDriver: AsyncParsableCommand {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: #"{"category":"fraud","title":"Invoices paid twice","narrative":"Two payments for one delivery.","region":"Europe"}"#))
+            if let filer = state.tokens.randomElement(using: &state.random) {
+                request.headers.add(name: "Authorization", value: "Bearer \(filer)")
+                return request
+            }
         case .view:
-            request = HTTPClientRequest(url: url + "/v1/cases/" + reference(Int.random(in: 1...references, using: &state.random)))
+            request = HTTPClientRequest(url: url + "/v1/cases/" + state.references.randomElement(using: &state.random)!)
         case .queue:
             // As a triaging lead does: a first page (the four filters in turn), then the next
             // two pages of the same filter through the cursor; the ceiling runs the same mix.
@@ -143,14 +154,14 @@ struct LoadDriver: AsyncParsableCommand {
             let number = state.first + (state.next % state.count)
             state.next += 1
             if state.etags[number] == nil {
-                var get = HTTPClientRequest(url: url + "/v1/cases/" + reference(number))
+                var get = HTTPClientRequest(url: url + "/v1/cases/" + state.references[number])
                 get.headers.add(name: "Authorization", value: "Bearer \(token)")
                 let response = try await client.execute(get, timeout: .seconds(30))
                 _ = try await response.body.collect(upTo: 4 << 20)
                 state.etags[number] = response.headers.first(name: "ETag") ?? "\"0\""
             }
             let hold = !(state.onHold[number] ?? false)
-            request = HTTPClientRequest(url: url + "/v1/cases/" + reference(number) + "/transitions")
+            request = HTTPClientRequest(url: url + "/v1/cases/" + state.references[number] + "/transitions")
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "If-Match", value: state.etags[number]!)
