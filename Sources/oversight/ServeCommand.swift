@@ -81,13 +81,13 @@ struct ServeCommand: AsyncParsableCommand {
         let application = OversightApplication.build(settings: settings, dependencies: dependencies, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: DatabaseLifecycleService(runtime: runtime))]
         if settings.sweepIntervalSeconds > 0 {
-            services.append(.init(service: DeadlineSweeperService(store: store, interval: .seconds(settings.sweepIntervalSeconds), logger: logger)))
+            services.append(.init(service: RecurringJob.deadlineSweep(store, every: .seconds(settings.sweepIntervalSeconds), logger: logger)))
         }
         do {
             if settings.checkpointIntervalSeconds > 0, let setup = try CheckpointSetup.resolve(settings) {
-                services.append(.init(service: CheckpointService(
-                    checkpoints: HistoryCheckpoints(pool: runtime.pool, directory: setup.directory), key: setup.key,
-                    interval: .seconds(settings.checkpointIntervalSeconds), logger: logger)))
+                services.append(.init(service: RecurringJob.historyCheckpoint(
+                    HistoryCheckpoints(pool: runtime.pool, directory: setup.directory), key: setup.key,
+                    every: .seconds(settings.checkpointIntervalSeconds), logger: logger)))
             }
         } catch {
             logger.critical("cannot set up history checkpoints: \(error)")

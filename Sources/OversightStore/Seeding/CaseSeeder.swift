@@ -38,7 +38,16 @@ public struct CaseSeeder: Sendable {
     /// Adds `count` cases (and, on an empty directory, 5,000 staff), in batches of `batchSize`.
     public func seed(cases count: Int, batchSize: Int = 20_000, seed: UInt64 = 20_261_129, now: Date = Date()) async throws -> Report {
         let started = ContinuousClock.now
-        var generator = SeedGenerator(configuration: configuration, catalog: catalog, seed: seed, now: now)
+        // Adding to a seeded database must not draw the same ids and references again: the
+        // generator's seed is mixed with the number of cases already there. (Mixed, not added:
+        // SplitMix64 walks seed + k * gamma, so a seed offset by a multiple of gamma would
+        // replay the same sequence shifted.)
+        let existing = try await pool.withTransaction { connection in
+            try SessionScope.system(.auditor).apply(sharingOffices: [], connection)
+            return try connection.query("SELECT count(*) AS n FROM cases")[0].decode("n", as: Int.self)
+        }
+        var mixer = SplitMix64(seed: seed ^ UInt64(existing))
+        var generator = SeedGenerator(configuration: configuration, catalog: catalog, seed: existing == 0 ? seed : mixer.next(), now: now)
         try await seedDirectory(&generator)
         var written = 0
         var events = 0

@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import Logging
 import OversightStore
-import ServiceLifecycle
 
 /// Where signed checkpoints of the history go and the key that signs them (SECURITY.md,
 /// "Tamper evidence"). The key comes from `OVERSIGHT_CHECKPOINT_KEY` or `checkpoint.key_file`;
@@ -55,33 +54,13 @@ public struct CheckpointSetup: Sendable {
     }
 }
 
-/// Writes a signed checkpoint of the history at a fixed interval.
-public struct CheckpointService: Service {
-    let checkpoints: HistoryCheckpoints
-    let key: Curve25519.Signing.PrivateKey
-    let interval: Duration
-    let logger: Logger
-
-    public init(checkpoints: HistoryCheckpoints, key: Curve25519.Signing.PrivateKey, interval: Duration, logger: Logger) {
-        self.checkpoints = checkpoints
-        self.key = key
-        self.interval = interval
-        self.logger = logger
-    }
-
-    public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    if let written = try await checkpoints.write(signingWith: key) {
-                        logger.info("history checkpoint written", metadata: ["file": "\(written.checkpoint.fileName)", "cases": "\(written.checkpoint.heads.count)"])
-                    }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("history checkpoint failed; retrying at the next interval", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: interval)
+extension RecurringJob {
+    /// Writes a signed checkpoint of the history.
+    public static func historyCheckpoint(_ checkpoints: HistoryCheckpoints, key: Curve25519.Signing.PrivateKey,
+                                         every interval: Duration, logger: Logger) -> RecurringJob {
+        RecurringJob("history checkpoint", every: interval, logger: logger) {
+            if let written = try await checkpoints.write(signingWith: key) {
+                logger.info("history checkpoint written", metadata: ["file": "\(written.checkpoint.fileName)", "cases": "\(written.checkpoint.heads.count)"])
             }
         }
     }

@@ -1,0 +1,47 @@
+import Logging
+import OversightStore
+import ServiceLifecycle
+
+/// Background work the service does at a fixed interval (the deadline sweep, history
+/// checkpoints): run, log a failure and try again at the next interval, stop on shutdown.
+/// Safe with any number of replicas when the work itself is (SKIP LOCKED, idempotent rows).
+public struct RecurringJob: Service {
+    let name: String
+    let interval: Duration
+    let logger: Logger
+    let work: @Sendable () async throws -> Void
+
+    public init(_ name: String, every interval: Duration, logger: Logger, work: @escaping @Sendable () async throws -> Void) {
+        self.name = name
+        self.interval = interval
+        self.logger = logger
+        self.work = work
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await work()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("\(name) failed; retrying at the next interval", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Escalates overdue stages and reporter duties, draining full batches.
+    public static func deadlineSweep(_ store: CaseStore, every interval: Duration, logger: Logger) -> RecurringJob {
+        RecurringJob("deadline sweep", every: interval, logger: logger) {
+            var escalated = 0
+            repeat {
+                escalated = try await store.escalateOverdue(batch: 100)
+                if escalated > 0 { logger.info("escalated overdue items", metadata: ["count": "\(escalated)"]) }
+            } while escalated >= 100 && !Task.isCancelled
+        }
+    }
+}
+
