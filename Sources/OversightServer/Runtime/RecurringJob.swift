@@ -28,7 +28,8 @@ public struct RecurringJob: Service {
                 } catch {
                     logger.error("\(name) failed; retrying at the next interval", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: interval)
+                // Shutdown cancels the wait: that is the end of the job, not a failure.
+                do { try await Task.sleep(for: interval) } catch { return }
             }
         }
     }
