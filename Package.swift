@@ -132,6 +132,8 @@ let package = Package(
         .testTarget(
             name: "OversightServerTests",
             dependencies: [
+                "oversight",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "OversightDomain",
                 "OversightServer",
                 "OversightStore",

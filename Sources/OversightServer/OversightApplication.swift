@@ -51,6 +51,8 @@ public enum OversightApplication {
         let router = makeRouter(dependencies: dependencies)
         return Application(
             router: router,
+            // An idle keep-alive connection is closed: a client cannot hold a socket forever.
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.httpIdleTimeoutSeconds)))),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "oversight"),
             logger: logger
         )

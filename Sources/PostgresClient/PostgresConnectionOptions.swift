@@ -46,6 +46,27 @@ public struct PostgresConnectionOptions: Sendable, Equatable {
     /// The same server and database, logging in as `user`.
     public func user(_ name: String) -> PostgresConnectionOptions { setting("user", name) }
 
+    /// Bounds on every statement of the session: `statement_timeout` cancels a statement that
+    /// runs longer, `lock_timeout` fails one that waits longer for a lock (server settings,
+    /// passed at connection start).
+    public func timeouts(statementMilliseconds: Int, lockMilliseconds: Int) -> PostgresConnectionOptions {
+        var copy = self
+        let flags = " -c statement_timeout=\(statementMilliseconds) -c lock_timeout=\(lockMilliseconds)"
+        if let index = copy.parameters.firstIndex(where: { $0.0 == "options" }) {
+            copy.parameters[index].1 += flags
+        } else {
+            copy.parameters.append(("options", String(flags.dropFirst())))
+        }
+        return copy
+    }
+
+    /// TCP keepalives, so that a connection to a server that vanished (a network partition, a
+    /// host gone) is noticed in about `idleSeconds` + 3 × `intervalSeconds` instead of hours.
+    public func keepalives(idleSeconds: Int = 30, intervalSeconds: Int = 10) -> PostgresConnectionOptions {
+        setting("keepalives", "1").setting("keepalives_idle", String(idleSeconds))
+            .setting("keepalives_interval", String(intervalSeconds)).setting("keepalives_count", "3")
+    }
+
     /// Sets or replaces one libpq parameter.
     public func setting(_ keyword: String, _ value: String) -> PostgresConnectionOptions {
         var copy = self

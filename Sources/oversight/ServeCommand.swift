@@ -53,8 +53,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let keys: TokenKeys
+        let cursors: QueueCursorCodec
         do {
             keys = try await TokenKeys.resolve(settings, developmentSecretFile: developmentSecretFile(settings), serving: true)
+            cursors = try QueueCursorCodec.resolve(settings, developmentSecretFile: developmentSecretFile(settings))
         } catch {
             logger.critical("cannot set up token verification: \(error)")
             throw ExitCode.failure
@@ -74,10 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
         let store = CaseStore(
             pool: runtime.pool, configuration: configuration, catalog: catalog, logger: logger,
             filingLimit: FilingLimit(count: settings.filingRateLimit, window: .seconds(settings.filingRateWindowSeconds)))
-        let cursorSecret = settings.jwtSecret ?? developmentSecretFile(settings).flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
         let dependencies = ServiceDependencies(
             pool: runtime.pool, probe: DatabaseProbe(pool: runtime.pool, migrator: migrator), metrics: registry,
-            cases: CaseServices(store: store, keys: keys, cursors: QueueCursorCodec(secret: cursorSecret), openAPIDocument: openAPIDocument))
+            cases: CaseServices(store: store, keys: keys, cursors: cursors, openAPIDocument: openAPIDocument))
         let application = OversightApplication.build(settings: settings, dependencies: dependencies, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: DatabaseLifecycleService(runtime: runtime))]
         if settings.sweepIntervalSeconds > 0 {

@@ -33,6 +33,15 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("pool-timeout-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("database.pool_timeout_seconds")))
     var poolTimeoutSeconds: String?
 
+    @Option(name: .customLong("statement-timeout-ms"), help: ArgumentHelp(ServiceSettings.flagHelp("database.statement_timeout_ms")))
+    var statementTimeoutMs: String?
+
+    @Option(name: .customLong("lock-timeout-ms"), help: ArgumentHelp(ServiceSettings.flagHelp("database.lock_timeout_ms")))
+    var lockTimeoutMs: String?
+
+    @Option(name: .customLong("idle-timeout-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("server.idle_timeout_seconds")))
+    var idleTimeoutSeconds: String?
+
     @Option(name: .customLong("data-dir"), help: ArgumentHelp(ServiceSettings.flagHelp("database.private_data_dir")))
     var dataDir: String?
 
@@ -98,6 +107,9 @@ struct SettingsOptions: ParsableArguments {
         values["database.owner_url"] = databaseOwnerURL
         values["database.pool_size"] = poolSize
         values["database.pool_timeout_seconds"] = poolTimeoutSeconds
+        values["database.statement_timeout_ms"] = statementTimeoutMs
+        values["database.lock_timeout_ms"] = lockTimeoutMs
+        values["server.idle_timeout_seconds"] = idleTimeoutSeconds
         values["database.private_data_dir"] = dataDir
         values["database.schema_dir"] = schemaDir
         values["database.migrate_on_start"] = migrateOnStart

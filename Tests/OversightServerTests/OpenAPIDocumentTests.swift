@@ -31,7 +31,7 @@ struct OpenAPIDocumentTests {
         var settings = ServiceSettings()
         settings.jwtSecret = CaseAPIHarness.secret
         let cases = CaseServices(store: store, keys: try await TokenKeys.resolve(settings, developmentSecretFile: nil),
-                                 cursors: QueueCursorCodec(secret: nil), openAPIDocument: text)
+                                 cursors: QueueCursorCodec(secret: "openapi-test-cursor-secret-0123456789"), openAPIDocument: text)
         let router = OversightApplication.makeRouter(dependencies: .init(
             pool: pool, probe: DatabaseProbe(pool: pool, migrator: migrator), metrics: PrometheusCollectorRegistry(), cases: cases))
         let routed = Set(router.routes.map { route in

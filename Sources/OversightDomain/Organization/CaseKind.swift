@@ -43,6 +43,20 @@ public enum Priority: String, Sendable, Codable, CaseIterable, Comparable {
     case normal
     case low
 
-    private var rank: Int { Priority.allCases.firstIndex(of: self)! }
+    /// 0 (urgent) to 3 (low): the queue sorts and filters on it (`cases.priority_rank`).
+    public var rank: Int {
+        switch self {
+        case .urgent: 0
+        case .high: 1
+        case .normal: 2
+        case .low: 3
+        }
+    }
+
+    public init?(rank: Int) {
+        guard let priority = Priority.allCases.first(where: { $0.rank == rank }) else { return nil }
+        self = priority
+    }
+
     public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rank < rhs.rank }
 }

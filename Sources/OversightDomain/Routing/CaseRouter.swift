@@ -47,7 +47,8 @@ public struct RoutingDecision: Sendable, Hashable {
     public let office: OfficeCode
     public let kind: CaseKind
     public let priority: Priority
-    public let triageDueAt: Date
+    /// When triage is due; nil for kinds that impose no deadlines (ombuds cases).
+    public let triageDueAt: Date?
     /// The rule that decided, e.g. `routing.yaml rules[4] (sexual_exploitation_and_abuse)`.
     public let rule: String
     public let conflict: ConflictRouting?
@@ -75,16 +76,21 @@ public struct CaseRouter: Sendable {
     /// Kinds whose cases never leave their office (ombuds cases): conflict routing does not
     /// move or seal them; a subject inside the office is recused as a party instead.
     public let confidentialKinds: Set<CaseKind>
+    /// Kinds whose workflow imposes no deadline at all (no stage deadline, clock or duty to
+    /// the reporter): no triage deadline either, so nothing of theirs ever escalates.
+    public let deadlineFreeKinds: Set<CaseKind>
 
-    public init(routing: RoutingTable, offices: OfficeDirectory, confidentialKinds: Set<CaseKind> = []) {
+    public init(routing: RoutingTable, offices: OfficeDirectory, confidentialKinds: Set<CaseKind> = [], deadlineFreeKinds: Set<CaseKind> = []) {
         self.routing = routing
         self.offices = offices
         self.confidentialKinds = confidentialKinds
+        self.deadlineFreeKinds = deadlineFreeKinds
     }
 
     public init(_ configuration: OversightConfiguration) {
         self.init(routing: configuration.routing, offices: configuration.offices,
-                  confidentialKinds: Set(configuration.workflows.values.filter(\.confidentialToOffice).map(\.kind)))
+                  confidentialKinds: Set(configuration.workflows.values.filter(\.confidentialToOffice).map(\.kind)),
+                  deadlineFreeKinds: Set(configuration.workflows.values.filter(\.imposesNoDeadlines).map(\.kind)))
     }
 
     public func route(_ intake: Intake, at now: Date) throws(RoutingRefusal) -> RoutingDecision {
@@ -96,7 +102,7 @@ public struct CaseRouter: Sendable {
             : place(in: rule.office, subjects: intake.subjects)
         return RoutingDecision(
             office: placement.office, kind: rule.kind, priority: rule.priority,
-            triageDueAt: now.addingTimeInterval(Double(triageHours) * 3600), rule: rule.citation,
+            triageDueAt: deadlineFreeKinds.contains(rule.kind) ? nil : now.addingTimeInterval(Double(triageHours) * 3600), rule: rule.citation,
             conflict: placement.conflict, sealedFrom: placement.sealedFrom, restrictedToHead: placement.restrictedToHead)
     }
 

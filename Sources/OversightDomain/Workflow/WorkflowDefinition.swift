@@ -38,6 +38,12 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public func transition(_ name: String) -> TransitionDefinition? { transitions.first { $0.name == name } }
     public func clock(_ name: String) -> ClockDefinition? { clocks.first { $0.name == name } }
 
+    /// No stage deadline, no clock and no duty to the reporter (the ombuds workflow): cases of
+    /// this kind owe nothing by a date, triage included.
+    public var imposesNoDeadlines: Bool {
+        reporterClocks == nil && clocks.isEmpty && states.allSatisfy { $0.deadlineDays == nil }
+    }
+
     /// The state every case of this kind starts in (the validator guarantees exactly one).
     public var initialState: StateDefinition { states.first { $0.kind == .initial }! }
 

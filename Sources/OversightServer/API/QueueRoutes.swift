@@ -5,16 +5,28 @@ import OversightDomain
 import OversightStore
 
 /// Opaque, tamper-evident queue cursors: the last position, HMAC-signed with a key of the
-/// service, so a client can neither forge a position nor edit one.
+/// service, so a client can neither forge a position nor edit one. The key comes from
+/// configuration, so that a cursor from one replica (or before a restart) works on another.
 public struct QueueCursorCodec: Sendable {
     let key: SymmetricKey
 
-    public init(secret: String?) {
-        if let secret {
-            key = SymmetricKey(data: SHA256.hash(data: Data(("queue-cursor:" + secret).utf8)))
-        } else {
-            key = SymmetricKey(size: .bits256)
+    public init(secret: String) {
+        key = SymmetricKey(data: SHA256.hash(data: Data(("queue-cursor:" + secret).utf8)))
+    }
+
+    public struct MissingSecret: Error, CustomStringConvertible {
+        public let description = "queue cursors need a key every replica shares: set OVERSIGHT_CURSOR_SECRET (32 bytes or more), or OVERSIGHT_JWT_SECRET"
+    }
+
+    /// The cursor key: `OVERSIGHT_CURSOR_SECRET`, else the HS256 token secret, else the
+    /// development secret. With only a JWKS and none of these, the service refuses to start
+    /// rather than sign with a key of its own that no other replica knows.
+    public static func resolve(_ settings: ServiceSettings, developmentSecretFile: String?) throws -> QueueCursorCodec {
+        if let secret = settings.cursorSecret ?? settings.jwtSecret { return QueueCursorCodec(secret: secret) }
+        if settings.jwksFile == nil, let path = developmentSecretFile, let secret = try? String(contentsOfFile: path, encoding: .utf8) {
+            return QueueCursorCodec(secret: secret)
         }
+        throw MissingSecret()
     }
 
     func encode(_ position: QueuePosition) throws -> String {

@@ -60,8 +60,11 @@ public final class DatabaseRuntime: Sendable {
             applicationOptions = server.connectionOptions(user: DatabaseRoles.application)
             ownerOptions = server.connectionOptions(user: DatabaseRoles.owner)
         }
+        // The service's connections: bounded statements and lock waits, keepalives.
+        let pooled = applicationOptions.timeouts(statementMilliseconds: settings.statementTimeoutMilliseconds,
+                                                 lockMilliseconds: settings.lockTimeoutMilliseconds).keepalives()
         let pool = PostgresPool(
-            .init(options: applicationOptions, maxConnections: settings.poolSize,
+            .init(options: pooled, maxConnections: settings.poolSize,
                   acquireTimeout: .milliseconds(Int(settings.poolTimeoutSeconds * 1000))),
             logger: logger
         )

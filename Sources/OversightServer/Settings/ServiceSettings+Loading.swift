@@ -46,6 +46,10 @@ extension ServiceSettings {
         if let secret = environment["OVERSIGHT_JWT_SECRET"], !secret.isEmpty {
             settings.jwtSecret = secret
         }
+        if let secret = environment["OVERSIGHT_CURSOR_SECRET"], !secret.isEmpty {
+            if secret.utf8.count < 32 { problems.append("OVERSIGHT_CURSOR_SECRET: expected 32 bytes or more") }
+            settings.cursorSecret = secret
+        }
         if let key = environment["OVERSIGHT_CHECKPOINT_KEY"], !key.isEmpty {
             settings.checkpointKey = key
         }

@@ -21,6 +21,13 @@ public struct ServiceSettings: Sendable, Equatable {
     public var databaseOwnerURL: String?
     public var poolSize = 8
     public var poolTimeoutSeconds = 10.0
+    /// A statement running longer is cancelled (one slow query must not hold a pooled
+    /// connection for good); migrations, on the owner's connection, have none.
+    public var statementTimeoutMilliseconds = 15_000
+    /// A lock not granted within this fails the statement rather than queueing behind it.
+    public var lockTimeoutMilliseconds = 5_000
+    /// An HTTP connection idle this long is closed.
+    public var httpIdleTimeoutSeconds = 60
     public var privateDataDirectory = ".oversight/postgres"
     public var schemaDirectory = "Schema"
     /// Offices, routing and workflows (`offices.yaml`, `routing.yaml`, `workflows/`).
@@ -28,6 +35,9 @@ public struct ServiceSettings: Sendable, Equatable {
     public var migrateOnStart = true
     /// HS256 secret; only ever from the environment (`OVERSIGHT_JWT_SECRET`).
     public var jwtSecret: String?
+    /// The key queue cursors are signed with, shared by every replica; only ever from the
+    /// environment (`OVERSIGHT_CURSOR_SECRET`). Defaults to the HS256 secret.
+    public var cursorSecret: String?
     /// The identity provider's public keys (RS256/ES256), as a JWKS file.
     public var jwksFile: String?
     /// When set, tokens must name this audience (required with a JWKS).
@@ -62,7 +72,7 @@ public struct ServiceSettings: Sendable, Equatable {
     public init() {}
 
     /// Every environment variable the service reads (besides libpq's own PG* variables).
-    public static var environmentVariables: [String] { ["OVERSIGHT_CONFIG", "OVERSIGHT_JWT_SECRET", "OVERSIGHT_CHECKPOINT_KEY"] + SettingKey.all.map(\.environment) }
+    public static var environmentVariables: [String] { ["OVERSIGHT_CONFIG", "OVERSIGHT_JWT_SECRET", "OVERSIGHT_CURSOR_SECRET", "OVERSIGHT_CHECKPOINT_KEY"] + SettingKey.all.map(\.environment) }
 
     /// Where the settings file is looked for when neither `--config` nor `OVERSIGHT_CONFIG` names one.
     public static let defaultConfigFile = "Config/oversight.yaml"

@@ -65,6 +65,24 @@ struct SettingKey: Sendable {
             settings.poolTimeoutSeconds = seconds
             return true
         },
+        SettingKey(path: "database.statement_timeout_ms", environment: "OVERSIGHT_DB_STATEMENT_TIMEOUT_MS", flag: "--statement-timeout-ms",
+                   expected: "a whole number of milliseconds from 100 to 3600000", mayHoldSecret: false) { settings, value in
+            guard let milliseconds = Int(value), (100...3_600_000).contains(milliseconds) else { return false }
+            settings.statementTimeoutMilliseconds = milliseconds
+            return true
+        },
+        SettingKey(path: "database.lock_timeout_ms", environment: "OVERSIGHT_DB_LOCK_TIMEOUT_MS", flag: "--lock-timeout-ms",
+                   expected: "a whole number of milliseconds from 100 to 600000", mayHoldSecret: false) { settings, value in
+            guard let milliseconds = Int(value), (100...600_000).contains(milliseconds) else { return false }
+            settings.lockTimeoutMilliseconds = milliseconds
+            return true
+        },
+        SettingKey(path: "server.idle_timeout_seconds", environment: "OVERSIGHT_HTTP_IDLE_TIMEOUT_SECONDS", flag: "--idle-timeout-seconds",
+                   expected: "a whole number of seconds from 1 to 3600", mayHoldSecret: false) { settings, value in
+            guard let seconds = Int(value), (1...3600).contains(seconds) else { return false }
+            settings.httpIdleTimeoutSeconds = seconds
+            return true
+        },
         SettingKey(path: "database.private_data_dir", environment: "OVERSIGHT_PRIVATE_DB_DIR", flag: "--data-dir",
                    expected: "a folder path for the private PostgreSQL's data", mayHoldSecret: false) { settings, value in
             guard !value.isEmpty else { return false }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OversightDomain
 import PostgresClient
 
@@ -35,7 +36,14 @@ extension CaseStore {
             let records = try connection.query(query).map { try CaseRecord(row: $0) }
             var escalated = 0
             for record in records {
-                guard let workflow = store.catalog.workflow(version: record.workflowVersionID) else { continue }
+                guard let workflow = store.catalog.workflow(version: record.workflowVersionID) else {
+                    // Its rules cannot be read: left as it was, it would be claimed first on every
+                    // sweep, and enough of them would stall the sweeper for good.
+                    store.logger.error("case pinned to an unreadable workflow version; not escalated", metadata: [
+                        "workflow_version": "\(record.workflowVersionID)"])
+                    try connection.execute("UPDATE cases SET next_escalation_at = 'infinity' WHERE id = \(record.id)")
+                    continue
+                }
                 let deadlines = CaseDeadlines(workflow: workflow, calendar: store.calendar(for: record.office))
                 let items = deadlines.dueItems(for: record.snapshot)
                 var head = (seq: record.eventSeq, hash: record.eventHash)

@@ -211,7 +211,7 @@ extension CaseStore {
                     restricted_to_head, snapshot, due_at, next_escalation_at, opened_at, event_seq, event_hash, updated_at,
                     subject_ids, conflicted_ids, witness_ids, reporter_ids)
                 VALUES (\(id), \(reference), \(snapshot.kind.rawValue), \(new.workflowVersionID), \(snapshot.office.rawValue),
-                    \(snapshot.state), \(new.category), \(new.priority.rawValue), \(Int16(Priority.allCases.firstIndex(of: new.priority)!)), \(new.title),
+                    \(snapshot.state), \(new.category), \(new.priority.rawValue), \(Int16(new.priority.rank)), \(new.title),
                     \(new.narrative), \(new.occurredOn), \(new.location), \(new.region), \(new.countryOffice), \(snapshot.filedBy), \(new.routingRule),
                     \(new.conflict), \(snapshot.sealedFrom.map(\.rawValue).sorted()), \(snapshot.restrictedToHead),
                     \(PostgresJSON(SnapshotDocument(snapshot))), \(due), \(due), \(now), \(head.seq), \(head.hash), \(now),

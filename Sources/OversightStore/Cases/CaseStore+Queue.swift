@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OversightDomain
 import PostgresClient
 
@@ -72,7 +73,7 @@ extension CaseStore {
         if let state = filter.state { query.append(" AND c.state = \(state)") }
         // By rank, the queue index's second column: a text comparison would scan past every
         // more urgent case first.
-        if let priority = filter.priority { query.append(" AND c.priority_rank = \(Int16(Priority.allCases.firstIndex(of: priority)!))") }
+        if let priority = filter.priority { query.append(" AND c.priority_rank = \(Int16(priority.rank))") }
         if let category = filter.category { query.append(" AND c.category = \(category)") }
         if let assignee = filter.assignee { query.append(" AND c.assignee = \(assignee)") }
         if filter.unassigned { query.append(" AND c.assignee IS NULL") }
@@ -90,11 +91,19 @@ extension CaseStore {
         var records = try rows.map { try CaseRecord(row: $0) }
         let more = records.count > pageSize
         if more { records.removeLast() }
-        // The SQL above mirrors the access policy; the policy itself has the last word.
-        if filtered { records = records.filter { access(actor, to: $0).view >= .officer } }
+        // The next page starts after the last row read, whatever is shown of this one.
         let next = more ? records.last.map {
-            QueuePosition(priorityRank: Priority.allCases.firstIndex(of: $0.priority)!, dueAt: $0.dueAt, openedAt: $0.openedAt, id: $0.id)
+            QueuePosition(priorityRank: $0.priority.rank, dueAt: $0.dueAt, openedAt: $0.openedAt, id: $0.id)
         } : nil
+        if filtered {
+            // The SQL above is the access policy (and row security applies it again): a row
+            // the policy refuses here means they drifted apart. Never shown; logged.
+            let shown = records.filter { access(actor, to: $0).view >= .officer }
+            if shown.count != records.count {
+                logger.error("queue SQL and access policy disagree", metadata: ["office": "\(office)", "hidden": "\(records.count - shown.count)"])
+            }
+            records = shown
+        }
         return QueuePage(cases: records, next: next)
     }
 }

@@ -159,7 +159,8 @@ struct SeedGenerator {
         batch.keys.row([id.uuidString, CopyBuffer.bytea(caseKey.data)])
 
         var snapshot = CaseSnapshot(workflow: workflow, office: rule.office, filedBy: filer, filedAt: openedAt,
-                                    triageDueAt: openedAt.addingTimeInterval(Double(rule.triageHours ?? configuration.routing.defaultTriageHours) * 3600))
+                                    triageDueAt: workflow.imposesNoDeadlines ? nil
+                                        : openedAt.addingTimeInterval(Double(rule.triageHours ?? configuration.routing.defaultTriageHours) * 3600))
         snapshot.state = state.name
         snapshot.visitedStates = Set(visited)
         snapshot.assignee = assignee
@@ -174,7 +175,7 @@ struct SeedGenerator {
         let document = SnapshotDocument(snapshot)
         batch.cases.row([
             id.uuidString, reference.description, rule.kind.rawValue, String(versionID), rule.office.rawValue, state.name, rule.category,
-            rule.priority.rawValue, String(Priority.allCases.firstIndex(of: rule.priority)!), title, narrative, region,
+            rule.priority.rawValue, String(rule.priority.rank), title, narrative, region,
             nil, filer, assignee, rule.citation, CopyBuffer.jsonDocument(document), CopyBuffer.timestamp(due), CopyBuffer.timestamp(due),
             CopyBuffer.timestamp(openedAt), closed ? CopyBuffer.timestamp(at) : nil, state.outcome, String(1 + events.count - 2),
             String(head.seq), CopyBuffer.bytea(head.hash), CopyBuffer.timestamp(at), subject.map { "{\($0)}" } ?? "{}",

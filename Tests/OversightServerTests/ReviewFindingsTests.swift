@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+@testable import OversightServer
+import OversightStore
+import PostgresClient
+import PostgresTestSupport
+import Testing
+
+/// Bugs a review found, each held down by a test.
+@Suite(.temporaryPostgres)
+struct ReviewFindingsTests {
+    @Test func anOmbudsCaseOwesNothingByADateAndNeverEscalates() async throws {
+        try await CaseAPIHarness.run { api in
+            let visitor = try await api.token("hr-fatima", "HRM:staff")
+            let ombudsperson = try await api.token("ombuds", "OMB:head")
+            let reference = try await api.file(visitor, category: "workplace_concern", title: "My manager")
+            let shown = try await api.call(.get, "/v1/cases/\(reference)", token: ombudsperson)
+            #expect(try shown.json()["due_at"] == nil)
+            #expect(try await api.store.escalateOverdue(at: api.clock.now().addingTimeInterval(60 * 86_400)) == 0)
+            #expect(try await api.count("SELECT count(*) AS n FROM escalations") == 0)
+        }
+    }
+
+    @Test func aCaseWhoseWorkflowCannotBeReadDoesNotStallTheSweeper() async throws {
+        try await CaseAPIHarness.run { api in
+            let staff = try await api.token("hr-fatima", "HRM:staff")
+            let broken = try await api.file(staff, title: "pinned to an unreadable workflow")
+            let ordinary = try await api.file(staff, title: "an ordinary case")
+            try await api.adminPool.withTransaction { connection in
+                let version: Int = try connection.query("""
+                    INSERT INTO workflow_versions (kind, sha256, definition)
+                    VALUES ('investigation', repeat('0', 64), '{"source": "not: [a workflow"}') RETURNING id
+                    """)[0].decode("id")
+                try connection.execute("""
+                    UPDATE cases SET workflow_version_id = \(version), next_escalation_at = now() - interval '30 days' WHERE reference = \(broken)
+                    """)
+            }
+            let later = api.clock.now().addingTimeInterval(10 * 86_400)
+            // One case a sweep: the unreadable one comes first, and must not come back.
+            var escalated = 0
+            for _ in 0..<4 { escalated += try await api.store.escalateOverdue(at: later, batch: 1) }
+            #expect(escalated == 2)  // the ordinary case's triage and acknowledgement
+            #expect(try await api.count("""
+                SELECT count(*) AS n FROM escalations e JOIN cases c ON c.id = e.case_id WHERE c.reference = \(ordinary)
+                """) == 2)
+            #expect(try await api.count("""
+                SELECT count(*) AS n FROM cases WHERE reference = \(broken) AND next_escalation_at = 'infinity'
+                """) == 1)
+        }
+    }
+
+    @Test func queueCursorsVerifyOnEveryReplica() throws {
+        var settings = ServiceSettings()
+        settings.jwksFile = "/etc/oversight/jwks.json"
+        // Only a JWKS and no cursor secret: refused, rather than a key no other replica knows.
+        #expect(throws: QueueCursorCodec.MissingSecret.self) { try QueueCursorCodec.resolve(settings, developmentSecretFile: nil) }
+        settings.cursorSecret = "cursor-secret-shared-by-every-replica-0123"
+        let first = try QueueCursorCodec.resolve(settings, developmentSecretFile: nil)
+        let second = try QueueCursorCodec.resolve(settings, developmentSecretFile: nil)
+        let position = QueuePosition(priorityRank: 2, dueAt: Date(timeIntervalSince1970: 1_800_000_000), openedAt: Date(timeIntervalSince1970: 1_790_000_000), id: UUID())
+        #expect(try second.decode(try first.encode(position)) == position)
+        let settingsFromEnvironment = try ServiceSettings.load(environment: ["OVERSIGHT_CURSOR_SECRET": "cursor-secret-shared-by-every-replica-0123"])
+        #expect(settingsFromEnvironment.cursorSecret == settings.cursorSecret)
+    }
+}
