@@ -37,6 +37,8 @@ struct CaseAPIHarness: Sendable {
     let options: PostgresConnectionOptions
     /// Every line the application and the store logged, at trace level and up.
     let logs: InMemoryLogHandler
+    /// The settings the service was built from.
+    let settings: ServiceSettings
 
     /// Each logged line as one text: message and metadata values.
     var loggedLines: [String] {
@@ -45,57 +47,79 @@ struct CaseAPIHarness: Sendable {
         }
     }
 
-    /// Runs `body` against a new database; tears everything down after. `enforcement`
-    /// `.databaseOnly` switches the store's own access filters off (row security alone).
+    /// Runs `body` against a new database, with the service built as `oversight serve` builds
+    /// it (`OversightService.build`) from settings naming that database's two logins; tears
+    /// everything down after. `enforcement` `.databaseOnly` switches the store's own access
+    /// filters off (row security alone).
     static func run(
         enforcement: AccessEnforcement = .storeAndDatabase, filingLimit: FilingLimit = FilingLimit(count: 1000),
         _ body: @Sendable (CaseAPIHarness) async throws -> Void
     ) async throws {
         let postgres = try suitePostgres()
-        let options = try await postgres.makeDatabase("api")
+        let name = try await postgres.makeDatabaseNamed("api")
+        let options = postgres.options.database(name)
         var logs = InMemoryLogHandler()
         logs.logLevel = .trace
         let capture = logs
         let logger = Logger(label: "test.api") { _ in capture }
         let adminPool = PostgresPool(.init(options: options, maxConnections: 2))
-        let servicePool = PostgresPool(.init(options: options.user(DatabaseRoles.application), maxConnections: 8))
+        let clock = TestClock()
         do {
             try await adminPool.withTransaction { connection in try DatabaseRoles.provision(connection) }
-            let ownerPool = PostgresPool(.init(options: options.user(DatabaseRoles.owner), maxConnections: 1))
+            var configured = settings(postgres, database: name)
+            configured.filingRateLimit = filingLimit.count
+            configured.filingRateWindowSeconds = Int(filingLimit.window.components.seconds)
+            let settings = configured
+            let service = try await OversightService.build(
+                settings: settings, logger: logger, overrides: .init(clock: { clock.now() }, enforcement: enforcement))
             do {
-                try await Migrator(pool: ownerPool, migrations: try Migration.load(from: schemaDirectory)).migrate()
                 let csv = try String(contentsOf: packageRoot.appendingPathComponent("Config/demo/staff_directory.csv"), encoding: .utf8)
-                try await StaffDirectory(pool: ownerPool).importEntries(try DirectoryEntry.parseCSV(csv))
+                _ = try await service.runtime.withOwner { owner in try await StaffDirectory(pool: owner).importEntries(try DirectoryEntry.parseCSV(csv)) }
+                let application = Application(router: service.router, logger: logger)
+                try await application.test(.router) { client in
+                    try await body(CaseAPIHarness(client: client, store: service.store, adminPool: adminPool, keys: service.keys, clock: clock,
+                                                  options: options, logs: capture, settings: settings))
+                }
             } catch {
-                await ownerPool.close()
+                await service.shutdown()
                 throw error
             }
-            await ownerPool.close()
-            let configuration = try ConfigurationDirectory.load(packageRoot.appendingPathComponent("Config").path)
-            let catalog = try await WorkflowCatalog.register(configuration, pool: servicePool)
-            let clock = TestClock()
-            let store = CaseStore(pool: servicePool, configuration: configuration, catalog: catalog, logger: logger, clock: { clock.now() },
-                                  filingLimit: filingLimit, enforcement: enforcement)
-            var settings = ServiceSettings()
-            settings.jwtSecret = secret
-            let keys = try await TokenKeys.resolve(settings, developmentSecretFile: nil)
-            let openAPI = try String(contentsOf: packageRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
-            let dependencies = ServiceDependencies(
-                pool: servicePool, probe: DatabaseProbe(pool: servicePool, migrator: Migrator(pool: servicePool, migrations: [])),
-                metrics: PrometheusCollectorRegistry(),
-                cases: CaseServices(store: store, keys: keys, cursors: QueueCursorCodec(secret: secret), openAPIDocument: openAPI))
-            let application = Application(router: OversightApplication.makeRouter(dependencies: dependencies), logger: logger)
-            try await application.test(.router) { client in
-                try await body(CaseAPIHarness(client: client, store: store, adminPool: adminPool, keys: keys, clock: clock, options: options,
-                                              logs: capture))
-            }
+            await service.shutdown()
         } catch {
-            await servicePool.close()
             await adminPool.close()
             throw error
         }
-        await servicePool.close()
         await adminPool.close()
+    }
+
+    /// The settings of a service on `database` of the suite's server: the application login
+    /// and the owner, the shipped Config/, no background jobs or metrics listener.
+    static func settings(_ postgres: TemporaryPostgres, database: String) -> ServiceSettings {
+        var settings = ServiceSettings()
+        settings.databaseURL = postgres.url(database: database, user: DatabaseRoles.application)
+        settings.databaseOwnerURL = postgres.url(database: database, user: DatabaseRoles.owner)
+        settings.jwtSecret = secret
+        settings.policyDirectory = packageRoot.appendingPathComponent("Config").path
+        settings.schemaDirectory = schemaDirectory
+        settings.openAPIFile = packageRoot.appendingPathComponent("openapi.yaml").path
+        settings.poolSize = 8
+        settings.sweepIntervalSeconds = 0
+        settings.checkpointIntervalSeconds = 0
+        settings.metricsPort = 0
+        return settings
+    }
+
+    /// A second replica of the service on the same database, built from the same settings.
+    func withReplica(_ body: @Sendable (any TestClientProtocol, OversightService) async throws -> Void) async throws {
+        let replica = try await OversightService.build(settings: settings, logger: Logger(label: "test.replica"),
+                                                       overrides: .init(clock: { [clock] in clock.now() }))
+        do {
+            try await Application(router: replica.router).test(.router) { client in try await body(client, replica) }
+        } catch {
+            await replica.shutdown()
+            throw error
+        }
+        await replica.shutdown()
     }
 
     func token(_ subject: String, _ roles: String...) async throws -> String {

@@ -57,9 +57,21 @@ public final class TemporaryPostgres: Sendable {
 
     /// A new, empty database on the suite's server, for tests that need their own schema.
     public func makeDatabase(_ prefix: String = "t") async throws -> PostgresConnectionOptions {
+        options.database(try await makeDatabaseNamed(prefix))
+    }
+
+    /// A new, empty database; returns its name.
+    public func makeDatabaseNamed(_ prefix: String = "t") async throws -> String {
         let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
         try await server.createDatabase(name)
-        return options.database(name)
+        return name
+    }
+
+    /// A `postgresql://` URL of `database` on this server as `user` (over its Unix socket), as
+    /// the service's settings take it.
+    public func url(database: String, user: String) -> String {
+        let socket = server.socketDirectory.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? server.socketDirectory
+        return "postgresql://\(user)@/\(database)?host=\(socket)&port=\(LocalPostgresServer.port)"
     }
 }
 

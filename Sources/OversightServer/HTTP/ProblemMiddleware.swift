@@ -31,8 +31,16 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 "sqlstate": "\(error.sqlState?.rawValue ?? "-")", "code": "\(error.code)", "message": "\(error.message)",
                 "constraint": "\(error.constraint ?? "-")", "table": "\(error.table ?? "-")",
             ])
-            let kind: Problem.Kind = [.couldNotConnect, .connectionLost, .poolTimeout].contains(error.code) ? .databaseUnavailable : .internalError
-            return try Problem(kind, detail: "the request could not be completed; quote the request id to support")
+            // Connection trouble (lost, refused, no free connection) and operator intervention
+            // (a terminated backend, a restart, a cancelled statement) pass: the client is told
+            // to try again shortly.
+            let unavailable = [.couldNotConnect, .connectionLost, .poolTimeout].contains(error.code)
+                || ["08", "57"].contains(error.sqlState?.errorClass ?? "")
+            if unavailable {
+                return try Problem(.databaseUnavailable, detail: "the database is unavailable for a moment; try again", headers: [.retryAfter: "1"])
+                    .response(from: request, context: context)
+            }
+            return try Problem(.internalError, detail: "the request could not be completed; quote the request id to support")
                 .response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))"])

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import OversightStore
 import PostgresClient
@@ -83,6 +84,55 @@ public final class DatabaseRuntime: Sendable {
             throw error
         }
         await pool.close()
+    }
+
+    /// Starts (or connects to) the database and checks the schema: applied migrations must
+    /// match their files; pending ones are applied (as the schema owner, on a connection of its
+    /// own) when `migrate`, else reported. Then the application login must be bound by row
+    /// security: a login that could bypass it is refused.
+    public static func open(_ settings: ServiceSettings, logger: Logger, migrate: Bool) async throws -> DatabaseRuntime {
+        let migrations: [Migration]
+        do {
+            migrations = try Migration.load(from: settings.schemaDirectory)
+        } catch {
+            throw Unavailable(description: "cannot read migrations: \(error)")
+        }
+        let runtime: DatabaseRuntime
+        do {
+            runtime = try await start(settings, logger: logger)
+        } catch {
+            throw Unavailable(description: "cannot start the database: \(error)")
+        }
+        do {
+            let status = try await Migrator(pool: runtime.pool, migrations: migrations, logger: logger).status()
+            if let problem = status.problems.first { throw problem }
+            if !status.pending.isEmpty {
+                if migrate && runtime.ownerOptions != nil {
+                    _ = try await runtime.withOwner { owner in try await Migrator(pool: owner, migrations: migrations, logger: logger).migrate() }
+                } else if migrate {
+                    throw Unavailable(description: "\(status.pending.count) migration(s) pending and no schema owner login to apply them: set database.owner_url, or run `oversight migrate` with it")
+                } else {
+                    logger.warning("schema migrations pending; run `oversight migrate`", metadata: ["pending": "\(status.pending.map(\.fileName))"])
+                    return runtime
+                }
+            }
+            let problems = try await runtime.boundaryProblems()
+            if !problems.isEmpty {
+                throw Unavailable(description: "the application login can read past row security: " + problems.joined(separator: "; ") + " (SECURITY.md, \"Database roles\")")
+            }
+        } catch {
+            await runtime.shutdown()
+            throw Unavailable(description: "schema check failed: \(error)")
+        }
+        return runtime
+    }
+
+    /// Where the development token secret lives: beside the private database, and only when
+    /// the private database is in use (a configured database means a real deployment).
+    public static func developmentSecretFile(_ settings: ServiceSettings) -> String? {
+        guard settings.databaseURL == nil else { return nil }
+        let parent = (settings.privateDataDirectory as NSString).deletingLastPathComponent
+        return (parent.isEmpty ? "." : parent) + "/dev-jwt-secret"
     }
 
     /// Runs `body` with a one-connection pool as the schema owner, closed when it returns.
