@@ -89,11 +89,18 @@ struct DatabaseBoundaryTests {
             for table in ["case_events", "outbox", "case_links", "escalations", "comments", "case_parties", "workflow_versions"] {
                 #expect(try await !holds("UPDATE", on: table), "UPDATE on \(table)")
             }
-            // A case never moves office, loses its seal or changes reference by an UPDATE.
-            for column in ["id", "reference", "kind", "office", "sealed_from", "restricted_to_head", "routing_rule", "opened_at", "workflow_version_id"] {
+            // A case never changes reference, kind, workflow or opening by an UPDATE.
+            for column in ["id", "reference", "kind", "routing_rule", "opened_at", "workflow_version_id"] {
                 #expect(try await !holds("UPDATE", on: "cases", column: column), "UPDATE of cases.\(column)")
             }
             #expect(try await holds("UPDATE", on: "cases", column: "state"))
+            // Re-routing may move it and seal it, but a seal is never lifted, even by the owner.
+            let staff = try await api.token("hr-fatima", "HRM:staff")
+            let sealed = try await api.file(staff, subjects: ["ig"])
+            let lift = await #expect(throws: PostgresError.self) {
+                try await api.adminPool.query("UPDATE cases SET sealed_from = '{}' WHERE reference = \(sealed)")
+            }
+            #expect(lift?.sqlState == .insufficientPrivilege)
         }
     }
 }

@@ -63,3 +63,46 @@ struct ReviewFindingsTests {
         #expect(settingsFromEnvironment.cursorSecret == settings.cursorSecret)
     }
 }
+
+/// Conflict routing applies when a subject is named later, as at filing.
+@Suite(.temporaryPostgres)
+struct ReroutingTests {
+    @Test func namingTheHeadOfTheOfficeLaterMovesTheCaseToTheAlternateSealed() async throws {
+        try await CaseAPIHarness.run { api in
+            let staff = try await api.token("hr-fatima", "HRM:staff")
+            let lead = try await api.token("oig-lead", "OIG:lead")
+            let chair = try await api.token("aoac-chair", "AOAC:head")
+            let reference = try await api.file(staff)
+            #expect(try await api.call(.post, "/v1/cases/\(reference)/assignment", token: lead, body: ["assignee": "inv-amara"]).status == .ok)
+            let named = try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "ig", "role": "subject"])
+            #expect(named.status == .created)
+            #expect(try await api.office(of: reference) == "AOAC")
+            // The whole of OIG loses sight of it, the lead who named the subject included.
+            for token in [lead, try await api.token("ig", "OIG:head"), try await api.token("inv-amara", "OIG:officer")] {
+                #expect(try await api.call(.get, "/v1/cases/\(reference)", token: token).status == .notFound)
+            }
+            let atAlternate = try await api.call(.get, "/v1/cases/\(reference)", token: chair)
+            #expect(atAlternate.status == .ok)
+            #expect(try atAlternate.json()["assignee"] == nil)
+            #expect(try atAlternate.json()["conflict"] as? String == "subject_heads_receiving_office")
+            let events = try #require(try await api.call(.get, "/v1/cases/\(reference)/events", token: chair).json()["items"] as? [[String: Any]])
+            #expect(events.contains { $0["kind"] as? String == "rerouted" })
+            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await api.count("SELECT count(*) AS n FROM outbox WHERE kind = 'case_filed' AND payload ->> 'office' = 'AOAC'") == 1)
+        }
+    }
+
+    @Test func namingAnOfficerOfTheOfficeLaterRestrictsTheCaseToTheHead() async throws {
+        try await CaseAPIHarness.run { api in
+            let staff = try await api.token("hr-fatima", "HRM:staff")
+            let lead = try await api.token("oig-lead", "OIG:lead")
+            let reference = try await api.file(staff)
+            #expect(try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "inv-bruno", "role": "subject"]).status == .created)
+            #expect(try await api.office(of: reference) == "OIG")
+            #expect(try await api.call(.get, "/v1/cases/\(reference)", token: lead).status == .notFound)
+            let head = try await api.call(.get, "/v1/cases/\(reference)", token: try await api.token("ig", "OIG:head"))
+            #expect(head.status == .ok)
+            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+        }
+    }
+}

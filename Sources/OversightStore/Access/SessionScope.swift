@@ -15,6 +15,8 @@ public enum SessionScope: Sendable, Hashable {
         case deadlineSweeper = "deadline-sweeper"
         case auditor
         case checkpoint
+        /// Conflict routing moving a case away from the person whose change moved it.
+        case routing
     }
 
     /// How a system job appears as an event's actor.

@@ -103,45 +103,6 @@ extension CaseStore {
         return Page(items: comments, next: more ? comments.last.map { ListCursor(time: $0.createdAt, id: $0.id).text } : nil)
     }
 
-    /// Names a party. A party is recused: if the case's assignee is named, the case becomes
-    /// unassigned. The history records the role and a keyed digest of the person (never the
-    /// id); a reporter appears as "reporter".
-    public func addParty(_ reference: String, personID: String, role: PartyRole, by actor: Actor, at time: Date? = nil) async throws -> StoredParty {
-        let now = CaseEventChain.microsecondPrecision(time ?? clock())
-        let store = self
-        return try await transaction(.person(actor)) { connection in
-            let (record, access) = try store.lockVisible(reference, for: actor, connection)
-            guard access.allows(.manageParties) else { throw CaseStoreError.forbidden(.manageParties) }
-            guard personID != actor.id else { throw CaseStoreError.cannotNameSelf }
-            let inserted = try connection.execute("""
-                INSERT INTO case_parties (case_id, person_id, role, added_by, added_at)
-                VALUES (\(record.id), \(personID), \(role.rawValue), \(actor.id), \(now)) ON CONFLICT DO NOTHING
-                """)
-            if inserted > 0 {
-                let parties = record.parties + [CaseParty(personID: personID, role: role)]
-                let unassign = record.assignee == personID
-                let key = try Self.caseKey(record.id, connection)
-                let person = role == .reporter ? EventActor.reporter : key.map { $0.digest("party", personID) } ?? "(key destroyed)"
-                var events = [NewEvent("party_added", ["person": person, "role": role.rawValue])]
-                var after = CaseFacts(record: record)
-                if unassign {
-                    events.append(NewEvent("unassigned", ["reason": "assignee named as \(role.rawValue)"]))
-                    after["assignee"] = nil
-                }
-                let head = try Self.appendEvents(events, facts: try after.entries(since: CaseFacts(record: record), key: nil), to: record.id,
-                                                 after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
-                try connection.execute("""
-                    UPDATE cases SET assignee = CASE WHEN \(unassign) THEN NULL ELSE assignee END, version = version + 1,
-                        subject_ids = \(CasePartyColumns.ids(parties, .subject)), conflicted_ids = \(CasePartyColumns.ids(parties, .conflicted)),
-                        witness_ids = \(CasePartyColumns.ids(parties, .witness)), reporter_ids = \(CasePartyColumns.ids(parties, .reporter)),
-                        event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now)
-                    WHERE id = \(record.id)
-                    """)
-            }
-            return StoredParty(personID: personID, role: role, addedBy: actor.id, addedAt: now)
-        }
-    }
-
     /// The case's key, nil once a redacting close destroyed it.
     static func caseKey(_ caseID: UUID, _ connection: isolated PostgresConnection) throws -> CaseKey? {
         let rows = try connection.query("SELECT key FROM case_keys WHERE case_id = \(caseID)")
