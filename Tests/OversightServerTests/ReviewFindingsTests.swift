@@ -49,6 +49,16 @@ struct ReviewFindingsTests {
         }
     }
 
+    @Test func anImpossibleStoredValueIsAnErrorNotAPlausibleDefault() async throws {
+        try await CaseAPIHarness.run { api in
+            let staff = try await api.token("hr-fatima", "HRM:staff")
+            let reference = try await api.file(staff)
+            _ = try await api.adminPool.query("UPDATE cases SET office = 'nowhere' WHERE reference = \(reference)")
+            let error = await #expect(throws: StoredValueError.self) { try await AuditVerifier(pool: api.store.pool).verify() }
+            #expect(error?.column == "office")
+        }
+    }
+
     @Test func queueCursorsVerifyOnEveryReplica() throws {
         var settings = ServiceSettings()
         settings.jwksFile = "/etc/oversight/jwks.json"

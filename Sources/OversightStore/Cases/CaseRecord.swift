@@ -73,10 +73,10 @@ public struct CaseRecord: Sendable, Hashable {
         reference = try row.decode("reference")
         kind = CaseKind(try row.decode("kind", as: String.self))
         workflowVersionID = try row.decode("workflow_version_id")
-        office = OfficeCode(try row.decode("office", as: String.self)) ?? OfficeCode("XX")!
+        office = try StoredValue.parse(row, "office", OfficeCode.init)
         state = try row.decode("state")
         category = try row.decode("category")
-        priority = Priority(rawValue: try row.decode("priority", as: String.self)) ?? .normal
+        priority = try StoredValue.parse(row, "priority", Priority.init(rawValue:))
         title = try row.decode("title")
         narrative = try row.decode("narrative")
         occurredOn = try row.decode("occurred_on")
@@ -142,5 +142,21 @@ enum CasePartyColumns {
     static func ids(_ parties: [CaseParty], _ role: PartyRole) -> [String] {
         var seen: Set<String> = []
         return parties.filter { $0.role == role && seen.insert($0.personID).inserted }.map(\.personID)
+    }
+}
+
+/// A stored value the service cannot have written (an unknown office, priority, role): the row
+/// is refused, not read as some plausible default.
+public struct StoredValueError: Error, CustomStringConvertible, Sendable {
+    public let column: String
+    public let value: String
+    public var description: String { "impossible stored value in \(column): \"\(value)\"" }
+}
+
+enum StoredValue {
+    static func parse<Value>(_ row: PostgresRow, _ column: String, _ make: (String) -> Value?) throws -> Value {
+        let text = try row.decode(column, as: String.self)
+        guard let value = make(text) else { throw StoredValueError(column: column, value: text) }
+        return value
     }
 }

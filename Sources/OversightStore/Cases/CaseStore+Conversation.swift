@@ -95,7 +95,7 @@ extension CaseStore {
         var comments = try rows.map { row in
             let author: String = try row.decode("author")
             return CaseComment(id: try row.decode("id"), author: access.view < .officer && author != EventActor.reporter ? "office" : author,
-                               visibility: CaseComment.Visibility(rawValue: try row.decode("visibility", as: String.self)) ?? .internal,
+                               visibility: try StoredValue.parse(row, "visibility", CaseComment.Visibility.init(rawValue:)),
                                body: try row.decode("body"), createdAt: try row.decode("created_at"))
         }
         let more = comments.count > pageSize
@@ -126,7 +126,7 @@ extension CaseStore {
         }
         var parties: [(party: StoredParty, cursor: ListCursor)] = try rows.map { row in
             let person: String = try row.decode("person_id")
-            let role = PartyRole(rawValue: try row.decode("role", as: String.self)) ?? .witness
+            let role = try StoredValue.parse(row, "role", PartyRole.init(rawValue:))
             let addedAt: Date = try row.decode("added_at")
             let shown = role == .reporter && !access.seesReporterIdentity ? EventActor.reporter : person
             return (StoredParty(personID: shown, role: role, addedBy: try row.decode("added_by"), addedAt: addedAt),
