@@ -116,3 +116,56 @@ struct ReroutingTests {
         }
     }
 }
+
+/// An investigation's referral opens a case at the office it names, carrying the referral
+/// note rather than the whole file.
+@Suite(.temporaryPostgres)
+struct ReferralTests {
+    func referred(_ api: CaseAPIHarness, to office: String, fields: [String: Any] = [:]) async throws -> (reference: String, reply: CaseAPIHarness.Reply) {
+        let staff = try await api.token("hr-fatima", "HRM:staff")
+        let lead = try await api.token("oig-lead", "OIG:lead")
+        let head = try await api.token("ig", "OIG:head")
+        let reference = try await api.file(staff, title: "Gifts from a supplier")
+        #expect(try await api.transition(reference, "begin_assessment", token: lead).status == .ok)
+        let reply = try await api.transition(reference, "refer", token: head, note: "For the Ethics Office: a conflict of interest, not fraud",
+                                             fields: fields.merging(["referred_to": office]) { a, _ in a })
+        return (reference, reply)
+    }
+
+    @Test func aReferralToTheEthicsOfficeOpensALinkedCaseWithTheNoteOnly() async throws {
+        try await CaseAPIHarness.run { api in
+            let (reference, reply) = try await referred(api, to: "ECO")
+            #expect(reply.status == .ok, "\(String(decoding: reply.body, as: UTF8.self))")
+            let head = try await api.token("ig", "OIG:head")
+            let links = try #require(try await api.call(.get, "/v1/cases/\(reference)", token: head).json()["links"] as? [[String: Any]])
+            let linked = try #require(links.first?["reference"] as? String)
+            #expect(try await api.office(of: linked) == "ECO")
+            let ethics = try await api.call(.get, "/v1/cases/\(linked)", token: try await api.token("ethics-head", "ECO:head"))
+            #expect(try ethics.json()["kind"] as? String == "ethics_advice")
+            #expect(try ethics.json()["narrative"] as? String == "For the Ethics Office: a conflict of interest, not fraud")
+            #expect(try ethics.json()["location"] == nil)
+        }
+    }
+
+    @Test func aReferralToTheOmbudspersonNeedsTheReportersConsent() async throws {
+        try await CaseAPIHarness.run { api in
+            let (_, refused) = try await referred(api, to: "OMB")
+            #expect(refused.problemType == "/problems/transition-guard-failed")
+            let (reference, consented) = try await referred(api, to: "OMB", fields: ["reporter_consent": true])
+            #expect(consented.status == .ok)
+            let head = try await api.token("ig", "OIG:head")
+            let links = try #require(try await api.call(.get, "/v1/cases/\(reference)", token: head).json()["links"] as? [[String: Any]])
+            #expect(try await api.office(of: try #require(links.first?["reference"] as? String)) == "OMB")
+        }
+    }
+
+    @Test func aReferralOutsideTheOrganizationOpensNothing() async throws {
+        try await CaseAPIHarness.run { api in
+            let (reference, reply) = try await referred(api, to: "national_authorities")
+            #expect(reply.status == .ok)
+            #expect(try await api.count("SELECT count(*) AS n FROM cases") == 1)
+            let head = try await api.token("ig", "OIG:head")
+            #expect(try (await api.call(.get, "/v1/cases/\(reference)", token: head).json()["links"] as? [[String: Any]])?.isEmpty == true)
+        }
+    }
+}

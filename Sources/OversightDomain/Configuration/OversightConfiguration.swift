@@ -76,10 +76,23 @@ public struct OversightConfiguration: Sendable {
                 }
                 for (index, transition) in workflow.transitions.enumerated() {
                     for (effectIndex, effect) in transition.effects.enumerated() {
-                        guard case .openLinkedCase(let linkedKind, let office) = effect else { continue }
-                        let path = "transitions[\(index)].effects[\(effectIndex)].open_linked_case"
-                        if workflows[linkedKind] == nil { log.add(file, path + ".kind", "unknown case kind \"\(linkedKind)\"") }
-                        if offices.office(office) == nil { log.add(file, path + ".office", "unknown office \(office)") }
+                        switch effect {
+                        case .openLinkedCase(let linkedKind, let office):
+                            let path = "transitions[\(index)].effects[\(effectIndex)].open_linked_case"
+                            if workflows[linkedKind] == nil { log.add(file, path + ".kind", "unknown case kind \"\(linkedKind)\"") }
+                            if offices.office(office) == nil { log.add(file, path + ".office", "unknown office \(office)") }
+                        case .refer(let referral):
+                            let path = "transitions[\(index)].effects[\(effectIndex)].refer"
+                            for (office, linkedKind) in referral.targets.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                                if offices.office(office) == nil { log.add(file, path + ".to.\(office)", "unknown office \(office)") }
+                                if workflows[linkedKind] == nil { log.add(file, path + ".to.\(office)", "unknown case kind \"\(linkedKind)\"") }
+                            }
+                            if !transition.requires.contains(referral.field) {
+                                log.add(file, path + ".field", "the transition must require \"\(referral.field)\", the office referred to")
+                            }
+                        default:
+                            continue
+                        }
                     }
                 }
             }

@@ -201,7 +201,7 @@ enum WorkflowReader {
             }
             return name
         }
-        let known = "start_clock, stop_clock, stamp, notify, open_linked_case, redact_identifying_details"
+        let known = "start_clock, stop_clock, stamp, notify, open_linked_case, refer, redact_identifying_details"
         guard let mapping = cursor.node.mapping, mapping.count == 1, let key = mapping.keys.first?.string,
               let argument = cursor.child(key)
         else {
@@ -232,6 +232,28 @@ enum WorkflowReader {
                 return nil
             }
             return .openLinkedCase(kind: CaseKind(kind), office: office)
+        case "refer":
+            _ = argument.keys(allowed: ["field", "to", "consent"], log: &log)
+            guard let field = argument.string("field", log: &log) else { return nil }
+            func officeMap(_ key: String) -> [OfficeCode: String]? {
+                guard let child = argument.child(key) else { return [:] }
+                guard let mapping = child.node.mapping else {
+                    log.add(cursor.file, child.path, "expected a mapping of office code to a name")
+                    return nil
+                }
+                var result: [OfficeCode: String] = [:]
+                for (officeNode, valueNode) in mapping {
+                    guard let code = officeNode.string.flatMap(OfficeCode.init), let value = valueNode.string else {
+                        log.add(cursor.file, child.path, "expected office code: name, got \(officeNode.string ?? "?")")
+                        return nil
+                    }
+                    result[code] = value
+                }
+                return result
+            }
+            guard let targets = officeMap("to"), let consent = officeMap("consent") else { return nil }
+            if targets.isEmpty { log.add(cursor.file, argument.path + ".to", "a referral names at least one office and the kind opened there") }
+            return .refer(Referral(field: field, targets: targets.mapValues { CaseKind($0) }, consent: consent))
         case "redact_identifying_details":
             return .redactIdentifyingDetails
         default:

@@ -177,6 +177,10 @@ public enum Effect: Sendable, Hashable, CustomStringConvertible {
     /// Opens a linked case of `kind` at `office` (or at the alternate when that office is
     /// conflicted), linked both ways.
     case openLinkedCase(kind: CaseKind, office: OfficeCode)
+    /// A referral: the office named in the input `field` receives a linked case of the kind
+    /// `Referral.targets` gives it (at the alternate when conflicted); a referral to anyone
+    /// else (national authorities, HR) opens nothing and stays on record in the history.
+    case refer(Referral)
     /// Destroys identifying details and notes at close (ombuds cases).
     case redactIdentifyingDetails
 
@@ -187,8 +191,26 @@ public enum Effect: Sendable, Hashable, CustomStringConvertible {
         case .stamp(let field): "stamp(\(field))"
         case .notify(let recipient): "notify(\(recipient.rawValue))"
         case .openLinkedCase(let kind, let office): "open_linked_case(\(kind) at \(office))"
+        case .refer(let referral): "refer(\(referral.field): \(referral.targets.keys.map(\.rawValue).sorted().joined(separator: ", ")))"
         case .redactIdentifyingDetails: "redact_identifying_details"
         }
+    }
+}
+
+/// Where a referral may open a case, and what consent it needs.
+public struct Referral: Sendable, Hashable {
+    /// The input field naming the receiving office (e.g. `referred_to`).
+    public let field: String
+    /// Office -> the kind of case opened there.
+    public let targets: [OfficeCode: CaseKind]
+    /// Office -> the input field that must be true first (an ombuds referral needs the
+    /// reporter's consent).
+    public let consent: [OfficeCode: String]
+
+    public init(field: String, targets: [OfficeCode: CaseKind], consent: [OfficeCode: String] = [:]) {
+        self.field = field
+        self.targets = targets
+        self.consent = consent
     }
 }
 

@@ -78,6 +78,16 @@ public struct WorkflowEngine: Sendable {
                 followUps.append(effect)
             case .openLinkedCase:
                 followUps.append(effect)
+            case .refer(let referral):
+                // The office named in the input; anyone else (national authorities, HR) opens nothing.
+                guard case .text(let named) = fields[referral.field] ?? .text(""),
+                      let office = OfficeCode(named.trimmingCharacters(in: .whitespaces).uppercased()),
+                      let kind = referral.targets[office]
+                else { continue }
+                if let consent = referral.consent[office], fields[consent] != .flag(true) {
+                    throw .guardFailed(.fieldTrue(consent))
+                }
+                followUps.append(.openLinkedCase(kind: kind, office: office))
             }
         }
 

@@ -35,7 +35,8 @@ extension CaseStore {
                     try Self.enqueue("notify_\(recipient.rawValue)", caseID: record.id,
                                      payload: ["reference": record.reference, "transition": name, "state": decision.to], connection)
                 case .openLinkedCase(let kind, let office):
-                    let linked = try store.openLinkedCase(from: record, kind: kind, office: office, by: actor, at: now, connection)
+                    let note: String? = if case .text(let text) = input["note"] { text } else { nil }
+                    let linked = try store.openLinkedCase(from: record, kind: kind, office: office, note: note, by: actor, at: now, connection)
                     events.append(NewEvent("linked", ["linked_reference": linked.reference, "relation": "opened", "kind": kind.rawValue]))
                 case .redactIdentifyingDetails:
                     try Self.redact(record, connection)
@@ -92,10 +93,15 @@ extension CaseStore {
         try connection.execute("UPDATE case_keys SET key = NULL, destroyed_at = now() WHERE case_id = \(record.id)")
     }
 
-    /// Opens the case a transition's effect calls for (a retaliation review's investigation),
-    /// at the alternate when the intended office is conflicted, linked both ways.
+    /// Opens the case a transition's effect calls for (a retaliation review's investigation, a
+    /// referral), at the alternate when the intended office is conflicted, linked both ways.
+    /// It carries what the receiving office needs, not the whole file: the category, title,
+    /// region and country office, the subjects (for its own conflict routing), and as its
+    /// narrative the note of the transition that opened it; not the reporter's narrative,
+    /// the place or the date, which stay with the originating case.
     func openLinkedCase(
-        from origin: CaseRecord, kind: CaseKind, office: OfficeCode, by actor: Actor, at now: Date, _ connection: isolated PostgresConnection
+        from origin: CaseRecord, kind: CaseKind, office: OfficeCode, note: String?, by actor: Actor, at now: Date,
+        _ connection: isolated PostgresConnection
     ) throws -> (id: UUID, reference: String) {
         guard let (versionID, workflow) = catalog.currentVersion(of: kind) else { throw CaseStoreError.unknownWorkflow(kind) }
         let subjectIDs = origin.parties.filter { $0.role == .subject }.map(\.personID)
@@ -108,8 +114,8 @@ extension CaseStore {
         routed["conflict"] = placement.conflict?.rawValue
         let linked = try insertCase(
             NewCase(snapshot: snapshot, workflowVersionID: versionID, workflow: workflow, category: origin.category,
-                    priority: origin.priority, title: origin.title, narrative: origin.narrative, occurredOn: origin.occurredOn,
-                    location: origin.location, region: origin.region, countryOffice: origin.countryOffice,
+                    priority: origin.priority, title: origin.title, narrative: note ?? "Opened from \(origin.reference).", occurredOn: nil,
+                    location: nil, region: origin.region, countryOffice: origin.countryOffice,
                     routingRule: "linked from \(origin.reference)", conflict: placement.conflict?.rawValue),
             events: [NewEvent("filed", ["kind": kind.rawValue, "linked_from": origin.reference]), NewEvent("routed", routed, actor: EventActor.routing)],
             addedBy: actor.id, at: now, connection)
