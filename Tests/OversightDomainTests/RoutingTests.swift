@@ -39,6 +39,12 @@ private let expectedShippedRoutes: [RoutingTestExpectation] = [
     RoutingTestExpectation(position: 15, category: "security_incident", office: "OSS", kind: "security_incident", priority: .normal, triageHours: 72),
 ]
 
+/// The shipped offices with no regions listed: the regional-rule tests use regions of their own.
+private func officesWithoutRegions() throws -> OfficeDirectory {
+    let shipped = try FixtureConfiguration.shipped().offices
+    return OfficeDirectory(offices: shipped.offices, alternate: shipped.alternate, directorGeneralOffice: shipped.directorGeneralOffice)
+}
+
 private func routingTestRouter() throws -> CaseRouter {
     CaseRouter(try FixtureConfiguration.shipped())
 }
@@ -66,6 +72,15 @@ struct RoutingTests {
         #expect(decision.conflict == nil)
         #expect(decision.sealedFrom.isEmpty)
         #expect(decision.restrictedToHead == false)
+    }
+
+    @Test func aRegionOrCountryOfficeOutsideConfigIsRefused() throws {
+        let router = try routingTestRouter()
+        #expect(throws: RoutingRefusal.self) { try router.route(Intake(category: "fraud", region: "Atlantis"), at: routingTestNow) }
+        #expect(throws: RoutingRefusal.self) {
+            try router.route(Intake(category: "fraud", region: "Europe", countryOffice: "Nairobi"), at: routingTestNow)
+        }
+        #expect(try router.route(Intake(category: "fraud", region: "Europe", countryOffice: "Vienna"), at: routingTestNow).office == FixtureOrg.code("OIG"))
     }
 
     @Test func urgentCategoriesAreTriagedWithinADay() throws {
@@ -213,7 +228,7 @@ struct RoutingTests {
     }
 
     @Test func regionRuleWinsForItsRegionOnly() throws {
-        let router = CaseRouter(routing: regionalTable(), offices: try FixtureConfiguration.shipped().offices)
+        let router = CaseRouter(routing: regionalTable(), offices: try officesWithoutRegions())
 
         let regional = try router.route(Intake(category: "fraud", region: "east_africa"), at: routingTestNow)
         #expect(regional.office == FixtureOrg.code("AOAC"))
@@ -242,7 +257,7 @@ struct RoutingTests {
             RoutingRule(category: "fraud", label: "Fraud (East Africa)", office: FixtureOrg.code("OIG"), kind: .investigation,
                         priority: .normal, region: "east_africa", position: 0),
         ])
-        let router = CaseRouter(routing: table, offices: try FixtureConfiguration.shipped().offices)
+        let router = CaseRouter(routing: table, offices: try officesWithoutRegions())
         #expect(try router.route(Intake(category: "fraud", region: "east_africa"), at: routingTestNow).office == FixtureOrg.code("OIG"))
         let refusal = #expect(throws: RoutingRefusal.self) {
             try router.route(Intake(category: "fraud", region: "europe"), at: routingTestNow)
@@ -251,7 +266,7 @@ struct RoutingTests {
     }
 
     @Test func conflictRulesApplyAfterARegionRule() throws {
-        let router = CaseRouter(routing: regionalTable(), offices: try FixtureConfiguration.shipped().offices)
+        let router = CaseRouter(routing: regionalTable(), offices: try officesWithoutRegions())
         let intake = Intake(category: "fraud", region: "asia_pacific",
                             subjects: [NamedSubject(personID: "ig", office: FixtureOrg.code("OIG"), headsOffice: true)])
         let decision = try router.route(intake, at: routingTestNow)

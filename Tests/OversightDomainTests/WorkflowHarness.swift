@@ -42,7 +42,7 @@ extension WorkflowDefinition {
     /// Input and case preparation that satisfy every required field and guard of `transition`.
     func satisfying(_ transition: TransitionDefinition, on snapshot: inout CaseSnapshot, at now: Date) -> [String: FieldValue] {
         var input: [String: FieldValue] = [:]
-        for field in transition.requires { input[field] = .text("recorded \(field)") }
+        for field in transition.requires { input[field] = .text(transition.choices[field]?.first ?? "recorded \(field)") }
         for condition in transition.guards {
             switch condition {
             case .fieldTrue(let field): input[field] = .flag(true)

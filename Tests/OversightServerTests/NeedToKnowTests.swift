@@ -120,7 +120,7 @@ struct NeedToKnowTests {
             let ombudsperson = try await api.token("ombuds", "OMB:head")
             let filing = try await api.call(.post, "/v1/cases", token: visitor, body: [
                 "category": "workplace_concern", "title": "Title only the visitor wrote", "narrative": "Narrative only the visitor wrote",
-                "region": "Europe", "country_office": "Country office Zeta", "location": "Floor seven", "subjects": ["fin-gus"],
+                "region": "Europe", "country_office": "Vienna", "location": "Floor seven", "subjects": ["fin-gus"],
             ], headers: [HTTPField.Name("Idempotency-Key")!: "visitor-key-1"])
             #expect(filing.status == .created)
             let reference = try #require(try filing.json()["reference"] as? String)
@@ -134,7 +134,7 @@ struct NeedToKnowTests {
                 #expect(reply.status == .ok, "\(transition): \(String(decoding: reply.body, as: UTF8.self))")
             }
 
-            let identifying = ["hr-fatima", "fin-gus", "hr-witness", "Country office Zeta", "Floor seven", "Title only the visitor wrote",
+            let identifying = ["hr-fatima", "fin-gus", "hr-witness", "Vienna", "Floor seven", "Title only the visitor wrote",
                                "Narrative only the visitor wrote", "Message only the visitor wrote", "Note naming", "visitor-key-1"]
             let rows = try await everyRow(api)
             #expect(rows.contains { $0.table == "cases" && $0.row.contains(reference) }, "the scan reads the case row")

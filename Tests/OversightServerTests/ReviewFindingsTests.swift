@@ -59,6 +59,25 @@ struct ReviewFindingsTests {
         }
     }
 
+    @Test func topicsRegionsAndCountryOfficesComeFromConfig() async throws {
+        try await CaseAPIHarness.run { api in
+            let staff = try await api.token("hr-fatima", "HRM:staff")
+            let atlantis = try await api.call(.post, "/v1/cases", token: staff, body: [
+                "category": "fraud", "title": "t", "narrative": "n", "region": "Atlantis"])
+            #expect(atlantis.status == .unprocessableContent)
+            #expect(atlantis.problemType == "/problems/unknown-place")
+            let misplaced = try await api.call(.post, "/v1/cases", token: staff, body: [
+                "category": "fraud", "title": "t", "narrative": "n", "region": "Europe", "country_office": "Nairobi"])
+            #expect(misplaced.problemType == "/problems/unknown-place")
+            let advice = try await api.file(staff, category: "ethics_question", title: "May I accept a gift?")
+            let head = try await api.token("ethics-head", "ECO:head")
+            let free = try await api.transition(advice, "begin_review", token: head, fields: ["topic": "anything I like"])
+            #expect(free.status == .unprocessableContent)
+            #expect(free.problemType == "/problems/transition-invalid-choice")
+            #expect(try await api.transition(advice, "begin_review", token: head, fields: ["topic": "gifts_hospitality"]).status == .ok)
+        }
+    }
+
     @Test func queueCursorsVerifyOnEveryReplica() throws {
         var settings = ServiceSettings()
         settings.jwksFile = "/etc/oversight/jwks.json"

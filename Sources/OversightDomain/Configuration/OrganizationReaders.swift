@@ -1,7 +1,9 @@
+import Yams
+
 /// Reads `offices.yaml` and `routing.yaml`, recording located problems.
 enum OfficesReader {
     static func read(_ root: YAMLCursor, log: inout ProblemLog) -> OfficeDirectory? {
-        _ = root.keys(allowed: ["alternate", "director_general_office", "offices"], log: &log)
+        _ = root.keys(allowed: ["alternate", "director_general_office", "offices", "regions"], log: &log)
         let file = root.file
         var offices: [Office] = []
         for cursor in root.sequence("offices", log: &log) {
@@ -31,8 +33,22 @@ enum OfficesReader {
         if let alternate, offices.first(where: { $0.code == alternate })?.function != .externalAlternate {
             log.add(file, "alternate", "office \(alternate) is not an external_alternate")
         }
+        var regions: [String: [String]] = [:]
+        if let cursor = root.child("regions") {
+            if let mapping = cursor.node.mapping {
+                for (regionNode, countryNodes) in mapping {
+                    guard let region = regionNode.string, !region.isEmpty, let sequence = countryNodes.sequence else {
+                        log.add(file, "regions", "expected region: [country offices]")
+                        continue
+                    }
+                    regions[region] = sequence.compactMap(\.string)
+                }
+            } else {
+                log.add(file, "regions", "expected a mapping of region to its country offices")
+            }
+        }
         guard let alternate, let directorGeneral else { return nil }
-        return OfficeDirectory(offices: offices, alternate: alternate, directorGeneralOffice: directorGeneral)
+        return OfficeDirectory(offices: offices, alternate: alternate, directorGeneralOffice: directorGeneral, regions: regions)
     }
 
     private static func officeReference(_ root: YAMLCursor, _ key: String, _ offices: [Office], log: inout ProblemLog) -> OfficeCode? {

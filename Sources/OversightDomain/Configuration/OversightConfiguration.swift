@@ -100,6 +100,9 @@ public struct OversightConfiguration: Sendable {
         if let routing {
             for rule in routing.rules {
                 let path = "rules[\(rule.position)]"
+                if let region = rule.region, let offices, !offices.regions.isEmpty, offices.regions[region] == nil {
+                    log.add("routing.yaml", path + ".region", "unknown region \"\(region)\" (offices.yaml lists \(offices.regions.keys.sorted().joined(separator: ", ")))")
+                }
                 if let offices, offices.office(rule.office) == nil {
                     log.add("routing.yaml", path + ".office", "unknown office \(rule.office)")
                     continue

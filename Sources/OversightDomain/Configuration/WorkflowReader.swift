@@ -6,7 +6,7 @@ import Yams
 enum WorkflowReader {
     static let topKeys: Set<String> = ["kind", "title", "office", "confidential_to_office", "assignee_sees_reporter", "reporter_clocks", "clocks", "states", "transitions"]
     static let stateKeys: Set<String> = ["name", "kind", "reporter_status", "deadline_days", "outcome"]
-    static let transitionKeys: Set<String> = ["name", "from", "to", "roles", "requires", "guards", "effects", "reopen"]
+    static let transitionKeys: Set<String> = ["name", "from", "to", "roles", "requires", "choices", "guards", "effects", "reopen"]
 
     static func read(_ root: YAMLCursor, log: inout ProblemLog) -> WorkflowDefinition? {
         _ = root.keys(allowed: topKeys, log: &log)
@@ -136,13 +136,21 @@ enum WorkflowReader {
         }
 
         let requires = cursor.strings("requires", log: &log, required: false)
+        var choices: [String: [String]] = [:]
+        if let choiceCursor = cursor.child("choices") {
+            for field in choiceCursor.keys(allowed: Set(choiceCursor.node.mapping?.keys.compactMap(\.string) ?? []), log: &log) {
+                let allowed = choiceCursor.strings(field, log: &log)
+                if allowed.isEmpty { log.add(cursor.file, choiceCursor.path + "." + field, "a closed list needs at least one value") }
+                choices[field] = allowed
+            }
+        }
         let guards = cursor.sequence("guards", log: &log, required: false).compactMap { readGuard($0, states: states, log: &log) }
         let effects = cursor.sequence("effects", log: &log, required: false).compactMap { readEffect($0, clocks: clocks, log: &log) }
         let reopen = cursor.bool("reopen", log: &log, default: false)
 
         guard let name, let target else { return nil }
         return TransitionDefinition(
-            name: name, from: from, to: target, roles: roles, requires: requires, guards: guards, effects: effects, reopen: reopen)
+            name: name, from: from, to: target, roles: roles, requires: requires, choices: choices, guards: guards, effects: effects, reopen: reopen)
     }
 
     /// A guard is a plain name or a one-key mapping (`visited: preliminary_review`).

@@ -71,16 +71,43 @@ public struct OfficeDirectory: Sendable, Codable {
     public let alternate: OfficeCode
     /// The Director General's office: a case naming the DG goes to the alternate.
     public let directorGeneralOffice: OfficeCode
+    /// The regions cases are filed from, each with its country offices (reports are cut by
+    /// both). Empty: not configured, anything is accepted.
+    public let regions: [String: [String]]
 
     enum CodingKeys: String, CodingKey {
-        case offices, alternate
+        case offices, alternate, regions
         case directorGeneralOffice = "director_general_office"
     }
 
-    public init(offices: [Office], alternate: OfficeCode, directorGeneralOffice: OfficeCode) {
+    public init(offices: [Office], alternate: OfficeCode, directorGeneralOffice: OfficeCode, regions: [String: [String]] = [:]) {
         self.offices = offices
         self.alternate = alternate
         self.directorGeneralOffice = directorGeneralOffice
+        self.regions = regions
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        offices = try container.decode([Office].self, forKey: .offices)
+        alternate = try container.decode(OfficeCode.self, forKey: .alternate)
+        directorGeneralOffice = try container.decode(OfficeCode.self, forKey: .directorGeneralOffice)
+        regions = try container.decodeIfPresent([String: [String]].self, forKey: .regions) ?? [:]
+    }
+
+    /// Why a filing's region or country office is not one of the configured ones (nil when it is).
+    public func placeProblem(region: String?, countryOffice: String?) -> String? {
+        guard !regions.isEmpty else { return nil }
+        if let region, regions[region] == nil {
+            return "unknown region \"\(region)\" (known: \(regions.keys.sorted().joined(separator: ", ")))"
+        }
+        guard let countryOffice else { return nil }
+        let candidates = region.flatMap { regions[$0] } ?? regions.values.flatMap { $0 }
+        if !candidates.contains(countryOffice) {
+            return "unknown country office \"\(countryOffice)\"" + (region.map { " in \($0)" } ?? "")
+                + " (known: \(candidates.sorted().joined(separator: ", ")))"
+        }
+        return nil
     }
 
     public func office(_ code: OfficeCode) -> Office? { offices.first { $0.code == code } }

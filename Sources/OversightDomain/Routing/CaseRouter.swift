@@ -60,11 +60,14 @@ public struct RoutingDecision: Sendable, Hashable {
 
 public enum RoutingRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownCategory(String, known: [String])
+    /// A region or country office that offices.yaml does not list.
+    case unknownPlace(String)
 
     public var description: String {
         switch self {
         case .unknownCategory(let category, let known):
             "unknown category \"\(category)\" (known: \(known.joined(separator: ", ")))"
+        case .unknownPlace(let why): why
         }
     }
 }
@@ -94,6 +97,7 @@ public struct CaseRouter: Sendable {
     }
 
     public func route(_ intake: Intake, at now: Date) throws(RoutingRefusal) -> RoutingDecision {
+        if let problem = offices.placeProblem(region: intake.region, countryOffice: intake.countryOffice) { throw .unknownPlace(problem) }
         guard let rule = routing.rules.first(where: { $0.category == intake.category && ($0.region == nil || $0.region == intake.region) })
         else { throw .unknownCategory(intake.category, known: routing.categories) }
         let triageHours = rule.triageHours ?? routing.defaultTriageHours

@@ -12,6 +12,8 @@ public enum TransitionRefusal: Error, Sendable, Hashable, CustomStringConvertibl
     case wrongState(transition: String, state: String)
     case roleNotAllowed(transition: String, allowed: [TransitionRole])
     case missingField(String)
+    /// A field given a value outside its closed list.
+    case invalidChoice(field: String, allowed: [String])
     case guardFailed(Guard)
 
     public var slug: String {
@@ -22,6 +24,7 @@ public enum TransitionRefusal: Error, Sendable, Hashable, CustomStringConvertibl
         case .wrongState: "wrong-state"
         case .roleNotAllowed: "role-not-allowed"
         case .missingField: "missing-field"
+        case .invalidChoice: "invalid-choice"
         case .guardFailed: "guard-failed"
         }
     }
@@ -35,6 +38,7 @@ public enum TransitionRefusal: Error, Sendable, Hashable, CustomStringConvertibl
         case .roleNotAllowed(let transition, let allowed):
             "\"\(transition)\" may be taken by \(allowed.map(\.rawValue).joined(separator: ", ")) only"
         case .missingField(let field): "the field \"\(field)\" is required"
+        case .invalidChoice(let field, let allowed): "the field \"\(field)\" must be one of \(allowed.joined(separator: ", "))"
         case .guardFailed(let guardCondition): "the guard \(guardCondition) does not hold"
         }
     }

@@ -107,6 +107,8 @@ public struct TransitionDefinition: Sendable, Hashable {
     public let roles: [TransitionRole]
     /// Input fields that must be present and non-empty.
     public let requires: [String]
+    /// Input fields that, when given, must be one of a closed list (an ethics topic).
+    public let choices: [String: [String]]
     public let guards: [Guard]
     public let effects: [Effect]
     /// Leaves a terminal state; only an office head may take it.
@@ -114,13 +116,14 @@ public struct TransitionDefinition: Sendable, Hashable {
 
     public init(
         name: String, from: [String], to: Target, roles: [TransitionRole], requires: [String] = [],
-        guards: [Guard] = [], effects: [Effect] = [], reopen: Bool = false
+        choices: [String: [String]] = [:], guards: [Guard] = [], effects: [Effect] = [], reopen: Bool = false
     ) {
         self.name = name
         self.from = from
         self.to = to
         self.roles = roles
         self.requires = requires
+        self.choices = choices
         self.guards = guards
         self.effects = effects
         self.reopen = reopen

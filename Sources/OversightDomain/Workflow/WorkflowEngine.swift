@@ -33,6 +33,10 @@ public struct WorkflowEngine: Sendable {
         for field in transition.requires where !(input[field]?.isPresent ?? false) {
             throw .missingField(field)
         }
+        for (field, allowed) in transition.choices.sorted(by: { $0.key < $1.key }) {
+            guard let value = input[field] else { continue }
+            guard case .text(let text) = value, allowed.contains(text) else { throw .invalidChoice(field: field, allowed: allowed) }
+        }
         var fields = snapshot.fields
         fields.merge(input) { _, new in new }
         for condition in transition.guards where !holds(condition, snapshot: snapshot, fields: fields, actor: actor, now: now) {

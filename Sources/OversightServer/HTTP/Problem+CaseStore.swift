@@ -16,7 +16,10 @@ extension Problem {
         case .refused(let refusal):
             self.init(.transitionRefused(refusal.slug), detail: refusal.description)
         case .routing(let refusal):
-            self.init(.unknownCategory, detail: refusal.description)
+            switch refusal {
+            case .unknownCategory: self.init(.unknownCategory, detail: refusal.description)
+            case .unknownPlace: self.init(.unknownPlace, detail: refusal.description)
+            }
         case .idempotencyKeyReused:
             self.init(.idempotencyKeyReused, detail: "this Idempotency-Key was used with a different request body")
         case .cannotAssign(let why):

@@ -32,6 +32,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         public static let preconditionRequired = Kind(slug: "precondition-required", title: "If-Match is required", status: .preconditionRequired)
         public static let staleVersion = Kind(slug: "stale-version", title: "The case has changed", status: .preconditionFailed)
         public static let unknownCategory = Kind(slug: "unknown-category", title: "Unknown category", status: .unprocessableContent)
+        public static let unknownPlace = Kind(slug: "unknown-place", title: "Unknown region or country office", status: .unprocessableContent)
         public static let idempotencyKeyReused = Kind(slug: "idempotency-key-reused", title: "Idempotency key used for another request", status: .unprocessableContent)
         public static let cannotAssign = Kind(slug: "cannot-assign", title: "The case cannot be assigned to that person", status: .conflict)
         public static let alreadyAssigned = Kind(slug: "already-assigned", title: "The case is already assigned", status: .conflict)
@@ -42,7 +43,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 
         /// A refusal of the workflow engine: `/problems/transition-wrong-state`, ...
         public static func transitionRefused(_ slug: String) -> Kind {
-            let status: HTTPResponse.Status = ["missing-field", "unknown-transition"].contains(slug) ? .unprocessableContent : .conflict
+            let status: HTTPResponse.Status = ["missing-field", "unknown-transition", "invalid-choice"].contains(slug) ? .unprocessableContent : .conflict
             return Kind(slug: "transition-\(slug)", title: "The transition was refused", status: status)
         }
     }
