@@ -69,8 +69,9 @@ public enum OversightApplication {
         if let cases = dependencies.cases {
             let document = cases.openAPIDocument
             router.get("/openapi.yaml") { _, _ in
-                Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                         body: .init(byteBuffer: ByteBuffer(string: document)))
+                Response(
+                    status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: document)))
             }
             let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: cases.keys))
             CaseRoutes(store: cases.store).register(on: v1)

@@ -78,8 +78,9 @@ public struct OversightService: Sendable {
             let dependencies = ServiceDependencies(
                 pool: runtime.pool, probe: DatabaseProbe(pool: runtime.pool, migrator: migrator), metrics: metrics,
                 cases: CaseServices(store: store, keys: keys, cursors: cursors, openAPIDocument: openAPIDocument))
-            return OversightService(settings: settings, configuration: configuration, runtime: runtime, store: store, keys: keys,
-                                    dependencies: dependencies, checkpoints: checkpoints, logger: logger)
+            return OversightService(
+                settings: settings, configuration: configuration, runtime: runtime, store: store, keys: keys,
+                dependencies: dependencies, checkpoints: checkpoints, logger: logger)
         } catch {
             await runtime.shutdown()
             throw StartupError("cannot prepare the case store: \(error)")
@@ -97,9 +98,11 @@ public struct OversightService: Sendable {
             services.append(.init(service: RecurringJob.deadlineSweep(store, every: .seconds(settings.sweepIntervalSeconds), logger: logger)))
         }
         if let checkpoints {
-            services.append(.init(service: RecurringJob.historyCheckpoint(
-                HistoryCheckpoints(pool: runtime.pool, directory: checkpoints.directory), key: checkpoints.key,
-                every: .seconds(settings.checkpointIntervalSeconds), logger: logger)))
+            services.append(
+                .init(
+                    service: RecurringJob.historyCheckpoint(
+                        HistoryCheckpoints(pool: runtime.pool, directory: checkpoints.directory), key: checkpoints.key,
+                        every: .seconds(settings.checkpointIntervalSeconds), logger: logger)))
         }
         if settings.metricsPort > 0 {
             services.append(.init(service: OversightApplication.buildMetrics(settings: settings, dependencies: dependencies, logger: logger)))

@@ -24,7 +24,8 @@ extension Array: PostgresEncodable where Element: PostgresArrayElement {
 
 extension Array: PostgresDecodable where Element: PostgresArrayElement {
     public static func decode(from bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingError.Reason) -> [Element] {
-        let accepted: Set<PostgresDataType> = Element.postgresArrayType == .textArray
+        let accepted: Set<PostgresDataType> =
+            Element.postgresArrayType == .textArray
             ? [.textArray, .varcharArray] : [Element.postgresArrayType]
         guard accepted.contains(type) else { throw .typeMismatch(expected: "[\(Element.self)]", actual: type) }
         var reader = BinaryReader(bytes: bytes)

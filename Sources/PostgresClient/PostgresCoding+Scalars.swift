@@ -23,11 +23,12 @@ private func decodeInteger<Value: FixedWidthInteger>(
     case .oid: wide = Int64(bytes.integer(as: UInt32.self) ?? 0)
     default: throw .typeMismatch(expected: name, actual: type)
     }
-    let expectedSize: Int = switch type {
-    case .int2: 2
-    case .int4, .oid: 4
-    default: 8
-    }
+    let expectedSize: Int =
+        switch type {
+        case .int2: 2
+        case .int4, .oid: 4
+        default: 8
+        }
     guard bytes.count == expectedSize else { throw .malformed("\(type) of \(bytes.count) bytes") }
     guard let value = Value(exactly: wide) else { throw .malformed("\(wide) does not fit in \(name)") }
     return value

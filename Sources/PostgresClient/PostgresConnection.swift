@@ -65,7 +65,6 @@ public actor PostgresConnection {
         preparedStatements.removeAll()
     }
 
-
     /// Whether the connection is open and the server has not gone away while it sat idle.
     ///
     /// An idle connection should receive nothing. A terminated backend or a restarted server
@@ -189,10 +188,11 @@ public actor PostgresConnection {
         var columns: [PostgresRows.Column] = []
         columns.reserveCapacity(columnCount)
         for column in 0..<columnCount {
-            columns.append(.init(
-                name: String(cString: PQfname(result, Int32(column))),
-                type: PostgresDataType(rawValue: UInt32(PQftype(result, Int32(column))))
-            ))
+            columns.append(
+                .init(
+                    name: String(cString: PQfname(result, Int32(column))),
+                    type: PostgresDataType(rawValue: UInt32(PQftype(result, Int32(column))))
+                ))
         }
         var storage: [UInt8] = []
         var cells: [(offset: Int, length: Int32)] = []

@@ -192,10 +192,11 @@ public actor PostgresPool {
         let waiter = waiters.remove(at: index)
         timeouts += 1
         logger.warning("no database connection free within \(timeout)", metadata: ["pool.capacity": "\(configuration.maxConnections)"])
-        waiter.continuation.resume(throwing: PostgresError(
-            code: .poolTimeout,
-            message: "no database connection became free within \(timeout) (pool of \(configuration.maxConnections))"
-        ))
+        waiter.continuation.resume(
+            throwing: PostgresError(
+                code: .poolTimeout,
+                message: "no database connection became free within \(timeout) (pool of \(configuration.maxConnections))"
+            ))
     }
 
     private func cancelWaiter(_ id: Int) {

@@ -109,12 +109,14 @@ struct VerifyAuditCommand: AsyncParsableCommand {
             for broken in breaks {
                 print("BROKEN: case \(broken.reference), " + (broken.field.map { "field \($0)" } ?? "event \(broken.seq)") + ": \(broken.reason)")
             }
-            print("checked \(report.casesChecked) case(s), \(report.eventsChecked) event(s)"
-                  + (signed.map { ", \($0.headsChecked) signed head(s) in \($0.checkpoints) checkpoint(s)" } ?? ""))
+            print(
+                "checked \(report.casesChecked) case(s), \(report.eventsChecked) event(s)"
+                    + (signed.map { ", \($0.headsChecked) signed head(s) in \($0.checkpoints) checkpoint(s)" } ?? ""))
             throw ExitCode.failure
         }
-        print("intact: \(report.casesChecked) case(s), \(report.eventsChecked) event(s)"
-              + (signed.map { "; \($0.headsChecked) signed head(s) in \($0.checkpoints) checkpoint(s) match" } ?? ""))
+        print(
+            "intact: \(report.casesChecked) case(s), \(report.eventsChecked) event(s)"
+                + (signed.map { "; \($0.headsChecked) signed head(s) in \($0.checkpoints) checkpoint(s) match" } ?? ""))
     }
 }
 
@@ -139,7 +141,8 @@ struct CheckpointCommand: AsyncParsableCommand {
         let setup: CheckpointSetup
         do {
             guard let resolved = try CheckpointSetup.resolve(settings) else {
-                throw CheckpointSetup.Invalid(description: "no checkpoint folder or key: set checkpoint.dir and OVERSIGHT_CHECKPOINT_KEY (or checkpoint.key_file)")
+                throw CheckpointSetup.Invalid(
+                    description: "no checkpoint folder or key: set checkpoint.dir and OVERSIGHT_CHECKPOINT_KEY (or checkpoint.key_file)")
             }
             setup = resolved
         } catch {

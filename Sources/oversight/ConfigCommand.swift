@@ -22,7 +22,9 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             do {
                 let configuration = try ConfigurationDirectory.load(configDir)
-                print("\(configDir): valid: \(configuration.offices.offices.count) offices, \(configuration.routing.categories.count) categories, \(configuration.workflows.count) workflows (\(configuration.workflows.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
+                print(
+                    "\(configDir): valid: \(configuration.offices.offices.count) offices, \(configuration.routing.categories.count) categories, \(configuration.workflows.count) workflows (\(configuration.workflows.keys.sorted().map(\.rawValue).joined(separator: ", ")))"
+                )
             } catch {
                 FileHandle.standardError.write(Data("\(configDir): \(error)\n".utf8))
                 throw ExitCode.failure
@@ -48,7 +50,9 @@ struct WorkflowCommand: ParsableCommand {
             let configuration = try loadConfiguration(configDir)
             for workflow in configuration.workflows.values.sorted(by: { $0.kind < $1.kind }) {
                 let terminal = workflow.states.filter { $0.kind == .terminal }.count
-                print("\(workflow.kind.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \(workflow.office.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(workflow.states.count) states (\(terminal) terminal), \(workflow.transitions.count) transitions  \(workflow.title)")
+                print(
+                    "\(workflow.kind.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \(workflow.office.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(workflow.states.count) states (\(terminal) terminal), \(workflow.transitions.count) transitions  \(workflow.title)"
+                )
             }
         }
     }
@@ -74,7 +78,8 @@ struct WorkflowCommand: ParsableCommand {
         func run() throws {
             let configuration = try loadConfiguration(configDir)
             guard let workflow = configuration.workflow(CaseKind(kind)) else {
-                throw ValidationError("no workflow \"\(kind)\"; known: \(configuration.workflows.keys.sorted().map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "no workflow \"\(kind)\"; known: \(configuration.workflows.keys.sorted().map(\.rawValue).joined(separator: ", "))")
             }
             print(WorkflowDiagram.render(workflow, as: WorkflowDiagram.Format(rawValue: format)!), terminator: "")
         }

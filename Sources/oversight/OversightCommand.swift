@@ -15,7 +15,10 @@ struct OversightCommand: AsyncParsableCommand {
             before. With no database URL configured, the service starts a private PostgreSQL \
             in .oversight/postgres/ and stops it on exit.
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self, TokenCommand.self, VerifyAuditCommand.self, CheckpointCommand.self, DirectoryCommand.self, SeedCommand.self,
-                      ConfigCommand.self, WorkflowCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, TokenCommand.self, VerifyAuditCommand.self, CheckpointCommand.self, DirectoryCommand.self,
+            SeedCommand.self,
+            ConfigCommand.self, WorkflowCommand.self,
+        ]
     )
 }

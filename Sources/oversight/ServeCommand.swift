@@ -43,11 +43,15 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("\(error)")
             throw ExitCode.failure
         }
-        var groupConfiguration = ServiceGroupConfiguration(services: service.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: service.services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(settings.shutdownGraceSeconds)
         groupConfiguration.maximumCancellationDuration = .seconds(5)
-        logger.info("serving", metadata: ["address": "http://\(settings.host):\(settings.port)"]
-            .merging(settings.metricsPort > 0 ? ["metrics": "http://\(settings.metricsHost):\(settings.metricsPort)/metrics"] : [:]) { a, _ in a })
+        logger.info(
+            "serving",
+            metadata: ["address": "http://\(settings.host):\(settings.port)"]
+                .merging(settings.metricsPort > 0 ? ["metrics": "http://\(settings.metricsHost):\(settings.metricsPort)/metrics"] : [:]) { a, _ in a }
+        )
         do {
             try await ServiceGroup(configuration: groupConfiguration).run()
         } catch {

@@ -120,8 +120,9 @@ struct AccessPolicyTests {
     func matrix(role: Role, kind: AccessTestCaseKind) throws {
         let policy = try accessTestPolicy()
         for inCaseOffice in [true, false] {
-            let actor = Actor(id: accessTestActorID,
-                              memberships: [OfficeMembership(office: inCaseOffice ? kind.office : kind.otherOffice, role: role)])
+            let actor = Actor(
+                id: accessTestActorID,
+                memberships: [OfficeMembership(office: inCaseOffice ? kind.office : kind.otherOffice, role: role)])
             for relation in AccessTestRelation.allCases {
                 let facts = accessTestFacts(kind, relation: relation)
                 let access = policy.access(for: actor, to: facts)
@@ -129,12 +130,13 @@ struct AccessPolicyTests {
                 let cell = "\(role.rawValue) in \(inCaseOffice ? "the case's office" : "another office"), relation \(relation.rawValue)"
                 #expect(access.view == expected, "\(cell)")
 
-                let expectedActions: Set<CaseAction> = switch expected {
-                case .none: []
-                case .reporter: [.read, .messageReporter]
-                case .officer: relation == .assignee ? accessTestOfficerActions : accessTestOfficerActions.union([.claim])
-                case .full: accessTestFullActions
-                }
+                let expectedActions: Set<CaseAction> =
+                    switch expected {
+                    case .none: []
+                    case .reporter: [.read, .messageReporter]
+                    case .officer: relation == .assignee ? accessTestOfficerActions : accessTestOfficerActions.union([.claim])
+                    case .full: accessTestFullActions
+                    }
                 #expect(access.actions == expectedActions, "\(cell)")
                 #expect(access.view == .none ? access == .denied : access.allows(.read), "\(cell)")
 
@@ -191,8 +193,9 @@ struct AccessPolicyTests {
         // A subject listed among the parties is recused even when assigned by mistake.
         let policy = try accessTestPolicy()
         let officer = FixtureOrg.actor("inv-1", ("OIG", .head))
-        let facts = CaseAccessFacts(kind: .investigation, office: FixtureOrg.code("OIG"), confidentialToOffice: false, filedBy: nil,
-                                    parties: [CaseParty(personID: "inv-1", role: .subject)], assignee: "inv-1")
+        let facts = CaseAccessFacts(
+            kind: .investigation, office: FixtureOrg.code("OIG"), confidentialToOffice: false, filedBy: nil,
+            parties: [CaseParty(personID: "inv-1", role: .subject)], assignee: "inv-1")
         #expect(policy.access(for: officer, to: facts) == .denied)
         #expect(policy.mayBeAssigned(officer, to: facts) == false)
     }
@@ -215,8 +218,9 @@ struct AccessPolicyTests {
         // A case entered on someone's behalf lists them as the reporter party.
         let policy = try accessTestPolicy()
         let staff = FixtureOrg.actor("staff-3", ("EVM", .staff))
-        let facts = CaseAccessFacts(kind: .investigation, office: FixtureOrg.code("OIG"), confidentialToOffice: false, filedBy: nil,
-                                    parties: [CaseParty(personID: "staff-3", role: .reporter)], assignee: nil)
+        let facts = CaseAccessFacts(
+            kind: .investigation, office: FixtureOrg.code("OIG"), confidentialToOffice: false, filedBy: nil,
+            parties: [CaseParty(personID: "staff-3", role: .reporter)], assignee: nil)
         #expect(policy.access(for: staff, to: facts) == CaseAccess(view: .reporter, actions: [.read, .messageReporter]))
     }
 
@@ -243,8 +247,9 @@ struct AccessPolicyTests {
     @Test func officerCannotClaimACaseAssignedToSomeoneElse() throws {
         let policy = try accessTestPolicy()
         let officer = FixtureOrg.actor("eco-officer", ("ECO", .officer))
-        let facts = CaseAccessFacts(kind: .retaliationReview, office: FixtureOrg.code("ECO"), confidentialToOffice: false,
-                                    filedBy: "filer-9", parties: [], assignee: "eco-officer-2")
+        let facts = CaseAccessFacts(
+            kind: .retaliationReview, office: FixtureOrg.code("ECO"), confidentialToOffice: false,
+            filedBy: "filer-9", parties: [], assignee: "eco-officer-2")
         let access = policy.access(for: officer, to: facts)
         #expect(access.view == .officer)
         #expect(access.actions == accessTestOfficerActions)
@@ -257,8 +262,9 @@ struct AccessPolicyTests {
         #expect(policy.access(for: investigator, to: unassigned) == .denied)
         // ...but may still be assigned it, and then sees it without claiming.
         #expect(policy.mayBeAssigned(investigator, to: unassigned))
-        let assigned = CaseAccessFacts(kind: .investigation, office: FixtureOrg.code("OIG"), confidentialToOffice: false,
-                                       filedBy: "filer-9", parties: [], assignee: "inv-2")
+        let assigned = CaseAccessFacts(
+            kind: .investigation, office: FixtureOrg.code("OIG"), confidentialToOffice: false,
+            filedBy: "filer-9", parties: [], assignee: "inv-2")
         #expect(policy.access(for: investigator, to: assigned) == CaseAccess(view: .officer, actions: accessTestOfficerActions))
     }
 
@@ -322,8 +328,9 @@ struct AccessPolicyTests {
 
     @Test func sealedFromODGHidesTheCaseFromTheDirectorGeneralsOffice() throws {
         let policy = try accessTestPolicy()
-        let facts = CaseAccessFacts(kind: .investigation, office: FixtureOrg.code("AOAC"), confidentialToOffice: false, filedBy: "filer-9",
-                                    parties: [], assignee: nil, sealedFrom: [FixtureOrg.code("ODG"), FixtureOrg.code("OIG")])
+        let facts = CaseAccessFacts(
+            kind: .investigation, office: FixtureOrg.code("AOAC"), confidentialToOffice: false, filedBy: "filer-9",
+            parties: [], assignee: nil, sealedFrom: [FixtureOrg.code("ODG"), FixtureOrg.code("OIG")])
         let ddgAlsoAtAlternate = FixtureOrg.actor("ddg", ("ODG", .executive), ("AOAC", .lead))
         #expect(policy.access(for: ddgAlsoAtAlternate, to: facts) == .denied)
         #expect(policy.access(for: FixtureOrg.actor("aoac-lead", ("AOAC", .lead)), to: facts).view == .full)
@@ -331,9 +338,10 @@ struct AccessPolicyTests {
 
     @Test func accessFactsFromASnapshotCarryTheSealAndTheWorkflowsConfidentiality() throws {
         let workflow = try FixtureConfiguration.workflow(.ombudsCase)
-        let snapshot = CaseSnapshot(workflow: workflow, filedBy: "visitor-1", filedAt: FixtureTime.at("2026-03-02"),
-                                    parties: [CaseParty(personID: "colleague", role: .subject)],
-                                    sealedFrom: [FixtureOrg.code("OIG")], restrictedToHead: true)
+        let snapshot = CaseSnapshot(
+            workflow: workflow, filedBy: "visitor-1", filedAt: FixtureTime.at("2026-03-02"),
+            parties: [CaseParty(personID: "colleague", role: .subject)],
+            sealedFrom: [FixtureOrg.code("OIG")], restrictedToHead: true)
         let facts = CaseAccessFacts(snapshot: snapshot, workflow: workflow)
         #expect(facts.office == FixtureOrg.code("OMB"))
         #expect(facts.kind == .ombudsCase)

@@ -5,14 +5,19 @@ import Testing
 struct ConfigurationLoaderTests {
     @Test func shippedConfigurationLoads() {
         let configuration = shippedConfiguration
-        #expect(Set(shippedWorkflowKinds).isSuperset(of: ["investigation", "audit", "retaliation_review", "ethics_advice",
-                                                          "ombuds_case", "evaluation", "recommendation"]))
+        #expect(
+            Set(shippedWorkflowKinds).isSuperset(of: [
+                "investigation", "audit", "retaliation_review", "ethics_advice",
+                "ombuds_case", "evaluation", "recommendation",
+            ]))
         #expect(configuration.offices.alternate.rawValue == "AOAC")
         #expect(configuration.workflow(.ombudsCase)?.confidentialToOffice == true)
         // Every category of DOMAIN.md is routed.
-        for category in ["fraud", "corruption", "theft", "misuse_of_assets", "sexual_exploitation_and_abuse", "sexual_harassment",
-                         "harassment", "abuse_of_authority", "other_misconduct", "retaliation", "ethics_question",
-                         "workplace_concern", "evaluation_request", "personal_data_breach", "security_incident"] {
+        for category in [
+            "fraud", "corruption", "theft", "misuse_of_assets", "sexual_exploitation_and_abuse", "sexual_harassment",
+            "harassment", "abuse_of_authority", "other_misconduct", "retaliation", "ethics_question",
+            "workplace_concern", "evaluation_request", "personal_data_breach", "security_incident",
+        ] {
             #expect(configuration.routing.categories.contains(category), "category \(category) is not routed")
         }
     }

@@ -17,8 +17,10 @@ private func deadlineTestItem(_ kind: DueItem.Kind, in items: [DueItem], sourceL
 
 @Suite("Calendar days")
 struct CalendarDayTests {
-    @Test(arguments: ["1970-01-01", "1969-12-31", "1999-12-31", "2000-02-29", "2024-02-29", "2026-01-01", "2026-11-29", "2026-12-31",
-                      "2100-02-28", "2400-02-29"])
+    @Test(arguments: [
+        "1970-01-01", "1969-12-31", "1999-12-31", "2000-02-29", "2024-02-29", "2026-01-01", "2026-11-29", "2026-12-31",
+        "2100-02-28", "2400-02-29",
+    ])
     func parsesAndPrintsTheSameText(_ text: String) throws {
         let day = try #require(CalendarDay(text))
         #expect(day.description == text)
@@ -26,9 +28,11 @@ struct CalendarDayTests {
         #expect(CalendarDay(index: day.index) == day)
     }
 
-    @Test(arguments: ["2026-02-30", "2026-02-29", "2100-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-01-00", "2026-01-32",
-                      "26-01-01", "2026-1-01", "2026-01-1", "2026/01/01", "20260101", "2026-01-01-01", "2026-01-01T00:00", "",
-                      "abcd-ef-gh", " 2026-01-01", "2026-01-01 "])
+    @Test(arguments: [
+        "2026-02-30", "2026-02-29", "2100-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-01-00", "2026-01-32",
+        "26-01-01", "2026-1-01", "2026-01-1", "2026/01/01", "20260101", "2026-01-01-01", "2026-01-01T00:00", "",
+        "abcd-ef-gh", " 2026-01-01", "2026-01-01 ",
+    ])
     func refusesImpossibleOrMalformedDays(_ text: String) {
         #expect(CalendarDay(text) == nil)
     }
@@ -203,8 +207,9 @@ struct CaseDeadlineTests {
         let snapshot = newCase(workflow)
         #expect(deadlines.isOverdue(snapshot, at: filedAt.addingTimeInterval(72 * FixtureTime.hour)) == false)
         #expect(deadlines.overdueItems(for: snapshot, at: filedAt.addingTimeInterval(73 * FixtureTime.hour)).map(\.kind) == [.triage])
-        #expect(deadlines.overdueItems(for: snapshot, at: filedAt.addingTimeInterval(8 * deadlineTestDay)).map(\.kind)
-            == [.triage, .acknowledgement])
+        #expect(
+            deadlines.overdueItems(for: snapshot, at: filedAt.addingTimeInterval(8 * deadlineTestDay)).map(\.kind)
+                == [.triage, .acknowledgement])
     }
 
     @Test func beginningTheAssessmentAcknowledgesAndStartsThe30DayStage() throws {
@@ -246,8 +251,10 @@ struct CaseDeadlineTests {
         let (assessing, startedAt) = try assessed(engine)
 
         let holdAt = startedAt.addingTimeInterval(5 * deadlineTestDay)
-        let held = try engine.decide("put_on_hold", on: assessing, by: deadlineTestLead,
-                                     input: ["reason": .text("waiting for bank records")], at: holdAt).snapshot
+        let held = try engine.decide(
+            "put_on_hold", on: assessing, by: deadlineTestLead,
+            input: ["reason": .text("waiting for bank records")], at: holdAt
+        ).snapshot
         #expect(held.state == "on_hold")
         #expect(held.pausedFrom == "preliminary_assessment")
         let pausedItems = deadlines.dueItems(for: held)
@@ -272,10 +279,14 @@ struct CaseDeadlineTests {
         #expect(resumed.snapshot.stageClock?.pausedSeconds == 3 * deadlineTestDay)
 
         // A second hold adds its own duration.
-        let heldAgain = try engine.decide("put_on_hold", on: resumed.snapshot, by: deadlineTestLead,
-                                          input: ["reason": .text("witness abroad")], at: resumeAt.addingTimeInterval(deadlineTestDay)).snapshot
-        let resumedAgain = try engine.decide("resume", on: heldAgain, by: deadlineTestLead,
-                                             at: resumeAt.addingTimeInterval(3 * deadlineTestDay)).snapshot
+        let heldAgain = try engine.decide(
+            "put_on_hold", on: resumed.snapshot, by: deadlineTestLead,
+            input: ["reason": .text("witness abroad")], at: resumeAt.addingTimeInterval(deadlineTestDay)
+        ).snapshot
+        let resumedAgain = try engine.decide(
+            "resume", on: heldAgain, by: deadlineTestLead,
+            at: resumeAt.addingTimeInterval(3 * deadlineTestDay)
+        ).snapshot
         let secondStage = try deadlineTestItem(.stage("preliminary_assessment"), in: deadlines.dueItems(for: resumedAgain))
         #expect(secondStage.dueAt == startedAt.addingTimeInterval(35 * deadlineTestDay))
     }
@@ -285,8 +296,10 @@ struct CaseDeadlineTests {
         let engine = WorkflowEngine(workflow: workflow)
         let deadlines = CaseDeadlines(workflow: workflow)
         let (assessing, startedAt) = try assessed(engine)
-        let held = try engine.decide("put_on_hold", on: assessing, by: deadlineTestLead, input: ["reason": .text("records")],
-                                     at: startedAt.addingTimeInterval(5 * deadlineTestDay)).snapshot
+        let held = try engine.decide(
+            "put_on_hold", on: assessing, by: deadlineTestLead, input: ["reason": .text("records")],
+            at: startedAt.addingTimeInterval(5 * deadlineTestDay)
+        ).snapshot
         let resumed = try engine.decide("resume", on: held, by: deadlineTestLead, at: startedAt.addingTimeInterval(8 * deadlineTestDay)).snapshot
         let due = startedAt.addingTimeInterval(33 * deadlineTestDay)
 
@@ -297,8 +310,9 @@ struct CaseDeadlineTests {
         #expect(overdue.map(\.kind) == [.stage("preliminary_assessment")])
         #expect(deadlines.isOverdue(resumed, at: due.addingTimeInterval(1)))
         // Feedback falls due 90 days after the acknowledgement.
-        #expect(deadlines.overdueItems(for: resumed, at: startedAt.addingTimeInterval(91 * deadlineTestDay)).map(\.kind)
-            == [.stage("preliminary_assessment"), .feedback])
+        #expect(
+            deadlines.overdueItems(for: resumed, at: startedAt.addingTimeInterval(91 * deadlineTestDay)).map(\.kind)
+                == [.stage("preliminary_assessment"), .feedback])
     }
 
     @Test func investigationClockPausesOnHoldAndStopsAtClose() throws {
@@ -308,44 +322,54 @@ struct CaseDeadlineTests {
         let (assessing, startedAt) = try assessed(engine)
 
         let openedAt = startedAt.addingTimeInterval(10 * deadlineTestDay)
-        var investigating = try engine.decide("open_investigation", on: assessing, by: deadlineTestLead,
-                                              input: ["note": .text("credible")], at: openedAt).snapshot
+        var investigating = try engine.decide(
+            "open_investigation", on: assessing, by: deadlineTestLead,
+            input: ["note": .text("credible")], at: openedAt
+        ).snapshot
         #expect(investigating.state == "investigation")
         #expect(investigating.stageClock == nil)
         let clock = try deadlineTestItem(.clock("investigation"), in: deadlines.dueItems(for: investigating))
         #expect(clock.dueAt == openedAt.addingTimeInterval(180 * deadlineTestDay))
         #expect(!deadlines.dueItems(for: investigating).contains { if case .stage = $0.kind { true } else { false } })
 
-        let held = try engine.decide("put_on_hold", on: investigating, by: deadlineTestLead, input: ["reason": .text("leave")],
-                                     at: openedAt.addingTimeInterval(10 * deadlineTestDay)).snapshot
+        let held = try engine.decide(
+            "put_on_hold", on: investigating, by: deadlineTestLead, input: ["reason": .text("leave")],
+            at: openedAt.addingTimeInterval(10 * deadlineTestDay)
+        ).snapshot
         let pausedClock = try deadlineTestItem(.clock("investigation"), in: deadlines.dueItems(for: held))
         #expect(pausedClock.isPaused)
         #expect(pausedClock.dueAt == nil)
         investigating = try engine.decide("resume", on: held, by: deadlineTestLead, at: openedAt.addingTimeInterval(20 * deadlineTestDay)).snapshot
         #expect(investigating.state == "investigation")
-        #expect(try deadlineTestItem(.clock("investigation"), in: deadlines.dueItems(for: investigating)).dueAt
-            == openedAt.addingTimeInterval(190 * deadlineTestDay))
+        #expect(
+            try deadlineTestItem(.clock("investigation"), in: deadlines.dueItems(for: investigating)).dueAt
+                == openedAt.addingTimeInterval(190 * deadlineTestDay))
 
         // Through due process to closing: the clock stops and nothing more is owed.
         investigating.assignee = deadlineTestInvestigator.id
         var now = openedAt.addingTimeInterval(30 * deadlineTestDay)
         var snapshot = try engine.decide("begin_evidence_collection", on: investigating, by: deadlineTestInvestigator, at: now).snapshot
-        snapshot = try engine.decide("record_subject_interview", on: snapshot, by: deadlineTestInvestigator,
-                                     input: ["note": .text("interviewed")], at: now).snapshot
+        snapshot = try engine.decide(
+            "record_subject_interview", on: snapshot, by: deadlineTestInvestigator,
+            input: ["note": .text("interviewed")], at: now
+        ).snapshot
         snapshot = try engine.decide("draft_findings", on: snapshot, by: deadlineTestInvestigator, at: now).snapshot
         let notifiedAt = now
         snapshot = try engine.decide("notify_subject", on: snapshot, by: deadlineTestInvestigator, at: notifiedAt).snapshot
-        #expect(try deadlineTestItem(.stage("subject_comments"), in: deadlines.dueItems(for: snapshot)).dueAt
-            == notifiedAt.addingTimeInterval(10 * deadlineTestDay))
+        #expect(
+            try deadlineTestItem(.stage("subject_comments"), in: deadlines.dueItems(for: snapshot)).dueAt
+                == notifiedAt.addingTimeInterval(10 * deadlineTestDay))
         #expect(throws: TransitionRefusal.guardFailed(.daysSince(field: "subject_notified_at", days: 10))) {
-            try engine.decide("issue_final_report", on: snapshot, by: deadlineTestInvestigator,
-                              at: notifiedAt.addingTimeInterval(9 * deadlineTestDay))
+            try engine.decide(
+                "issue_final_report", on: snapshot, by: deadlineTestInvestigator,
+                at: notifiedAt.addingTimeInterval(9 * deadlineTestDay))
         }
         now = notifiedAt.addingTimeInterval(10 * deadlineTestDay)
         snapshot = try engine.decide("issue_final_report", on: snapshot, by: deadlineTestInvestigator, at: now).snapshot
         let closedAt = now.addingTimeInterval(deadlineTestDay)
-        let closed = try engine.decide("close_unsubstantiated", on: snapshot, by: deadlineTestHead,
-                                       input: ["note": .text("not substantiated")], at: closedAt)
+        let closed = try engine.decide(
+            "close_unsubstantiated", on: snapshot, by: deadlineTestHead,
+            input: ["note": .text("not substantiated")], at: closedAt)
         #expect(closed.closed)
         #expect(closed.snapshot.outcome == "unsubstantiated")
         #expect(closed.snapshot.clocks["investigation"]?.stoppedAt == closedAt)
@@ -359,8 +383,10 @@ struct CaseDeadlineTests {
         let workflow = try FixtureConfiguration.workflow(.investigation)
         let engine = WorkflowEngine(workflow: workflow)
         let (assessing, startedAt) = try assessed(engine)
-        let closed = try engine.decide("close_no_action", on: assessing, by: deadlineTestHead, input: ["note": .text("no case")],
-                                       at: startedAt.addingTimeInterval(2 * deadlineTestDay)).snapshot
+        let closed = try engine.decide(
+            "close_no_action", on: assessing, by: deadlineTestHead, input: ["note": .text("no case")],
+            at: startedAt.addingTimeInterval(2 * deadlineTestDay)
+        ).snapshot
         #expect(closed.state == "closed_no_action")
         #expect(CaseDeadlines(workflow: workflow).dueItems(for: closed).isEmpty)
     }

@@ -23,8 +23,9 @@ private let expectedShippedRoutes: [RoutingTestExpectation] = [
     RoutingTestExpectation(position: 1, category: "corruption", office: "OIG", kind: .investigation, priority: .normal, triageHours: 72),
     RoutingTestExpectation(position: 2, category: "theft", office: "OIG", kind: .investigation, priority: .normal, triageHours: 72),
     RoutingTestExpectation(position: 3, category: "misuse_of_assets", office: "OIG", kind: .investigation, priority: .normal, triageHours: 72),
-    RoutingTestExpectation(position: 4, category: "sexual_exploitation_and_abuse", office: "OIG", kind: .investigation, priority: .urgent,
-                  triageHours: 24),
+    RoutingTestExpectation(
+        position: 4, category: "sexual_exploitation_and_abuse", office: "OIG", kind: .investigation, priority: .urgent,
+        triageHours: 24),
     RoutingTestExpectation(position: 5, category: "sexual_harassment", office: "OIG", kind: .investigation, priority: .high, triageHours: 72),
     RoutingTestExpectation(position: 6, category: "harassment", office: "OIG", kind: .investigation, priority: .normal, triageHours: 72),
     RoutingTestExpectation(position: 7, category: "abuse_of_authority", office: "OIG", kind: .investigation, priority: .normal, triageHours: 72),
@@ -33,8 +34,9 @@ private let expectedShippedRoutes: [RoutingTestExpectation] = [
     RoutingTestExpectation(position: 10, category: "ethics_question", office: "ECO", kind: .ethicsAdvice, priority: .normal, triageHours: 72),
     RoutingTestExpectation(position: 11, category: "workplace_concern", office: "OMB", kind: .ombudsCase, priority: .normal, triageHours: nil),
     RoutingTestExpectation(position: 12, category: "evaluation_request", office: "EVM", kind: .evaluation, priority: .normal, triageHours: 72),
-    RoutingTestExpectation(position: 13, category: "personal_data_breach", office: "OLA", kind: "data_protection_incident", priority: .normal,
-                  triageHours: 72),
+    RoutingTestExpectation(
+        position: 13, category: "personal_data_breach", office: "OLA", kind: "data_protection_incident", priority: .normal,
+        triageHours: 72),
     RoutingTestExpectation(position: 14, category: "threat_to_safety", office: "OSS", kind: "security_incident", priority: .urgent, triageHours: 24),
     RoutingTestExpectation(position: 15, category: "security_incident", office: "OSS", kind: "security_incident", priority: .normal, triageHours: 72),
 ]
@@ -80,7 +82,9 @@ struct RoutingTests {
         #expect(throws: RoutingRefusal.self) {
             try router.route(Intake(category: "fraud", region: "Europe", countryOffice: "Nairobi"), at: routingTestNow)
         }
-        #expect(try router.route(Intake(category: "fraud", region: "Europe", countryOffice: "Vienna"), at: routingTestNow).office == FixtureOrg.code("OIG"))
+        #expect(
+            try router.route(Intake(category: "fraud", region: "Europe", countryOffice: "Vienna"), at: routingTestNow).office
+                == FixtureOrg.code("OIG"))
     }
 
     @Test func urgentCategoriesAreTriagedWithinADay() throws {
@@ -136,8 +140,9 @@ struct RoutingTests {
 
     @Test func directorGeneralAsSubjectGoesToTheAlternateSealedFromODGAndOIG() throws {
         let router = try routingTestRouter()
-        let intake = Intake(category: "sexual_exploitation_and_abuse",
-                            subjects: [NamedSubject(personID: "dg", office: FixtureOrg.code("ODG"), headsOffice: true, isDirectorGeneral: true)])
+        let intake = Intake(
+            category: "sexual_exploitation_and_abuse",
+            subjects: [NamedSubject(personID: "dg", office: FixtureOrg.code("ODG"), headsOffice: true, isDirectorGeneral: true)])
         let decision = try router.route(intake, at: routingTestNow)
         #expect(decision.office == FixtureOrg.code("AOAC"))
         #expect(decision.conflict == .subjectIsDirectorGeneral)
@@ -174,8 +179,9 @@ struct RoutingTests {
 
     @Test func retaliationSubjectWhoHeadsECOGoesToTheAlternateSealedFromECO() throws {
         let router = try routingTestRouter()
-        let intake = Intake(category: "retaliation",
-                            subjects: [NamedSubject(personID: "ethics-head", office: FixtureOrg.code("ECO"), headsOffice: true)])
+        let intake = Intake(
+            category: "retaliation",
+            subjects: [NamedSubject(personID: "ethics-head", office: FixtureOrg.code("ECO"), headsOffice: true)])
         let decision = try router.route(intake, at: routingTestNow)
         #expect(decision.office == FixtureOrg.code("AOAC"))
         #expect(decision.kind == .retaliationReview)
@@ -216,15 +222,20 @@ struct RoutingTests {
     // MARK: Region rules
 
     private func regionalTable() -> RoutingTable {
-        RoutingTable(defaultTriageHours: 48, rules: [
-            RoutingRule(category: "fraud", label: "Fraud (East Africa)", office: FixtureOrg.code("AOAC"), kind: .investigation,
-                        priority: .high, triageHours: 12, region: "east_africa", position: 0),
-            RoutingRule(category: "fraud", label: "Fraud", office: FixtureOrg.code("OIG"), kind: .investigation, priority: .normal,
-                        position: 1),
-            // Listed after the general rule, so it can never win (first match wins).
-            RoutingRule(category: "fraud", label: "Fraud (Europe)", office: FixtureOrg.code("ECO"), kind: .investigation,
-                        priority: .low, region: "europe", position: 2),
-        ])
+        RoutingTable(
+            defaultTriageHours: 48,
+            rules: [
+                RoutingRule(
+                    category: "fraud", label: "Fraud (East Africa)", office: FixtureOrg.code("AOAC"), kind: .investigation,
+                    priority: .high, triageHours: 12, region: "east_africa", position: 0),
+                RoutingRule(
+                    category: "fraud", label: "Fraud", office: FixtureOrg.code("OIG"), kind: .investigation, priority: .normal,
+                    position: 1),
+                // Listed after the general rule, so it can never win (first match wins).
+                RoutingRule(
+                    category: "fraud", label: "Fraud (Europe)", office: FixtureOrg.code("ECO"), kind: .investigation,
+                    priority: .low, region: "europe", position: 2),
+            ])
     }
 
     @Test func regionRuleWinsForItsRegionOnly() throws {
@@ -253,10 +264,13 @@ struct RoutingTests {
     }
 
     @Test func regionOnlyRuleDoesNotRouteOtherRegions() throws {
-        let table = RoutingTable(defaultTriageHours: 72, rules: [
-            RoutingRule(category: "fraud", label: "Fraud (East Africa)", office: FixtureOrg.code("OIG"), kind: .investigation,
-                        priority: .normal, region: "east_africa", position: 0),
-        ])
+        let table = RoutingTable(
+            defaultTriageHours: 72,
+            rules: [
+                RoutingRule(
+                    category: "fraud", label: "Fraud (East Africa)", office: FixtureOrg.code("OIG"), kind: .investigation,
+                    priority: .normal, region: "east_africa", position: 0)
+            ])
         let router = CaseRouter(routing: table, offices: try officesWithoutRegions())
         #expect(try router.route(Intake(category: "fraud", region: "east_africa"), at: routingTestNow).office == FixtureOrg.code("OIG"))
         let refusal = #expect(throws: RoutingRefusal.self) {
@@ -267,8 +281,9 @@ struct RoutingTests {
 
     @Test func conflictRulesApplyAfterARegionRule() throws {
         let router = CaseRouter(routing: regionalTable(), offices: try officesWithoutRegions())
-        let intake = Intake(category: "fraud", region: "asia_pacific",
-                            subjects: [NamedSubject(personID: "ig", office: FixtureOrg.code("OIG"), headsOffice: true)])
+        let intake = Intake(
+            category: "fraud", region: "asia_pacific",
+            subjects: [NamedSubject(personID: "ig", office: FixtureOrg.code("OIG"), headsOffice: true)])
         let decision = try router.route(intake, at: routingTestNow)
         #expect(decision.office == FixtureOrg.code("AOAC"))
         #expect(decision.sealedFrom == [FixtureOrg.code("OIG")])
@@ -282,8 +297,10 @@ struct ConfidentialRoutingTests {
     @Test func ombudsCasesAreNeverConflictRoutedOutOfTheOffice() throws {
         let router = CaseRouter(shippedConfiguration)
         let omb = try #require(OfficeCode("OMB"))
-        for subject in [NamedSubject(office: omb, headsOffice: true), NamedSubject(office: nil, isDirectorGeneral: true),
-                        NamedSubject(office: omb)] {
+        for subject in [
+            NamedSubject(office: omb, headsOffice: true), NamedSubject(office: nil, isDirectorGeneral: true),
+            NamedSubject(office: omb),
+        ] {
             let decision = try router.route(Intake(category: "workplace_concern", subjects: [subject]), at: epoch)
             #expect(decision.office == omb)
             #expect(decision.sealedFrom.isEmpty)

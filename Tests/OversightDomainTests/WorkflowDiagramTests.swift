@@ -7,9 +7,11 @@ struct WorkflowDiagramTests {
         let mermaid = WorkflowDiagram.render(workflow, as: .mermaid)
         #expect(mermaid.hasPrefix("stateDiagram-v2\n"))
         #expect(mermaid.contains("[*] --> request_received"))
-        for state in ["completeness_check", "info_requested", "preliminary_review", "no_prima_facie_closed", "prima_facie_found",
-                      "referred_for_investigation", "investigation_report_received", "final_determination",
-                      "not_established_closed", "established", "protection_measures", "monitored", "closed"] {
+        for state in [
+            "completeness_check", "info_requested", "preliminary_review", "no_prima_facie_closed", "prima_facie_found",
+            "referred_for_investigation", "investigation_report_received", "final_determination",
+            "not_established_closed", "established", "protection_measures", "monitored", "closed",
+        ] {
             #expect(mermaid.contains("\n    \(state): "), "state \(state) missing")
         }
         for transition in workflow.transitions {

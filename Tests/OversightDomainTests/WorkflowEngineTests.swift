@@ -44,8 +44,10 @@ struct WorkflowEngineTests {
             if !transition.roles.contains(.lead) { outsiders.append(cast.lead) }
             if !transition.roles.contains(.head) { outsiders.append(cast.head) }
             for actor in outsiders {
-                #expect(throws: TransitionRefusal.roleNotAllowed(transition: transition.name, allowed: transition.roles),
-                        "\(kind).\(transition.name) by \(actor.id)") {
+                #expect(
+                    throws: TransitionRefusal.roleNotAllowed(transition: transition.name, allowed: transition.roles),
+                    "\(kind).\(transition.name) by \(actor.id)"
+                ) {
                     try engine.decide(transition.name, on: snapshot, by: actor, input: input, at: epoch)
                 }
             }

@@ -31,10 +31,12 @@ let epoch = Date(timeIntervalSince1970: 1_790_000_000)
 extension WorkflowDefinition {
     /// A fresh case, assigned, filed at `epoch`.
     func newCase(cast: WorkflowCast) -> CaseSnapshot {
-        var snapshot = CaseSnapshot(workflow: self, filedBy: "reporter-1", filedAt: epoch, parties: [
-            CaseParty(personID: "subject-1", role: .subject),
-            CaseParty(personID: "witness-1", role: .witness),
-        ])
+        var snapshot = CaseSnapshot(
+            workflow: self, filedBy: "reporter-1", filedAt: epoch,
+            parties: [
+                CaseParty(personID: "subject-1", role: .subject),
+                CaseParty(personID: "witness-1", role: .witness),
+            ])
         snapshot.assignee = cast.assigneeID
         return snapshot
     }

@@ -83,13 +83,15 @@ struct APIContractTests {
         // the token is built by hand: HS256 over "header.payload" with the harness's secret.
         try await CaseAPIHarness.run { api in
             let now = Int(Date().timeIntervalSince1970)
-            let live = try HandMadeToken.make(claims: ["sub": "hr-fatima", "exp": now + 3600, "roles": ["HRM:staff"]],
-                                              secret: CaseAPIHarness.secret)
+            let live = try HandMadeToken.make(
+                claims: ["sub": "hr-fatima", "exp": now + 3600, "roles": ["HRM:staff"]],
+                secret: CaseAPIHarness.secret)
             // The control proves the hand-made signature is right, so the refusal below is the expiry.
             #expect(try await api.call(.get, "/v1/workflows", token: live).status == .ok)
 
-            let expired = try HandMadeToken.make(claims: ["sub": "hr-fatima", "exp": now - 3600, "roles": ["HRM:staff"]],
-                                                 secret: CaseAPIHarness.secret)
+            let expired = try HandMadeToken.make(
+                claims: ["sub": "hr-fatima", "exp": now - 3600, "roles": ["HRM:staff"]],
+                secret: CaseAPIHarness.secret)
             let reply = try await api.call(.get, "/v1/workflows", token: expired)
             try expectUnauthenticated(reply)
             #expect(try JSONDecoder().decode(ProblemBody.self, from: reply.body).detail == "the bearer token has expired")
@@ -99,8 +101,9 @@ struct APIContractTests {
     @Test func handMadeTokensThatAreUnsignedOrNameNoValidRoleAreRefused() async throws {
         try await CaseAPIHarness.run { api in
             let live = Int(Date().timeIntervalSince1970) + 3600
-            let badRole = try HandMadeToken.make(claims: ["sub": "hr-fatima", "exp": live, "roles": ["HRM:boss"]],
-                                                 secret: CaseAPIHarness.secret)
+            let badRole = try HandMadeToken.make(
+                claims: ["sub": "hr-fatima", "exp": live, "roles": ["HRM:boss"]],
+                secret: CaseAPIHarness.secret)
             try expectUnauthenticated(try await api.call(.get, "/v1/workflows", token: badRole))
             let noSubject = try HandMadeToken.make(claims: ["sub": "", "exp": live, "roles": ["HRM:staff"]], secret: CaseAPIHarness.secret)
             try expectUnauthenticated(try await api.call(.get, "/v1/workflows", token: noSubject))
@@ -108,9 +111,12 @@ struct APIContractTests {
             try expectUnauthenticated(try await api.call(.get, "/v1/workflows", token: noExpiry))
             // "alg": "none" with no signature: the oldest JWT forgery.
             let header = HandMadeToken.base64URL(Array(#"{"alg":"none","typ":"JWT"}"#.utf8))
-            let payload = HandMadeToken.base64URL(Array(try JSONSerialization.data(withJSONObject: [
-                "sub": "ig", "exp": live, "roles": ["OIG:head"],
-            ] as [String: Any])))
+            let payload = HandMadeToken.base64URL(
+                Array(
+                    try JSONSerialization.data(
+                        withJSONObject: [
+                            "sub": "ig", "exp": live, "roles": ["OIG:head"],
+                        ] as [String: Any])))
             try expectUnauthenticated(try await api.call(.get, "/v1/workflows", token: header + "." + payload + "."))
         }
     }
@@ -139,11 +145,13 @@ struct APIContractTests {
     @Test func aBodyThatIsNotJSONIsRefusedWith415() async throws {
         try await CaseAPIHarness.run { api in
             let staff = try await api.token("hr-fatima", "HRM:staff")
-            try expectProblem(try await api.call(.post, "/v1/cases", token: staff, body: Self.filing, headers: [.contentType: "text/plain"]),
-                              .unsupportedMediaType, "/problems/unsupported-media-type")
+            try expectProblem(
+                try await api.call(.post, "/v1/cases", token: staff, body: Self.filing, headers: [.contentType: "text/plain"]),
+                .unsupportedMediaType, "/problems/unsupported-media-type")
             // A parameter on the JSON media type is fine.
-            let withCharset = try await api.call(.post, "/v1/cases", token: staff, body: Self.filing,
-                                                 headers: [.contentType: "application/json; charset=utf-8"])
+            let withCharset = try await api.call(
+                .post, "/v1/cases", token: staff, body: Self.filing,
+                headers: [.contentType: "application/json; charset=utf-8"])
             #expect(withCharset.status == .created)
         }
     }
@@ -158,8 +166,9 @@ struct APIContractTests {
             try expectProblem(unknown, .badRequest, "/problems/unknown-field")
             #expect(try JSONDecoder().decode(ProblemBody.self, from: unknown.body).detail?.contains("\"office\"") == true)
 
-            try expectProblem(try await raw(api, .post, "/v1/cases", token: staff, body: #"{"category": "fraud", "title": "#),
-                              .badRequest, "/problems/bad-request")
+            try expectProblem(
+                try await raw(api, .post, "/v1/cases", token: staff, body: #"{"category": "fraud", "title": "#),
+                .badRequest, "/problems/bad-request")
             try expectProblem(try await raw(api, .post, "/v1/cases", token: staff, body: #"["fraud"]"#), .badRequest, "/problems/bad-request")
 
             var missing = Self.filing
@@ -226,23 +235,28 @@ struct APIContractTests {
             let noIfMatch = try await api.call(.post, path, token: lead, body: ["transition": "begin_assessment"])
             try expectProblem(noIfMatch, .preconditionRequired, "/problems/precondition-required")
 
-            let stale = try await api.call(.post, path, token: lead, body: ["transition": "begin_assessment"],
-                                           headers: [.ifMatch: "\"\(version + 7)\""])
+            let stale = try await api.call(
+                .post, path, token: lead, body: ["transition": "begin_assessment"],
+                headers: [.ifMatch: "\"\(version + 7)\""])
             try expectProblem(stale, .preconditionFailed, "/problems/stale-version")
 
-            try expectProblem(try await api.transition(reference, "close_unsubstantiated", token: head, note: "nothing there"),
-                              .conflict, "/problems/transition-wrong-state")
-            try expectProblem(try await api.transition(reference, "teleport", token: lead),
-                              .unprocessableContent, "/problems/transition-unknown-transition")
+            try expectProblem(
+                try await api.transition(reference, "close_unsubstantiated", token: head, note: "nothing there"),
+                .conflict, "/problems/transition-wrong-state")
+            try expectProblem(
+                try await api.transition(reference, "teleport", token: lead),
+                .unprocessableContent, "/problems/transition-unknown-transition")
             // The assignee may work the case but not take the lead's step.
-            try expectProblem(try await api.transition(reference, "begin_assessment", token: assignee),
-                              .conflict, "/problems/transition-role-not-allowed")
+            try expectProblem(
+                try await api.transition(reference, "begin_assessment", token: assignee),
+                .conflict, "/problems/transition-role-not-allowed")
             // Refusals change nothing.
             #expect(try await Self.version(api, reference, lead) == version)
 
             #expect(try await api.transition(reference, "begin_assessment", token: lead).status == .ok)
-            try expectProblem(try await api.transition(reference, "open_investigation", token: lead),
-                              .unprocessableContent, "/problems/transition-missing-field")
+            try expectProblem(
+                try await api.transition(reference, "open_investigation", token: lead),
+                .unprocessableContent, "/problems/transition-missing-field")
             #expect(try await api.transition(reference, "open_investigation", token: lead, note: "credible").status == .ok)
         }
     }
@@ -264,17 +278,19 @@ struct APIContractTests {
             let version = try #require(try before.json()["version"] as? Int)
             #expect(before.etag == "\"\(version)\"")
 
-            let moved = try await api.call(.post, "/v1/cases/\(reference)/transitions", token: lead, body: ["transition": "begin_assessment"],
-                                           headers: [.ifMatch: "\"\(version)\""])
+            let moved = try await api.call(
+                .post, "/v1/cases/\(reference)/transitions", token: lead, body: ["transition": "begin_assessment"],
+                headers: [.ifMatch: "\"\(version)\""])
             #expect(moved.status == .ok)
             #expect(moved.etag == "\"\(version + 1)\"")
             #expect(try moved.json()["version"] as? Int == version + 1)
             #expect(try await api.call(.get, "/v1/cases/\(reference)", token: lead).etag == "\"\(version + 1)\"")
 
             // The old ETag is now stale.
-            let replay = try await api.call(.post, "/v1/cases/\(reference)/transitions", token: lead,
-                                            body: ["transition": "start_rapid_assessment", "note": "quick look"],
-                                            headers: [.ifMatch: "\"\(version)\""])
+            let replay = try await api.call(
+                .post, "/v1/cases/\(reference)/transitions", token: lead,
+                body: ["transition": "start_rapid_assessment", "note": "quick look"],
+                headers: [.ifMatch: "\"\(version)\""])
             try expectProblem(replay, .preconditionFailed, "/problems/stale-version")
         }
     }
@@ -298,8 +314,9 @@ struct APIContractTests {
 
             var changed = Self.filing
             changed["title"] = "Invoices paid three times"
-            try expectProblem(try await api.call(.post, "/v1/cases", token: fatima, body: changed, headers: key),
-                              .unprocessableContent, "/problems/idempotency-key-reused")
+            try expectProblem(
+                try await api.call(.post, "/v1/cases", token: fatima, body: changed, headers: key),
+                .unprocessableContent, "/problems/idempotency-key-reused")
             #expect(try await api.count("SELECT count(*) AS n FROM cases") == 1)
 
             // Keys are scoped to the caller: another person's same key is another request.
@@ -308,11 +325,14 @@ struct APIContractTests {
             #expect(try other.json()["reference"] as? String != reference)
             #expect(try await api.count("SELECT count(*) AS n FROM cases") == 2)
 
-            try expectProblem(try await api.call(.post, "/v1/cases", token: fatima, body: Self.filing, headers: [Self.idempotencyKey: ""]),
-                              .badRequest, "/problems/bad-request")
-            try expectProblem(try await api.call(.post, "/v1/cases", token: fatima, body: Self.filing,
-                                                 headers: [Self.idempotencyKey: String(repeating: "k", count: 201)]),
-                              .badRequest, "/problems/bad-request")
+            try expectProblem(
+                try await api.call(.post, "/v1/cases", token: fatima, body: Self.filing, headers: [Self.idempotencyKey: ""]),
+                .badRequest, "/problems/bad-request")
+            try expectProblem(
+                try await api.call(
+                    .post, "/v1/cases", token: fatima, body: Self.filing,
+                    headers: [Self.idempotencyKey: String(repeating: "k", count: 201)]),
+                .badRequest, "/problems/bad-request")
             #expect(try await api.count("SELECT count(*) AS n FROM cases") == 2)
         }
     }
@@ -323,8 +343,9 @@ struct APIContractTests {
             let references = try await withThrowingTaskGroup(of: String?.self) { group in
                 for _ in 0..<6 {
                     group.addTask {
-                        let reply = try await api.call(.post, "/v1/cases", token: staff, body: Self.filing,
-                                                       headers: [Self.idempotencyKey: "same-key"])
+                        let reply = try await api.call(
+                            .post, "/v1/cases", token: staff, body: Self.filing,
+                            headers: [Self.idempotencyKey: "same-key"])
                         #expect(reply.status == .created)
                         return try reply.json()["reference"] as? String
                     }

@@ -43,15 +43,21 @@ struct AbuseTests {
             #expect(try await api.count("SELECT count(*) AS n FROM cases") == 0)
 
             let reference = try await api.file(staff)
-            let nulKey = try await api.call(.post, "/v1/cases", token: staff, body: Self.filing,
-                                            headers: [HTTPField.Name("Idempotency-Key")!: "key one"])
+            let nulKey = try await api.call(
+                .post, "/v1/cases", token: staff, body: Self.filing,
+                headers: [HTTPField.Name("Idempotency-Key")!: "key one"])
             #expect(nulKey.status == .badRequest)
             let writes: [(String, String, [String: Any])] = [
                 ("a comment with a NUL", "/comments", ["body": "a\u{0}b", "visibility": "internal"]),
                 ("an empty party id", "/parties", ["person_id": "", "role": "witness"]),
                 ("an assignee with a NUL", "/assignment", ["assignee": "inv\u{0}amara"]),
-                ("too many fields", "/transitions", ["transition": "begin_assessment",
-                                                      "fields": Dictionary(uniqueKeysWithValues: (0..<51).map { ("f\($0)", "v") })]),
+                (
+                    "too many fields", "/transitions",
+                    [
+                        "transition": "begin_assessment",
+                        "fields": Dictionary(uniqueKeysWithValues: (0..<51).map { ("f\($0)", "v") }),
+                    ]
+                ),
                 ("a field with a NUL", "/transitions", ["transition": "begin_assessment", "fields": ["note": "a\u{0}b"]]),
             ]
             for (what, suffix, body) in writes {
@@ -70,8 +76,10 @@ struct AbuseTests {
             let signer = JWTKeyCollection()
             await signer.add(hmac: HMACKey(from: CaseAPIHarness.secret), digestAlgorithm: .sha256)
             for subject in ["a\u{0}b", "two words", String(repeating: "s", count: 129)] {
-                let token = try await signer.sign(OversightClaims(subject: subject, name: nil, roles: ["HRM:staff"], expires: Date().addingTimeInterval(60)))
-                #expect(try await api.call(.get, "/v1/cases?filed_by=me", token: token).status == .unauthorized, "subject \(subject.debugDescription)")
+                let token = try await signer.sign(
+                    OversightClaims(subject: subject, name: nil, roles: ["HRM:staff"], expires: Date().addingTimeInterval(60)))
+                #expect(
+                    try await api.call(.get, "/v1/cases?filed_by=me", token: token).status == .unauthorized, "subject \(subject.debugDescription)")
             }
         }
     }
@@ -82,15 +90,22 @@ struct AbuseTests {
             let lead = try await api.token("oig-lead", "OIG:lead")
             let reference = try await api.file(staff)
             for index in 0..<5 {
-                #expect(try await api.call(.post, "/v1/cases/\(reference)/comments", token: lead, body: ["body": "note \(index)", "visibility": "internal"]).status == .created)
-                #expect(try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "witness-\(index)", "role": "witness"]).status == .created)
+                #expect(
+                    try await api.call(
+                        .post, "/v1/cases/\(reference)/comments", token: lead, body: ["body": "note \(index)", "visibility": "internal"]
+                    ).status == .created)
+                #expect(
+                    try await api.call(
+                        .post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "witness-\(index)", "role": "witness"]
+                    ).status == .created)
             }
             for (suffix, key, total) in [("events", "seq", 12), ("comments", "body", 5), ("parties", "person_id", 5)] {
                 var seen: [String] = []
                 var cursor: String?
                 var pages = 0
                 repeat {
-                    let query = cursor.map { "?limit=2&cursor=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" } ?? "?limit=2"
+                    let query =
+                        cursor.map { "?limit=2&cursor=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" } ?? "?limit=2"
                     let reply = try await api.call(.get, "/v1/cases/\(reference)/\(suffix)\(query)", token: lead)
                     try #require(reply.status == .ok, "\(suffix): \(String(decoding: reply.body, as: UTF8.self))")
                     let items = try #require(try reply.json()["items"] as? [[String: Any]])

@@ -74,11 +74,15 @@ struct CaseAPIHarness: Sendable {
                 settings: settings, logger: logger, overrides: .init(clock: { clock.now() }, enforcement: enforcement))
             do {
                 let csv = try String(contentsOf: packageRoot.appendingPathComponent("Config/demo/staff_directory.csv"), encoding: .utf8)
-                _ = try await service.runtime.withOwner { owner in try await StaffDirectory(pool: owner).importEntries(try DirectoryEntry.parseCSV(csv)) }
+                _ = try await service.runtime.withOwner { owner in
+                    try await StaffDirectory(pool: owner).importEntries(try DirectoryEntry.parseCSV(csv))
+                }
                 let application = Application(router: service.router, logger: logger)
                 try await application.test(.router) { client in
-                    try await body(CaseAPIHarness(client: client, store: service.store, adminPool: adminPool, keys: service.keys, clock: clock,
-                                                  options: options, logs: capture, settings: settings))
+                    try await body(
+                        CaseAPIHarness(
+                            client: client, store: service.store, adminPool: adminPool, keys: service.keys, clock: clock,
+                            options: options, logs: capture, settings: settings))
                 }
             } catch {
                 await service.shutdown()
@@ -111,8 +115,9 @@ struct CaseAPIHarness: Sendable {
 
     /// A second replica of the service on the same database, built from the same settings.
     func withReplica(_ body: @Sendable (any TestClientProtocol, OversightService) async throws -> Void) async throws {
-        let replica = try await OversightService.build(settings: settings, logger: Logger(label: "test.replica"),
-                                                       overrides: .init(clock: { [clock] in clock.now() }))
+        let replica = try await OversightService.build(
+            settings: settings, logger: Logger(label: "test.replica"),
+            overrides: .init(clock: { [clock] in clock.now() }))
         do {
             try await Application(router: replica.router).test(.router) { client in try await body(client, replica) }
         } catch {
@@ -158,11 +163,15 @@ struct CaseAPIHarness: Sendable {
     }
 
     /// Files a case as `token`'s holder; returns its reference.
-    func file(_ token: String, category: String = "fraud", title: String = "Invoices paid twice", subjects: [String] = [],
-              region: String = "Europe") async throws -> String {
-        let reply = try await call(.post, "/v1/cases", token: token, body: [
-            "category": category, "title": title, "narrative": "What happened, in the filer's words.", "region": region, "subjects": subjects,
-        ])
+    func file(
+        _ token: String, category: String = "fraud", title: String = "Invoices paid twice", subjects: [String] = [],
+        region: String = "Europe"
+    ) async throws -> String {
+        let reply = try await call(
+            .post, "/v1/cases", token: token,
+            body: [
+                "category": category, "title": title, "narrative": "What happened, in the filer's words.", "region": region, "subjects": subjects,
+            ])
         try #require(reply.status == .created, "filing failed: \(String(decoding: reply.body, as: UTF8.self))")
         return try #require(try reply.json()["reference"] as? String)
     }
@@ -173,8 +182,9 @@ struct CaseAPIHarness: Sendable {
         let current = try await call(.get, "/v1/cases/\(reference)", token: token)
         var body: [String: Any] = ["transition": name, "fields": fields]
         if let note { body["note"] = note }
-        return try await call(.post, "/v1/cases/\(reference)/transitions", token: token, body: body,
-                              headers: [.ifMatch: current.etag ?? "\"0\""])
+        return try await call(
+            .post, "/v1/cases/\(reference)/transitions", token: token, body: body,
+            headers: [.ifMatch: current.etag ?? "\"0\""])
     }
 
     /// The office a case is at, read behind the API (references no longer name it).

@@ -14,9 +14,11 @@ struct CaseLifecycleTests {
             let investigator = try await api.token("inv-amara", "OIG:officer")
             let head = try await api.token("ig", "OIG:head")
 
-            let filed = try await api.call(.post, "/v1/cases", token: staff, body: [
-                "category": "fraud", "title": "Invoices paid twice", "narrative": "Two payments for one delivery.", "subjects": ["fin-gus"],
-            ])
+            let filed = try await api.call(
+                .post, "/v1/cases", token: staff,
+                body: [
+                    "category": "fraud", "title": "Invoices paid twice", "narrative": "Two payments for one delivery.", "subjects": ["fin-gus"],
+                ])
             #expect(filed.status == .created)
             let reference = try #require(try filed.json()["reference"] as? String)
             #expect(try await api.office(of: reference) == "OIG")
@@ -33,9 +35,11 @@ struct CaseLifecycleTests {
             #expect(assigned.status == .ok)
             #expect(try assigned.json()["assignee"] as? String == "inv-amara")
 
-            for (token, transition, note) in [(lead, "begin_assessment", nil), (lead, "open_investigation", "credible and material"),
-                                              (investigator, "begin_evidence_collection", nil), (investigator, "record_subject_interview", "interviewed"),
-                                              (investigator, "draft_findings", nil), (investigator, "notify_subject", nil)] as [(String, String, String?)] {
+            for (token, transition, note) in [
+                (lead, "begin_assessment", nil), (lead, "open_investigation", "credible and material"),
+                (investigator, "begin_evidence_collection", nil), (investigator, "record_subject_interview", "interviewed"),
+                (investigator, "draft_findings", nil), (investigator, "notify_subject", nil),
+            ] as [(String, String, String?)] {
                 let reply = try await api.transition(reference, transition, token: token, note: note)
                 #expect(reply.status == .ok, "\(transition): \(String(decoding: reply.body, as: UTF8.self))")
             }
@@ -78,9 +82,11 @@ struct CaseLifecycleTests {
         let review = try await api.file(requester, category: "retaliation", title: "Demoted after reporting", subjects: subjects)
         #expect(try await api.office(of: review) == "ECO")
         #expect(try await api.call(.post, "/v1/cases/\(review)/assignment", token: ethicsHead, body: ["assignee": "eco-chen"]).status == .ok)
-        for (transition, note) in [("begin_completeness_check", nil), ("begin_preliminary_review", nil),
-                                   ("find_prima_facie", "protected activity, contributing factor"),
-                                   ("refer_for_investigation", "refer")] as [(String, String?)] {
+        for (transition, note) in [
+            ("begin_completeness_check", nil), ("begin_preliminary_review", nil),
+            ("find_prima_facie", "protected activity, contributing factor"),
+            ("refer_for_investigation", "refer"),
+        ] as [(String, String?)] {
             let reply = try await api.transition(review, transition, token: ethicsHead, note: note)
             #expect(reply.status == .ok, "\(transition): \(String(decoding: reply.body, as: UTF8.self))")
         }

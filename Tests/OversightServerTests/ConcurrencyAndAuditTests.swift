@@ -16,8 +16,10 @@ struct ConcurrencyAndAuditTests {
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<50 {
                     group.addTask {
-                        try await api.call(.post, "/v1/cases/\(reference)/transitions", token: lead,
-                                           body: ["transition": "begin_assessment"], headers: [.ifMatch: etag]).status
+                        try await api.call(
+                            .post, "/v1/cases/\(reference)/transitions", token: lead,
+                            body: ["transition": "begin_assessment"], headers: [.ifMatch: etag]
+                        ).status
                     }
                 }
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
@@ -34,9 +36,10 @@ struct ConcurrencyAndAuditTests {
             let replies = try await withThrowingTaskGroup(of: CaseAPIHarness.Reply.self) { group in
                 for _ in 0..<50 {
                     group.addTask {
-                        try await api.call(.post, "/v1/cases", token: staff,
-                                           body: ["category": "theft", "title": "Laptops missing", "narrative": "Three laptops left the store."],
-                                           headers: [HTTPField.Name("Idempotency-Key")!: "filing-7f3a"])
+                        try await api.call(
+                            .post, "/v1/cases", token: staff,
+                            body: ["category": "theft", "title": "Laptops missing", "narrative": "Three laptops left the store."],
+                            headers: [HTTPField.Name("Idempotency-Key")!: "filing-7f3a"])
                     }
                 }
                 return try await group.reduce(into: [CaseAPIHarness.Reply]()) { $0.append($1) }
@@ -85,7 +88,8 @@ struct ConcurrencyAndAuditTests {
             // A superuser disables the guard and rewrites who made event 3 of the second case.
             try await api.adminPool.withTransaction { connection in
                 try connection.execute("ALTER TABLE case_events DISABLE TRIGGER case_events_append_only")
-                try connection.execute("""
+                try connection.execute(
+                    """
                     UPDATE case_events SET actor = 'someone-else'
                     WHERE seq = 3 AND case_id = (SELECT id FROM cases WHERE reference = \(second))
                     """)

@@ -1,6 +1,6 @@
 import Foundation
-import OversightDomain
 import HTTPTypes
+import OversightDomain
 import OversightStore
 import PostgresClient
 import PostgresTestSupport
@@ -77,7 +77,8 @@ struct ConfidentialityTests {
     func anOmbudsCaseNamingAnOmbudspersonStaysInTheOfficeAndRecusesThem(_ enforcement: AccessEnforcement) async throws {
         try await CaseAPIHarness.run(enforcement: enforcement) { api in
             let filer = try await api.token("hr-fatima", "HRM:staff")
-            let reference = try await api.file(filer, category: "workplace_concern", title: "Dara dismissed my concern", subjects: ["omb-dara", "dg"])
+            let reference = try await api.file(
+                filer, category: "workplace_concern", title: "Dara dismissed my concern", subjects: ["omb-dara", "dg"])
             // Conflict routing never moves an ombuds case out of the office, not even when the DG is named.
             #expect(try await api.office(of: reference) == "OMB")
             let ombudsperson = try await api.token("ombuds", "OMB:head")
@@ -90,8 +91,9 @@ struct ConfidentialityTests {
             for endpoint in Endpoint.reads + [Endpoint.reporterMessage] {
                 try await expectHidden(api, endpoint, reference: reference, token: dara, who: "omb-dara (subject)")
             }
-            try await expectHidden(api, Endpoint(method: .post, suffix: "/claim", body: nil), reference: reference, token: dara,
-                                   who: "omb-dara (subject) claiming")
+            try await expectHidden(
+                api, Endpoint(method: .post, suffix: "/claim", body: nil), reference: reference, token: dara,
+                who: "omb-dara (subject) claiming")
             let daraQueue = try await queue(api, office: "OMB", token: dara)
             #expect(daraQueue.status == .ok)
             #expect(daraQueue.references.isEmpty)
@@ -188,8 +190,9 @@ struct ConfidentialityTests {
             let filer = try await api.token("hr-fatima", "HRM:staff")
             let reference = try await api.file(filer, category: "fraud", title: "Invoices paid twice", subjects: ["fin-gus"])
             let lead = try await api.token("oig-lead", "OIG:lead")
-            let declared = try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead,
-                                              body: ["person_id": "inv-bruno", "role": "conflicted"])
+            let declared = try await api.call(
+                .post, "/v1/cases/\(reference)/parties", token: lead,
+                body: ["person_id": "inv-bruno", "role": "conflicted"])
             #expect(declared.status == .created)
             #expect(try declared.json()["role"] as? String == "conflicted")
             let before = try await footprint(api, reference, token: lead)
@@ -210,8 +213,9 @@ struct ConfidentialityTests {
             #expect(try assigned.json()["assignee"] as? String == "inv-amara")
 
             // Naming the assignee as a witness recuses them: the case is unassigned again.
-            let named = try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead,
-                                           body: ["person_id": "inv-amara", "role": "witness"])
+            let named = try await api.call(
+                .post, "/v1/cases/\(reference)/parties", token: lead,
+                body: ["person_id": "inv-amara", "role": "witness"])
             #expect(named.status == .created)
             let after = try await api.call(.get, "/v1/cases/\(reference)", token: lead)
             #expect(try after.json()["assignee"] == nil)
@@ -263,29 +267,32 @@ struct ConfidentialityTests {
                 ("staff member who did not file", try await api.token("fin-gus", "FIN:staff")),
             ]
             let targets = [
-                Target(reference: try await api.file(filer, category: "fraud", subjects: ["fin-head"]), lead: oigLead,
-                       officer: "inv-amara", transition: "begin_assessment", fields: [:],
-                       outsiders: common + [
-                           ("ECO officer", try await api.token("eco-chen", "ECO:officer")),
-                           ("Ombudsperson", try await api.token("ombuds", "OMB:head")),
-                           ("OIG officer not assigned", try await api.token("inv-bruno", "OIG:officer")),
-                           ("administrator", try await api.token("admin-1", "OIG:admin", "ODG:admin")),
-                       ]),
-                Target(reference: try await api.file(filer, category: "retaliation", title: "Demoted after reporting", subjects: ["fin-head"]),
-                       lead: ethicsHead, officer: "eco-chen", transition: "begin_completeness_check", fields: [:],
-                       outsiders: common + [
-                           ("OIG lead", oigLead),
-                           ("OIG head", try await api.token("ig", "OIG:head")),
-                           ("administrator", try await api.token("admin-1", "ECO:admin", "ODG:admin")),
-                       ]),
-                Target(reference: try await api.file(filer, category: "workplace_concern", title: "Conflict with my team"),
-                       lead: ombudsperson, officer: "omb-dara", transition: "hold_intake_conversation",
-                       fields: ["consent_scope": "ombuds only"],
-                       outsiders: common + [
-                           ("ECO officer", try await api.token("eco-chen", "ECO:officer")),
-                           ("OIG lead", oigLead),
-                           ("administrator", try await api.token("admin-1", "OMB:admin", "ODG:admin")),
-                       ]),
+                Target(
+                    reference: try await api.file(filer, category: "fraud", subjects: ["fin-head"]), lead: oigLead,
+                    officer: "inv-amara", transition: "begin_assessment", fields: [:],
+                    outsiders: common + [
+                        ("ECO officer", try await api.token("eco-chen", "ECO:officer")),
+                        ("Ombudsperson", try await api.token("ombuds", "OMB:head")),
+                        ("OIG officer not assigned", try await api.token("inv-bruno", "OIG:officer")),
+                        ("administrator", try await api.token("admin-1", "OIG:admin", "ODG:admin")),
+                    ]),
+                Target(
+                    reference: try await api.file(filer, category: "retaliation", title: "Demoted after reporting", subjects: ["fin-head"]),
+                    lead: ethicsHead, officer: "eco-chen", transition: "begin_completeness_check", fields: [:],
+                    outsiders: common + [
+                        ("OIG lead", oigLead),
+                        ("OIG head", try await api.token("ig", "OIG:head")),
+                        ("administrator", try await api.token("admin-1", "ECO:admin", "ODG:admin")),
+                    ]),
+                Target(
+                    reference: try await api.file(filer, category: "workplace_concern", title: "Conflict with my team"),
+                    lead: ombudsperson, officer: "omb-dara", transition: "hold_intake_conversation",
+                    fields: ["consent_scope": "ombuds only"],
+                    outsiders: common + [
+                        ("ECO officer", try await api.token("eco-chen", "ECO:officer")),
+                        ("OIG lead", oigLead),
+                        ("administrator", try await api.token("admin-1", "OMB:admin", "ODG:admin")),
+                    ]),
             ]
             var offices: [String?] = []
             for target in targets { offices.append(try await api.office(of: target.reference)) }
@@ -294,8 +301,9 @@ struct ConfidentialityTests {
             for target in targets {
                 let reference = target.reference
                 // Something of each kind to leak: an internal note besides the filing's events and parties.
-                let note = try await api.call(.post, "/v1/cases/\(reference)/comments", token: target.lead,
-                                              body: ["body": "internal note", "visibility": "internal"])
+                let note = try await api.call(
+                    .post, "/v1/cases/\(reference)/comments", token: target.lead,
+                    body: ["body": "internal note", "visibility": "internal"])
                 #expect(note.status == .created)
                 let before = try await footprint(api, reference, token: target.lead)
                 let etag = try #require(before.etag)
@@ -305,8 +313,9 @@ struct ConfidentialityTests {
                 let endpoints = Endpoint.reads + Endpoint.writes(assignee: target.officer, transition: target.transition, fields: target.fields)
                 for outsider in target.outsiders {
                     for endpoint in endpoints {
-                        try await expectHidden(api, endpoint, reference: reference, token: outsider.token,
-                                               who: "\(outsider.who) on \(reference)", headers: [.ifMatch: etag])
+                        try await expectHidden(
+                            api, endpoint, reference: reference, token: outsider.token,
+                            who: "\(outsider.who) on \(reference)", headers: [.ifMatch: etag])
                     }
                 }
                 let after = try await footprint(api, reference, token: target.lead)
@@ -315,8 +324,9 @@ struct ConfidentialityTests {
                 // The ETag used above was live: the lead's transition with it succeeds.
                 var body: [String: Any] = ["transition": target.transition]
                 if !target.fields.isEmpty { body["fields"] = target.fields }
-                let taken = try await api.call(.post, "/v1/cases/\(reference)/transitions", token: target.lead, body: body,
-                                               headers: [.ifMatch: etag])
+                let taken = try await api.call(
+                    .post, "/v1/cases/\(reference)/transitions", token: target.lead, body: body,
+                    headers: [.ifMatch: etag])
                 #expect(taken.status == .ok, "\(reference) \(target.transition): \(String(decoding: taken.body, as: UTF8.self))")
             }
         }
@@ -331,11 +341,13 @@ struct ConfidentialityTests {
             let lead = try await api.token("oig-lead", "OIG:lead")
             let reference = try await api.file(filer, category: "fraud", title: "Invoices paid twice", subjects: ["fin-gus"])
             #expect(try await api.call(.post, "/v1/cases/\(reference)/assignment", token: lead, body: ["assignee": "inv-amara"]).status == .ok)
-            let internalNote = try await api.call(.post, "/v1/cases/\(reference)/comments", token: lead,
-                                                  body: ["body": "Gus's manager is a friend of the filer", "visibility": "internal"])
+            let internalNote = try await api.call(
+                .post, "/v1/cases/\(reference)/comments", token: lead,
+                body: ["body": "Gus's manager is a friend of the filer", "visibility": "internal"])
             #expect(internalNote.status == .created)
-            let message = try await api.call(.post, "/v1/cases/\(reference)/comments", token: lead,
-                                             body: ["body": "Thank you, we are assessing your report", "visibility": "reporter"])
+            let message = try await api.call(
+                .post, "/v1/cases/\(reference)/comments", token: lead,
+                body: ["body": "Thank you, we are assessing your report", "visibility": "reporter"])
             #expect(message.status == .created)
             let messageID = try #require(try message.json()["id"] as? String)
 
@@ -357,14 +369,16 @@ struct ConfidentialityTests {
             #expect(items.first?["visibility"] as? String == "reporter")
             #expect(items.first?["body"] as? String == "Thank you, we are assessing your report")
 
-            let internalByFiler = try await api.call(.post, "/v1/cases/\(reference)/comments", token: filer,
-                                                     body: ["body": "May I see the notes?", "visibility": "internal"])
+            let internalByFiler = try await api.call(
+                .post, "/v1/cases/\(reference)/comments", token: filer,
+                body: ["body": "May I see the notes?", "visibility": "internal"])
             #expect(internalByFiler.status == .forbidden)
             #expect(internalByFiler.problemType == "/problems/forbidden")
             let defaultByFiler = try await api.call(.post, "/v1/cases/\(reference)/comments", token: filer, body: ["body": "No visibility given"])
             #expect(defaultByFiler.status == .forbidden, "a comment without visibility is internal")
-            let reply = try await api.call(.post, "/v1/cases/\(reference)/comments", token: filer,
-                                           body: ["body": "Here are the invoice numbers", "visibility": "reporter"])
+            let reply = try await api.call(
+                .post, "/v1/cases/\(reference)/comments", token: filer,
+                body: ["body": "Here are the invoice numbers", "visibility": "reporter"])
             #expect(reply.status == .created)
             #expect(try reply.json()["visibility"] as? String == "reporter")
             // Who reported is need-to-know: the thread names the role, never the person.
@@ -459,15 +473,18 @@ extension ConfidentialityTests {
         _ api: CaseAPIHarness, _ endpoint: Endpoint, reference: String, token: String, who: String, headers: HTTPFields = [:],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        let real = try await api.call(endpoint.method, "/v1/cases/\(reference)\(endpoint.suffix)", token: token, body: endpoint.body,
-                                      headers: headers)
-        #expect(real.status == .notFound, "\(who): \(endpoint) answered \(real.status.code) \(String(decoding: real.body, as: UTF8.self))",
-                sourceLocation: sourceLocation)
+        let real = try await api.call(
+            endpoint.method, "/v1/cases/\(reference)\(endpoint.suffix)", token: token, body: endpoint.body,
+            headers: headers)
+        #expect(
+            real.status == .notFound, "\(who): \(endpoint) answered \(real.status.code) \(String(decoding: real.body, as: UTF8.self))",
+            sourceLocation: sourceLocation)
         let shape = try ProblemShape(real)
         #expect(shape.type == "/problems/not-found", "\(who): \(endpoint)", sourceLocation: sourceLocation)
         for madeUp in madeUpReferences(like: reference) {
-            let missing = try await api.call(endpoint.method, "/v1/cases/\(madeUp)\(endpoint.suffix)", token: token, body: endpoint.body,
-                                             headers: headers)
+            let missing = try await api.call(
+                endpoint.method, "/v1/cases/\(madeUp)\(endpoint.suffix)", token: token, body: endpoint.body,
+                headers: headers)
             #expect(try ProblemShape(missing) == shape, "\(who): \(endpoint) differs from \(madeUp)", sourceLocation: sourceLocation)
         }
     }

@@ -34,19 +34,23 @@ struct ConnectionFaultTests {
             }
             for await _ in locked { break }
             let inFlight = Task {
-                try await api.call(.post, "/v1/cases/\(reference)/transitions", token: lead, body: ["transition": "begin_assessment"],
-                                   headers: [.ifMatch: etag])
+                try await api.call(
+                    .post, "/v1/cases/\(reference)/transitions", token: lead, body: ["transition": "begin_assessment"],
+                    headers: [.ifMatch: etag])
             }
             // Wait (bounded) until the transition waits on the lock.
             let waiting = try await eventually {
-                try await api.count("""
+                try await api.count(
+                    """
                     SELECT count(*) AS n FROM pg_stat_activity WHERE usename = 'oversight_service' AND wait_event_type = 'Lock'
                     """) == 1
             }
             #expect(waiting)
-            #expect(try await api.count("""
-                SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'oversight_service') t
-                """) >= 1)
+            #expect(
+                try await api.count(
+                    """
+                    SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'oversight_service') t
+                    """) >= 1)
             let refused = try await inFlight.value
             #expect(refused.status == .serviceUnavailable, "\(String(decoding: refused.body, as: UTF8.self))")
             #expect(refused.problemType == "/problems/database-unavailable")

@@ -16,7 +16,8 @@ struct DatabaseBoundaryTests {
     @Test func everyTableWithCaseDataForcesRowSecurityAndTheLoginCannotBypassIt() async throws {
         try await CaseAPIHarness.run { api in
             // Every table that holds case rows or rows of a case, found in the catalog.
-            let tables = try await api.adminPool.query("""
+            let tables = try await api.adminPool.query(
+                """
                 SELECT c.relname AS name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced
                 FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
                   AND (c.relname = 'cases' OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'case_id'))
@@ -67,9 +68,10 @@ struct DatabaseBoundaryTests {
     @Test func grantsAreTheLeastTheStoreNeeds() async throws {
         try await CaseAPIHarness.run { api in
             func holds(_ privilege: String, on table: String, column: String? = nil) async throws -> Bool {
-                let query: PostgresQuery = column.map {
-                    "SELECT has_column_privilege('oversight_service', \(table), \($0), \(privilege)) AS granted"
-                } ?? "SELECT has_table_privilege('oversight_service', \(table), \(privilege)) AS granted"
+                let query: PostgresQuery =
+                    column.map {
+                        "SELECT has_column_privilege('oversight_service', \(table), \($0), \(privilege)) AS granted"
+                    } ?? "SELECT has_table_privilege('oversight_service', \(table), \(privilege)) AS granted"
                 return try await api.adminPool.query(query)[0].decode("granted", as: Bool.self)
             }
             let tables = try await api.adminPool.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")

@@ -36,11 +36,13 @@ struct DeploymentFilesTests {
     }
 
     @Test func composeEnvironmentIsAcceptedBySettings() throws {
-        let settings = try ServiceSettings.load(configFile: root.appendingPathComponent("Config/oversight.yaml").path, environment: [
-            "OVERSIGHT_DATABASE_URL": "postgresql://oversight:secret@db:5432/oversight",
-            "OVERSIGHT_HOST": "0.0.0.0", "OVERSIGHT_PORT": "8080", "OVERSIGHT_DB_POOL_SIZE": "8",
-            "OVERSIGHT_MIGRATE_ON_START": "true", "OVERSIGHT_LOG_LEVEL": "info", "OVERSIGHT_LOG_FORMAT": "json",
-        ])
+        let settings = try ServiceSettings.load(
+            configFile: root.appendingPathComponent("Config/oversight.yaml").path,
+            environment: [
+                "OVERSIGHT_DATABASE_URL": "postgresql://oversight:secret@db:5432/oversight",
+                "OVERSIGHT_HOST": "0.0.0.0", "OVERSIGHT_PORT": "8080", "OVERSIGHT_DB_POOL_SIZE": "8",
+                "OVERSIGHT_MIGRATE_ON_START": "true", "OVERSIGHT_LOG_LEVEL": "info", "OVERSIGHT_LOG_FORMAT": "json",
+            ])
         #expect(settings.host == "0.0.0.0")
         #expect(settings.logFormat == .json)
     }

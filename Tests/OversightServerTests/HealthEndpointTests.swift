@@ -1,10 +1,10 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTesting
 import InMemoryLogging
 import Logging
 import NIOCore
-import HummingbirdTesting
 import OversightServer
 import OversightStore
 import PostgresClient

@@ -70,16 +70,19 @@ struct HistoryIntegrityTests {
             try await api.adminPool.withTransaction { connection in
                 try connection.execute("ALTER TABLE case_events DISABLE TRIGGER case_events_append_only")
                 let id: UUID = try connection.query("SELECT id FROM cases WHERE reference = \(target)")[0].decode("id")
-                let rows = try connection.query("SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events WHERE case_id = \(id) ORDER BY seq")
+                let rows = try connection.query(
+                    "SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events WHERE case_id = \(id) ORDER BY seq")
                 var previous = Data()
                 for row in rows {
                     let seq: Int = try row.decode("seq")
                     var actor: String = try row.decode("actor")
                     if seq == 2 { actor = "someone-else" }
                     let data = try row.decode("data", as: PostgresJSON<[String: String]>.self).value
-                    let hash = CaseEventChain.digest(caseID: id, seq: seq, kind: try row.decode("kind"), actor: actor,
-                                                     at: try row.decode("at"), data: data, prevHash: previous)
-                    try connection.execute("UPDATE case_events SET actor = \(actor), prev_hash = \(previous), hash = \(hash) WHERE case_id = \(id) AND seq = \(seq)")
+                    let hash = CaseEventChain.digest(
+                        caseID: id, seq: seq, kind: try row.decode("kind"), actor: actor,
+                        at: try row.decode("at"), data: data, prevHash: previous)
+                    try connection.execute(
+                        "UPDATE case_events SET actor = \(actor), prev_hash = \(previous), hash = \(hash) WHERE case_id = \(id) AND seq = \(seq)")
                     previous = hash
                 }
                 try connection.execute("UPDATE cases SET event_hash = \(previous) WHERE id = \(id)")

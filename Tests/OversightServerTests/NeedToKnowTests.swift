@@ -15,7 +15,8 @@ struct NeedToKnowTests {
     /// Every row of every table of the schema, as text (XML), read past row security.
     func everyRow(_ api: CaseAPIHarness) async throws -> [(table: String, row: String)] {
         // query_to_xml runs the per-table query server-side; table names come from the catalog.
-        let rows = try await api.adminPool.query("""
+        let rows = try await api.adminPool.query(
+            """
             SELECT tablename, unnest(xpath('/table/row', query_to_xml(format('SELECT t::text AS r FROM %I t', tablename), true, false, '')))::text AS row
             FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'staff_directory' ORDER BY tablename
             """)
@@ -30,11 +31,13 @@ struct NeedToKnowTests {
             let chen = try await api.token("eco-chen", "ECO:officer")
             let reference = try await api.file(filer, category: "retaliation", title: "Demoted after reporting")
             #expect(try await api.office(of: reference) == "ECO")
-            let message = try await api.call(.post, "/v1/cases/\(reference)/comments", token: filer,
-                                             body: ["body": "More details from me", "visibility": "reporter"])
+            let message = try await api.call(
+                .post, "/v1/cases/\(reference)/comments", token: filer,
+                body: ["body": "More details from me", "visibility": "reporter"])
             #expect(message.status == .created)
-            let coReporter = try await api.call(.post, "/v1/cases/\(reference)/parties", token: ethicsHead,
-                                                body: ["person_id": "fin-gus", "role": "reporter"])
+            let coReporter = try await api.call(
+                .post, "/v1/cases/\(reference)/parties", token: ethicsHead,
+                body: ["person_id": "fin-gus", "role": "reporter"])
             #expect(coReporter.status == .created)
 
             // An officer who is not assigned sees the case but not who reported it.
@@ -54,7 +57,8 @@ struct NeedToKnowTests {
             // The head sees who reported, and the co-reporter by name.
             let full = try await api.call(.get, "/v1/cases/\(reference)", token: ethicsHead)
             #expect(try full.json()["filed_by"] as? String == "hr-fatima")
-            let headParties = try #require(try await api.call(.get, "/v1/cases/\(reference)/parties", token: ethicsHead).json()["items"] as? [[String: Any]])
+            let headParties = try #require(
+                try await api.call(.get, "/v1/cases/\(reference)/parties", token: ethicsHead).json()["items"] as? [[String: Any]])
             #expect(headParties.compactMap { $0["person_id"] as? String } == ["fin-gus"])
 
             // Behind the API: the filer's id is only where the full view reads it (the case
@@ -98,7 +102,8 @@ struct NeedToKnowTests {
             _ = try await api.call(.get, "/v1/offices/OIG/queue?assignee=inv-amara&region=Europe", token: lead)
             let ombuds = try await api.file(filer, category: "workplace_concern", title: "My manager")
             let ombudsperson = try await api.token("ombuds", "OMB:head")
-            #expect(try await api.transition(ombuds, "hold_intake_conversation", token: ombudsperson, fields: ["consent_scope": "only me"]).status == .ok)
+            #expect(
+                try await api.transition(ombuds, "hold_intake_conversation", token: ombudsperson, fields: ["consent_scope": "only me"]).status == .ok)
 
             let lines = api.loggedLines
             #expect(!lines.isEmpty)
@@ -118,24 +123,35 @@ struct NeedToKnowTests {
         try await CaseAPIHarness.run { api in
             let visitor = try await api.token("hr-fatima", "HRM:staff")
             let ombudsperson = try await api.token("ombuds", "OMB:head")
-            let filing = try await api.call(.post, "/v1/cases", token: visitor, body: [
-                "category": "workplace_concern", "title": "Title only the visitor wrote", "narrative": "Narrative only the visitor wrote",
-                "region": "Europe", "country_office": "Vienna", "location": "Floor seven", "subjects": ["fin-gus"],
-            ], headers: [HTTPField.Name("Idempotency-Key")!: "visitor-key-1"])
+            let filing = try await api.call(
+                .post, "/v1/cases", token: visitor,
+                body: [
+                    "category": "workplace_concern", "title": "Title only the visitor wrote", "narrative": "Narrative only the visitor wrote",
+                    "region": "Europe", "country_office": "Vienna", "location": "Floor seven", "subjects": ["fin-gus"],
+                ], headers: [HTTPField.Name("Idempotency-Key")!: "visitor-key-1"])
             #expect(filing.status == .created)
             let reference = try #require(try filing.json()["reference"] as? String)
-            _ = try await api.call(.post, "/v1/cases/\(reference)/comments", token: visitor, body: ["body": "Message only the visitor wrote", "visibility": "reporter"])
-            _ = try await api.call(.post, "/v1/cases/\(reference)/comments", token: ombudsperson, body: ["body": "Note naming fin-gus", "visibility": "internal"])
-            #expect(try await api.call(.post, "/v1/cases/\(reference)/parties", token: ombudsperson,
-                                       body: ["person_id": "hr-witness", "role": "witness"]).status == .created)
-            for (transition, fields) in [("hold_intake_conversation", ["consent_scope": "ombuds only"]), ("explore_options", [:]),
-                                         ("close_self_help", ["ioa_category": "evaluative_relationships", "visitor_type": "staff"])] {
+            _ = try await api.call(
+                .post, "/v1/cases/\(reference)/comments", token: visitor, body: ["body": "Message only the visitor wrote", "visibility": "reporter"])
+            _ = try await api.call(
+                .post, "/v1/cases/\(reference)/comments", token: ombudsperson, body: ["body": "Note naming fin-gus", "visibility": "internal"])
+            #expect(
+                try await api.call(
+                    .post, "/v1/cases/\(reference)/parties", token: ombudsperson,
+                    body: ["person_id": "hr-witness", "role": "witness"]
+                ).status == .created)
+            for (transition, fields) in [
+                ("hold_intake_conversation", ["consent_scope": "ombuds only"]), ("explore_options", [:]),
+                ("close_self_help", ["ioa_category": "evaluative_relationships", "visitor_type": "staff"]),
+            ] {
                 let reply = try await api.transition(reference, transition, token: ombudsperson, fields: fields)
                 #expect(reply.status == .ok, "\(transition): \(String(decoding: reply.body, as: UTF8.self))")
             }
 
-            let identifying = ["hr-fatima", "fin-gus", "hr-witness", "Vienna", "Floor seven", "Title only the visitor wrote",
-                               "Narrative only the visitor wrote", "Message only the visitor wrote", "Note naming", "visitor-key-1"]
+            let identifying = [
+                "hr-fatima", "fin-gus", "hr-witness", "Vienna", "Floor seven", "Title only the visitor wrote",
+                "Narrative only the visitor wrote", "Message only the visitor wrote", "Note naming", "visitor-key-1",
+            ]
             let rows = try await everyRow(api)
             #expect(rows.contains { $0.table == "cases" && $0.row.contains(reference) }, "the scan reads the case row")
             #expect(rows.contains { $0.table == "case_events" }, "the scan reads the history")
@@ -149,11 +165,14 @@ struct NeedToKnowTests {
             let report = try await AuditVerifier(pool: api.store.pool).verify()
             #expect(report.firstBreak == nil, "\(String(describing: report.firstBreak))")
             // What the IOA statistics need stays.
-            let row = try #require(try await api.adminPool.query("""
-                SELECT category, region, outcome, opened_at, closed_at, snapshot -> 'fields' -> 'ioa_category' ->> 'value' AS ioa,
-                       snapshot -> 'fields' -> 'visitor_type' ->> 'value' AS visitor
-                FROM cases WHERE reference = \(reference)
-                """).first)
+            let row = try #require(
+                try await api.adminPool.query(
+                    """
+                    SELECT category, region, outcome, opened_at, closed_at, snapshot -> 'fields' -> 'ioa_category' ->> 'value' AS ioa,
+                           snapshot -> 'fields' -> 'visitor_type' ->> 'value' AS visitor
+                    FROM cases WHERE reference = \(reference)
+                    """
+                ).first)
             #expect(try row.decode("category", as: String.self) == "workplace_concern")
             #expect(try row.decode("region", as: String?.self) == "Europe")
             #expect(try row.decode("outcome", as: String?.self) == "self_help")
@@ -175,12 +194,16 @@ struct NeedToKnowTests {
             let gus = try await api.token("fin-gus", "FIN:staff")
             let reference = try await api.file(filer, subjects: ["fin-gus"])
             for role in ["reporter", "witness"] {
-                #expect(try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "fin-gus", "role": role]).status == .created)
+                #expect(
+                    try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "fin-gus", "role": role]).status
+                        == .created)
                 #expect(try await api.call(.get, "/v1/cases/\(reference)", token: gus).status == .notFound, "subject added as \(role)")
                 #expect(try await api.call(.get, "/v1/cases/\(reference)/comments", token: gus).status == .notFound)
             }
             // A filer later named as subject loses even the reporter view.
-            #expect(try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "hr-fatima", "role": "subject"]).status == .created)
+            #expect(
+                try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "hr-fatima", "role": "subject"]).status
+                    == .created)
             #expect(try await api.call(.get, "/v1/cases/\(reference)", token: filer).status == .notFound)
             // Nobody records their own conflict (it would hide the case from them mid-change).
             let own = try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "oig-lead", "role": "conflicted"])
@@ -216,8 +239,12 @@ struct NeedToKnowTests {
             let firstVersion = try first.json()["version"] as? Int
             // Internal work: assignment, an internal note, an escalation, a party.
             #expect(try await api.call(.post, "/v1/cases/\(reference)/assignment", token: lead, body: ["assignee": "inv-amara"]).status == .ok)
-            #expect(try await api.call(.post, "/v1/cases/\(reference)/comments", token: lead, body: ["body": "note", "visibility": "internal"]).status == .created)
-            #expect(try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "fin-gus", "role": "witness"]).status == .created)
+            #expect(
+                try await api.call(.post, "/v1/cases/\(reference)/comments", token: lead, body: ["body": "note", "visibility": "internal"]).status
+                    == .created)
+            #expect(
+                try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "fin-gus", "role": "witness"]).status
+                    == .created)
             #expect(try await api.store.escalateOverdue(at: api.clock.now().addingTimeInterval(10 * 86_400)) > 0)
             let afterInternal = try await api.call(.get, "/v1/cases/\(reference)", token: filer)
             #expect(afterInternal.etag == first.etag)
@@ -226,7 +253,9 @@ struct NeedToKnowTests {
             #expect(try await api.call(.get, "/v1/cases/\(reference)", token: lead).json()["version"] as? Int ?? 0 > 4)
 
             // A message to the reporter and a status change move it.
-            #expect(try await api.call(.post, "/v1/cases/\(reference)/comments", token: lead, body: ["body": "update", "visibility": "reporter"]).status == .created)
+            #expect(
+                try await api.call(.post, "/v1/cases/\(reference)/comments", token: lead, body: ["body": "update", "visibility": "reporter"]).status
+                    == .created)
             let afterMessage = try await api.call(.get, "/v1/cases/\(reference)", token: filer)
             #expect(afterMessage.etag != first.etag)
             #expect(try await api.transition(reference, "begin_assessment", token: lead).status == .ok)

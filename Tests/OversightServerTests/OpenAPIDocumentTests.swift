@@ -30,17 +30,20 @@ struct OpenAPIDocumentTests {
         let store = CaseStore(pool: pool, configuration: configuration, catalog: WorkflowCatalog(current: [:], versions: [:]))
         var settings = ServiceSettings()
         settings.jwtSecret = CaseAPIHarness.secret
-        let cases = CaseServices(store: store, keys: try await TokenKeys.resolve(settings, developmentSecretFile: nil),
-                                 cursors: QueueCursorCodec(secret: "openapi-test-cursor-secret-0123456789"), openAPIDocument: text)
-        let router = OversightApplication.makeRouter(dependencies: .init(
-            pool: pool, probe: DatabaseProbe(pool: pool, migrator: migrator), metrics: PrometheusCollectorRegistry(), cases: cases))
-        let routed = Set(router.routes.map { route in
-            // Hummingbird writes parameters as `:name`, OpenAPI as `{name}`.
-            let path = route.path.description.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-                segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
-            }.joined(separator: "/")
-            return "\(route.method.rawValue) \(path)"
-        })
+        let cases = CaseServices(
+            store: store, keys: try await TokenKeys.resolve(settings, developmentSecretFile: nil),
+            cursors: QueueCursorCodec(secret: "openapi-test-cursor-secret-0123456789"), openAPIDocument: text)
+        let router = OversightApplication.makeRouter(
+            dependencies: .init(
+                pool: pool, probe: DatabaseProbe(pool: pool, migrator: migrator), metrics: PrometheusCollectorRegistry(), cases: cases))
+        let routed = Set(
+            router.routes.map { route in
+                // Hummingbird writes parameters as `:name`, OpenAPI as `{name}`.
+                let path = route.path.description.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+                    segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+                }.joined(separator: "/")
+                return "\(route.method.rawValue) \(path)"
+            })
         await pool.close()
         #expect(routed == documented)
     }

@@ -42,15 +42,19 @@ struct QueueTests {
     }
 
     /// One page of `office`'s queue; the request must succeed.
-    func page(_ api: CaseAPIHarness, _ token: String, office: String = "OIG", _ query: String = "",
-              sourceLocation: SourceLocation = #_sourceLocation) async throws -> Page {
+    func page(
+        _ api: CaseAPIHarness, _ token: String, office: String = "OIG", _ query: String = "",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Page {
         let reply = try await api.call(.get, "/v1/offices/\(office)/queue\(query.isEmpty ? "" : "?" + query)", token: token)
         try #require(reply.status == .ok, "\(String(decoding: reply.body, as: UTF8.self))", sourceLocation: sourceLocation)
         return try JSONDecoder().decode(Page.self, from: reply.body)
     }
 
-    func expectProblem(_ reply: CaseAPIHarness.Reply, _ status: HTTPResponse.Status, _ type: String,
-                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectProblem(
+        _ reply: CaseAPIHarness.Reply, _ status: HTTPResponse.Status, _ type: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         #expect(reply.status == status, "\(String(decoding: reply.body, as: UTF8.self))", sourceLocation: sourceLocation)
         #expect(reply.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
         #expect(try JSONDecoder().decode(ProblemBody.self, from: reply.body).type == type, sourceLocation: sourceLocation)
@@ -150,8 +154,10 @@ struct QueueTests {
             let staff = try await api.token("hr-fatima", "HRM:staff")
             let lead = try await api.token("oig-lead", "OIG:lead")
             // Mixed priorities, so pages cross from one priority to the next.
-            for category in ["fraud", "sexual_exploitation_and_abuse", "sexual_harassment", "fraud", "sexual_exploitation_and_abuse",
-                             "fraud", "sexual_harassment"] {
+            for category in [
+                "fraud", "sexual_exploitation_and_abuse", "sexual_harassment", "fraud", "sexual_exploitation_and_abuse",
+                "fraud", "sexual_harassment",
+            ] {
                 _ = try await api.file(staff, category: category)
             }
             let whole = try await page(api, lead, "limit=1000")
@@ -176,7 +182,8 @@ struct QueueTests {
             for _ in 0..<4 { references.append(try await api.file(staff, category: "workplace_concern", title: "A difficult manager")) }
             // An ombuds case owes nothing by a date (not even triage): its due date is infinity.
             for reference in references.dropFirst() {
-                let reply = try await api.transition(reference, "hold_intake_conversation", token: ombudsperson, fields: ["consent_scope": "informal"])
+                let reply = try await api.transition(
+                    reference, "hold_intake_conversation", token: ombudsperson, fields: ["consent_scope": "informal"])
                 #expect(reply.status == .ok, "\(String(decoding: reply.body, as: UTF8.self))")
             }
             let whole = try await page(api, ombudsperson, office: "OMB")
@@ -226,8 +233,10 @@ struct QueueTests {
             try #require(parts.count == 2)
             // The first character of each part: a last character may only carry padding bits.
             func flipFirst(_ text: String) -> String { (text.first == "A" ? "B" : "A") + text.dropFirst() }
-            for tampered in [flipFirst(parts[0]) + "." + parts[1], parts[0] + "." + flipFirst(parts[1]), parts[0], "not-a-cursor",
-                             parts[0] + "." + parts[1] + "." + parts[1]] {
+            for tampered in [
+                flipFirst(parts[0]) + "." + parts[1], parts[0] + "." + flipFirst(parts[1]), parts[0], "not-a-cursor",
+                parts[0] + "." + parts[1] + "." + parts[1],
+            ] {
                 let reply = try await api.call(.get, "/v1/offices/OIG/queue?limit=1&cursor=\(tampered)", token: lead)
                 try expectProblem(reply, .badRequest, "/problems/invalid-cursor")
             }

@@ -22,17 +22,25 @@ struct ReplicaTests {
                 // A cursor issued by the first replica pages on the second.
                 let first = try await api.call(.get, "/v1/offices/OIG/queue?limit=1", token: lead)
                 let cursor = try #require(try first.json()["next_cursor"] as? String)
-                let next = try await replica.execute(uri: "/v1/offices/OIG/queue?limit=1&cursor=\(cursor)", method: .get,
-                                                     headers: [.authorization: "Bearer \(lead)"]) { $0 }
+                let next = try await replica.execute(
+                    uri: "/v1/offices/OIG/queue?limit=1&cursor=\(cursor)", method: .get,
+                    headers: [.authorization: "Bearer \(lead)"]
+                ) { $0 }
                 #expect(next.status == .ok)
 
                 // The same filing with one key sent to both replicas at once creates one case.
-                let body = try JSONSerialization.data(withJSONObject: ["category": "fraud", "title": "Sent twice", "narrative": "Retried by a proxy."])
+                let body = try JSONSerialization.data(withJSONObject: [
+                    "category": "fraud", "title": "Sent twice", "narrative": "Retried by a proxy.",
+                ])
                 var headers: HTTPFields = [.authorization: "Bearer \(staff)", .contentType: "application/json"]
                 headers[HTTPField.Name("Idempotency-Key")!] = "replicated-1"
                 let sent = headers
-                async let viaFirst = api.client.execute(uri: "/v1/cases", method: .post, headers: sent, body: ByteBuffer(bytes: Array(body))) { $0.status }
-                async let viaSecond = replica.execute(uri: "/v1/cases", method: .post, headers: sent, body: ByteBuffer(bytes: Array(body))) { $0.status }
+                async let viaFirst = api.client.execute(uri: "/v1/cases", method: .post, headers: sent, body: ByteBuffer(bytes: Array(body))) {
+                    $0.status
+                }
+                async let viaSecond = replica.execute(uri: "/v1/cases", method: .post, headers: sent, body: ByteBuffer(bytes: Array(body))) {
+                    $0.status
+                }
                 #expect(try await [viaFirst, viaSecond] == [.created, .created])
                 #expect(try await api.count("SELECT count(*) AS n FROM cases WHERE title = 'Sent twice'") == 1)
 

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
-@testable import OversightServer
 import OversightStore
 import PostgresClient
 import PostgresTestSupport
 import Testing
+
+@testable import OversightServer
 
 /// Bugs a review found, each held down by a test.
 @Suite(.temporaryPostgres)
@@ -27,11 +28,13 @@ struct ReviewFindingsTests {
             let broken = try await api.file(staff, title: "pinned to an unreadable workflow")
             let ordinary = try await api.file(staff, title: "an ordinary case")
             try await api.adminPool.withTransaction { connection in
-                let version: Int = try connection.query("""
+                let version: Int = try connection.query(
+                    """
                     INSERT INTO workflow_versions (kind, sha256, definition)
                     VALUES ('investigation', repeat('0', 64), '{"source": "not: [a workflow"}') RETURNING id
                     """)[0].decode("id")
-                try connection.execute("""
+                try connection.execute(
+                    """
                     UPDATE cases SET workflow_version_id = \(version), next_escalation_at = now() - interval '30 days' WHERE reference = \(broken)
                     """)
             }
@@ -40,12 +43,16 @@ struct ReviewFindingsTests {
             var escalated = 0
             for _ in 0..<4 { escalated += try await api.store.escalateOverdue(at: later, batch: 1) }
             #expect(escalated == 2)  // the ordinary case's triage and acknowledgement
-            #expect(try await api.count("""
-                SELECT count(*) AS n FROM escalations e JOIN cases c ON c.id = e.case_id WHERE c.reference = \(ordinary)
-                """) == 2)
-            #expect(try await api.count("""
-                SELECT count(*) AS n FROM cases WHERE reference = \(broken) AND next_escalation_at = 'infinity'
-                """) == 1)
+            #expect(
+                try await api.count(
+                    """
+                    SELECT count(*) AS n FROM escalations e JOIN cases c ON c.id = e.case_id WHERE c.reference = \(ordinary)
+                    """) == 2)
+            #expect(
+                try await api.count(
+                    """
+                    SELECT count(*) AS n FROM cases WHERE reference = \(broken) AND next_escalation_at = 'infinity'
+                    """) == 1)
         }
     }
 
@@ -62,12 +69,18 @@ struct ReviewFindingsTests {
     @Test func topicsRegionsAndCountryOfficesComeFromConfig() async throws {
         try await CaseAPIHarness.run { api in
             let staff = try await api.token("hr-fatima", "HRM:staff")
-            let atlantis = try await api.call(.post, "/v1/cases", token: staff, body: [
-                "category": "fraud", "title": "t", "narrative": "n", "region": "Atlantis"])
+            let atlantis = try await api.call(
+                .post, "/v1/cases", token: staff,
+                body: [
+                    "category": "fraud", "title": "t", "narrative": "n", "region": "Atlantis",
+                ])
             #expect(atlantis.status == .unprocessableContent)
             #expect(atlantis.problemType == "/problems/unknown-place")
-            let misplaced = try await api.call(.post, "/v1/cases", token: staff, body: [
-                "category": "fraud", "title": "t", "narrative": "n", "region": "Europe", "country_office": "Nairobi"])
+            let misplaced = try await api.call(
+                .post, "/v1/cases", token: staff,
+                body: [
+                    "category": "fraud", "title": "t", "narrative": "n", "region": "Europe", "country_office": "Nairobi",
+                ])
             #expect(misplaced.problemType == "/problems/unknown-place")
             let advice = try await api.file(staff, category: "ethics_question", title: "May I accept a gift?")
             let head = try await api.token("ethics-head", "ECO:head")
@@ -86,7 +99,8 @@ struct ReviewFindingsTests {
         settings.cursorSecret = "cursor-secret-shared-by-every-replica-0123"
         let first = try QueueCursorCodec.resolve(settings, developmentSecretFile: nil)
         let second = try QueueCursorCodec.resolve(settings, developmentSecretFile: nil)
-        let position = QueuePosition(priorityRank: 2, dueAt: Date(timeIntervalSince1970: 1_800_000_000), openedAt: Date(timeIntervalSince1970: 1_790_000_000), id: UUID())
+        let position = QueuePosition(
+            priorityRank: 2, dueAt: Date(timeIntervalSince1970: 1_800_000_000), openedAt: Date(timeIntervalSince1970: 1_790_000_000), id: UUID())
         #expect(try second.decode(try first.encode(position)) == position)
         let settingsFromEnvironment = try ServiceSettings.load(environment: ["OVERSIGHT_CURSOR_SECRET": "cursor-secret-shared-by-every-replica-0123"])
         #expect(settingsFromEnvironment.cursorSecret == settings.cursorSecret)
@@ -126,7 +140,9 @@ struct ReroutingTests {
             let staff = try await api.token("hr-fatima", "HRM:staff")
             let lead = try await api.token("oig-lead", "OIG:lead")
             let reference = try await api.file(staff)
-            #expect(try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "inv-bruno", "role": "subject"]).status == .created)
+            #expect(
+                try await api.call(.post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "inv-bruno", "role": "subject"]).status
+                    == .created)
             #expect(try await api.office(of: reference) == "OIG")
             #expect(try await api.call(.get, "/v1/cases/\(reference)", token: lead).status == .notFound)
             let head = try await api.call(.get, "/v1/cases/\(reference)", token: try await api.token("ig", "OIG:head"))
@@ -140,14 +156,17 @@ struct ReroutingTests {
 /// note rather than the whole file.
 @Suite(.temporaryPostgres)
 struct ReferralTests {
-    func referred(_ api: CaseAPIHarness, to office: String, fields: [String: Any] = [:]) async throws -> (reference: String, reply: CaseAPIHarness.Reply) {
+    func referred(_ api: CaseAPIHarness, to office: String, fields: [String: Any] = [:]) async throws -> (
+        reference: String, reply: CaseAPIHarness.Reply
+    ) {
         let staff = try await api.token("hr-fatima", "HRM:staff")
         let lead = try await api.token("oig-lead", "OIG:lead")
         let head = try await api.token("ig", "OIG:head")
         let reference = try await api.file(staff, title: "Gifts from a supplier")
         #expect(try await api.transition(reference, "begin_assessment", token: lead).status == .ok)
-        let reply = try await api.transition(reference, "refer", token: head, note: "For the Ethics Office: a conflict of interest, not fraud",
-                                             fields: fields.merging(["referred_to": office]) { a, _ in a })
+        let reply = try await api.transition(
+            reference, "refer", token: head, note: "For the Ethics Office: a conflict of interest, not fraud",
+            fields: fields.merging(["referred_to": office]) { a, _ in a })
         return (reference, reply)
     }
 

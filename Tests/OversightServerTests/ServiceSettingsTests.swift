@@ -19,7 +19,8 @@ struct ServiceSettingsTests {
     }
 
     @Test func environmentOverridesFileAndFlagsOverrideBoth() throws {
-        let path = try file("""
+        let path = try file(
+            """
             server:
               port: 9000
               host: 0.0.0.0
@@ -38,7 +39,8 @@ struct ServiceSettingsTests {
     }
 
     @Test func invalidValuesNameTheKeyAndTheExpectedForm() throws {
-        let path = try file("""
+        let path = try file(
+            """
             server:
               port: eighty
             database:
@@ -60,7 +62,8 @@ struct ServiceSettingsTests {
     }
 
     @Test func passwordsAreRefusedInTheFile() throws {
-        let path = try file("""
+        let path = try file(
+            """
             database:
               url: postgresql://svc:hunter2@db/oversight
             """)

@@ -1,7 +1,8 @@
 import ArgumentParser
-@testable import oversight
 import OversightServer
 import Testing
+
+@testable import oversight
 
 /// One settings table: every setting has a flag, and the command line offers exactly the
 /// flags the table declares, each landing on its own setting.
@@ -16,7 +17,8 @@ struct SettingsFlagsTests {
     @Test func theCommandLineOffersNoFlagTheTableLacks() throws {
         let declared = Set(ServiceSettings.flags.map(\.flag)).union(["--config", "--help", "-h"])
         let help = SettingsOptions.helpMessage(columns: 400)
-        let offered = Set(help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," }).filter { $0.hasPrefix("--") || $0 == "-h" }.map(String.init))
+        let offered = Set(
+            help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," }).filter { $0.hasPrefix("--") || $0 == "-h" }.map(String.init))
         #expect(offered.subtracting(declared).isEmpty, "\(offered.subtracting(declared))")
         #expect(declared.subtracting(["-h", "--help"]).isSubset(of: offered))
     }

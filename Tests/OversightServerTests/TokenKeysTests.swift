@@ -1,9 +1,10 @@
-import _CryptoExtras
 import Foundation
 import JWTKit
 import OversightDomain
-@testable import OversightServer
 import Testing
+import _CryptoExtras
+
+@testable import OversightServer
 
 /// Token verification without a database: HS256 from the environment's secret, ES256 from an
 /// identity provider's JWKS, and every way a token is refused.
@@ -116,10 +117,13 @@ struct IdentityProviderTokenTests {
         String(decoding: try JSONSerialization.data(withJSONObject: ["keys": keys]), as: UTF8.self)
     }
 
-    func claims(_ subject: String = "eco-chen", issuer: String? = Self.issuer, audience: String? = Self.audience,
-                expires: TimeInterval = 600, notBefore: TimeInterval? = nil, issuedAt: TimeInterval = 0) -> OversightClaims {
-        var claims = OversightClaims(subject: subject, name: nil, roles: ["ECO:officer"], expires: Date().addingTimeInterval(expires),
-                                     issuedAt: Date().addingTimeInterval(issuedAt))
+    func claims(
+        _ subject: String = "eco-chen", issuer: String? = Self.issuer, audience: String? = Self.audience,
+        expires: TimeInterval = 600, notBefore: TimeInterval? = nil, issuedAt: TimeInterval = 0
+    ) -> OversightClaims {
+        var claims = OversightClaims(
+            subject: subject, name: nil, roles: ["ECO:officer"], expires: Date().addingTimeInterval(expires),
+            issuedAt: Date().addingTimeInterval(issuedAt))
         claims.iss = issuer.map(IssuerClaim.init(value:))
         claims.aud = audience.map { AudienceClaim(value: [$0]) }
         claims.nbf = notBefore.map { NotBeforeClaim(value: Date().addingTimeInterval($0)) }
@@ -148,8 +152,10 @@ struct IdentityProviderTokenTests {
         let keys = try await keys(try jwks([try ecJWK(key, kid: "k1")]))
         let signer = await JWTKeyCollection().add(ecdsa: key, kid: "k1")
         #expect(try await keys.actor(from: try await signer.sign(claims(), kid: "k1")).id == "eco-chen")
-        for (what, payload) in [("no issuer", claims(issuer: nil)), ("another issuer", claims(issuer: "https://evil.example")),
-                                ("no audience", claims(audience: nil)), ("another audience", claims(audience: "payroll"))] {
+        for (what, payload) in [
+            ("no issuer", claims(issuer: nil)), ("another issuer", claims(issuer: "https://evil.example")),
+            ("no audience", claims(audience: nil)), ("another audience", claims(audience: "payroll")),
+        ] {
             let token = try await signer.sign(payload, kid: "k1")
             await #expect(throws: AuthenticationFailure.invalid, "\(what)") { try await keys.actor(from: token) }
         }
@@ -180,13 +186,15 @@ struct IdentityProviderTokenTests {
         let rsa = try Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
         let primitives = try rsa.publicKey.getKeyPrimitives()
         func base64URL(_ data: Data) -> String {
-            data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
         }
         let ec = ES256PrivateKey()
-        let keys = try await keys(try jwks([
-            ["kty": "RSA", "kid": "rsa", "n": base64URL(primitives.modulus), "e": base64URL(primitives.publicExponent)],
-            try ecJWK(ec, kid: "ec", alg: false),
-        ]))
+        let keys = try await keys(
+            try jwks([
+                ["kty": "RSA", "kid": "rsa", "n": base64URL(primitives.modulus), "e": base64URL(primitives.publicExponent)],
+                try ecJWK(ec, kid: "ec", alg: false),
+            ]))
         // A first request tries to pin the RSA key to PS256: refused, and nothing is pinned.
         let pss = await JWTKeyCollection().add(pss: rsa, digestAlgorithm: .sha256, kid: "rsa")
         let pssToken = try await pss.sign(claims(), kid: "rsa")

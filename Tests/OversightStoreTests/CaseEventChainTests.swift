@@ -10,8 +10,9 @@ struct CaseEventChainTests {
     /// version of the code. This digest was computed independently (Python's hashlib over the
     /// documented length-prefixed fields).
     @Test func digestOfAKnownEventIsStable() {
-        let digest = CaseEventChain.digest(caseID: caseID, seq: 1, kind: "filed", actor: "hr-fatima", at: at,
-                                           data: ["category": "fraud"], prevHash: Data())
+        let digest = CaseEventChain.digest(
+            caseID: caseID, seq: 1, kind: "filed", actor: "hr-fatima", at: at,
+            data: ["category": "fraud"], prevHash: Data())
         #expect(digest.map { String(format: "%02x", $0) }.joined() == "4e652528ca65f5a6075ac7146e3906dac72de7742663b24a22c0bde45373cb35")
     }
 
@@ -23,7 +24,8 @@ struct CaseEventChainTests {
         #expect(CaseEventChain.isIntact(first) && CaseEventChain.isIntact(second))
         let variants = [
             CaseEventChain.digest(caseID: caseID, seq: 1, kind: "filed", actor: "b", at: at, data: ["k": "v"], prevHash: Data()),
-            CaseEventChain.digest(caseID: caseID, seq: 1, kind: "filed", actor: "a", at: at.addingTimeInterval(0.000_001), data: ["k": "v"], prevHash: Data()),
+            CaseEventChain.digest(
+                caseID: caseID, seq: 1, kind: "filed", actor: "a", at: at.addingTimeInterval(0.000_001), data: ["k": "v"], prevHash: Data()),
             CaseEventChain.digest(caseID: caseID, seq: 1, kind: "filed", actor: "a", at: at, data: ["k": "w"], prevHash: Data()),
             // Length prefixes keep ("ab", "c") apart from ("a", "bc").
             CaseEventChain.digest(caseID: caseID, seq: 1, kind: "filed", actor: "a", at: at, data: ["kv": ""], prevHash: Data()),

@@ -1,10 +1,11 @@
 import Foundation
 import Logging
 import OversightDomain
-@testable import OversightStore
 import PostgresClient
 import PostgresTestSupport
 import Testing
+
+@testable import OversightStore
 
 @Suite(.temporaryPostgres)
 struct CaseSeederTests {
@@ -17,7 +18,9 @@ struct CaseSeederTests {
             try await Migrator(pool: pool, migrations: try Migration.load(from: Self.root.appendingPathComponent("Schema").path)).migrate()
             var files: [String: String] = [:]
             let config = Self.root.appendingPathComponent("Config")
-            for name in ["offices.yaml", "routing.yaml"] { files[name] = try String(contentsOf: config.appendingPathComponent(name), encoding: .utf8) }
+            for name in ["offices.yaml", "routing.yaml"] {
+                files[name] = try String(contentsOf: config.appendingPathComponent(name), encoding: .utf8)
+            }
             for name in try FileManager.default.contentsOfDirectory(atPath: config.appendingPathComponent("workflows").path) {
                 files["workflows/" + name] = try String(contentsOf: config.appendingPathComponent("workflows/" + name), encoding: .utf8)
             }
@@ -34,10 +37,12 @@ struct CaseSeederTests {
             #expect(audit.eventsChecked == report.events)
 
             let byOffice = try await pool.query("SELECT office, count(*) AS n FROM cases GROUP BY office")
-            let counts = Dictionary(uniqueKeysWithValues: try byOffice.map { (try $0.decode("office", as: String.self), try $0.decode("n", as: Int.self)) })
+            let counts = Dictionary(
+                uniqueKeysWithValues: try byOffice.map { (try $0.decode("office", as: String.self), try $0.decode("n", as: Int.self)) })
             #expect((counts["OIG"] ?? 0) > 1_000)
             #expect((counts["OMB"] ?? 0) > 0 && (counts["OMB"] ?? 0) < 200)
-            let spread = try await pool.query("""
+            let spread = try await pool.query(
+                """
                 SELECT count(DISTINCT state) AS states, count(*) FILTER (WHERE closed_at IS NOT NULL) AS closed,
                        max(now() - opened_at) > interval '5 years' AS old, min(event_seq) AS fewest, max(event_seq) AS most
                 FROM cases
@@ -56,9 +61,11 @@ struct CaseSeederTests {
                 // Ombuds cases owe nothing by a date, triage included.
                 #expect((document.triageDueAt != nil) == (try row.decode("kind", as: String.self) != "ombuds_case"))
             }
-            let encoded = CopyBuffer.jsonDocument(SnapshotDocument(CaseSnapshot(
-                workflow: configuration.workflow(.investigation)!, filedBy: "x", filedAt: Date(timeIntervalSince1970: 1_790_000_000.25),
-                triageDueAt: Date(timeIntervalSince1970: 1_790_086_400))))
+            let encoded = CopyBuffer.jsonDocument(
+                SnapshotDocument(
+                    CaseSnapshot(
+                        workflow: configuration.workflow(.investigation)!, filedBy: "x", filedAt: Date(timeIntervalSince1970: 1_790_000_000.25),
+                        triageDueAt: Date(timeIntervalSince1970: 1_790_086_400))))
             let decoded = try JSONDecoder().decode(SnapshotDocument.self, from: Data(encoded.utf8))
             #expect(decoded.triageDueAt == Date(timeIntervalSince1970: 1_790_086_400))
             #expect(decoded.visitedStates == ["received"])

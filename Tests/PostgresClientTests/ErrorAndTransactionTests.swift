@@ -104,7 +104,8 @@ struct ErrorAndTransactionTests {
                 try await connection.copyFromStdin("COPY staff (name, office) FROM STDIN", data: bytes)
             }
             #expect(copied == 1000)
-            let rows = try await pool.query("SELECT count(*) AS n, count(office) AS with_office, max(name) FILTER (WHERE name LIKE 'name 999%') AS last FROM staff")
+            let rows = try await pool.query(
+                "SELECT count(*) AS n, count(office) AS with_office, max(name) FILTER (WHERE name LIKE 'name 999%') AS last FROM staff")
             #expect(try rows[0].decode("n", as: Int.self) == 1000)
             #expect(try rows[0].decode("with_office", as: Int.self) == 500)
             #expect(try rows[0].decode("last", as: String.self) == "name 999\twith tab\\ and \n newline")

@@ -21,7 +21,8 @@ struct PoolTests {
             #expect(statistics.waiting == 0)
             #expect(statistics.open <= 4)
             #expect(statistics.connectionsOpened <= 4)
-            let backends = try await pool.query("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'oversight' AND datname = current_database()")
+            let backends = try await pool.query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'oversight' AND datname = current_database()")
             #expect(try backends[0].decode("n", as: Int.self) == statistics.open)
         }
     }
@@ -54,7 +55,8 @@ struct PoolTests {
             }
             #expect(await pool.statistics.open == 3)
             try await postgres.withPool(maxConnections: 1) { admin in
-                let rows = try await admin.query("""
+                let rows = try await admin.query(
+                    """
                     SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) AS terminated
                     FROM pg_stat_activity
                     WHERE application_name = 'oversight' AND pid <> pg_backend_pid() AND datname = current_database()

@@ -1,7 +1,8 @@
 import Foundation
-@testable import PostgresClient
 import PostgresTestSupport
 import Testing
+
+@testable import PostgresClient
 
 /// The private PostgreSQL cannot be borrowed by another local user: it listens on no TCP port,
 /// its socket folder is its own (0700; one someone else made is refused), and configuration
@@ -11,8 +12,10 @@ struct PrivateServerTests {
     @Test func itListensOnAPrivateSocketOnly() async throws {
         let postgres = try suitePostgres()
         let (addresses, permissions) = try await postgres.withPool(maxConnections: 1) { pool in
-            (try await pool.query("SHOW listen_addresses")[0].decode("listen_addresses", as: String.self),
-             try await pool.query("SHOW unix_socket_permissions")[0].decode("unix_socket_permissions", as: String.self))
+            (
+                try await pool.query("SHOW listen_addresses")[0].decode("listen_addresses", as: String.self),
+                try await pool.query("SHOW unix_socket_permissions")[0].decode("unix_socket_permissions", as: String.self)
+            )
         }
         #expect(addresses == "")
         #expect(permissions == "0700")

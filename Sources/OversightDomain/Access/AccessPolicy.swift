@@ -82,10 +82,11 @@ public struct CaseAccessFacts: Sendable, Hashable {
     }
 
     public init(snapshot: CaseSnapshot, workflow: WorkflowDefinition) {
-        self.init(kind: snapshot.kind, office: snapshot.office, confidentialToOffice: workflow.confidentialToOffice,
-                  filedBy: snapshot.filedBy, parties: snapshot.parties, assignee: snapshot.assignee,
-                  sealedFrom: snapshot.sealedFrom, restrictedToHead: snapshot.restrictedToHead,
-                  assigneeSeesReporter: workflow.assigneeSeesReporter)
+        self.init(
+            kind: snapshot.kind, office: snapshot.office, confidentialToOffice: workflow.confidentialToOffice,
+            filedBy: snapshot.filedBy, parties: snapshot.parties, assignee: snapshot.assignee,
+            sealedFrom: snapshot.sealedFrom, restrictedToHead: snapshot.restrictedToHead,
+            assigneeSeesReporter: workflow.assigneeSeesReporter)
     }
 }
 
@@ -135,7 +136,7 @@ public struct AccessPolicy: Sendable {
     /// Whether `actor` may be assigned the case: a person recused from it may not.
     public func mayBeAssigned(_ actor: Actor, to facts: CaseAccessFacts) -> Bool {
         guard facts.filedBy != actor.id, !facts.parties.contains(where: { $0.personID == actor.id }),
-              !actor.memberships.contains(where: { facts.sealedFrom.contains($0.office) })
+            !actor.memberships.contains(where: { facts.sealedFrom.contains($0.office) })
         else { return false }
         return actor.caseRole(in: facts.office) != nil
     }

@@ -25,8 +25,10 @@ enum OfficesReader {
                 log.add(file, cursor.path + ".code", "duplicate office \(code)")
                 continue
             }
-            offices.append(Office(code: code, name: name, function: function, headTitle: headTitle,
-                                  sharing: sharing, calendar: calendar, holidays: holidays))
+            offices.append(
+                Office(
+                    code: code, name: name, function: function, headTitle: headTitle,
+                    sharing: sharing, calendar: calendar, holidays: holidays))
         }
         let alternate = officeReference(root, "alternate", offices, log: &log)
         let directorGeneral = officeReference(root, "director_general_office", offices, log: &log)
@@ -81,8 +83,10 @@ enum RoutingReader {
             if let triage, triage <= 0 { log.add(file, cursor.path + ".triage_hours", "must be a positive number of hours, got \(triage)") }
             let region = cursor.string("region", log: &log, required: false)
             guard let category, let label, let office, let kind, let priority else { continue }
-            rules.append(RoutingRule(category: category, label: label, office: office, kind: CaseKind(kind), priority: priority,
-                                     triageHours: triage, region: region, position: position))
+            rules.append(
+                RoutingRule(
+                    category: category, label: label, office: office, kind: CaseKind(kind), priority: priority,
+                    triageHours: triage, region: region, position: position))
         }
         guard let defaultTriage else { return nil }
         return RoutingTable(defaultTriageHours: defaultTriage, rules: rules)
@@ -95,8 +99,9 @@ func enumValue<Value: RawRepresentable & CaseIterable>(
 ) -> Value? where Value.RawValue == String {
     guard let text = cursor.string(key, log: &log) else { return nil }
     guard let value = Value(rawValue: text) else {
-        log.add(cursor.file, cursor.path.isEmpty ? key : cursor.path + "." + key,
-                "unknown value \"\(text)\" (expected one of: \(Value.allCases.map(\.rawValue).joined(separator: ", ")))")
+        log.add(
+            cursor.file, cursor.path.isEmpty ? key : cursor.path + "." + key,
+            "unknown value \"\(text)\" (expected one of: \(Value.allCases.map(\.rawValue).joined(separator: ", ")))")
         return nil
     }
     return value

@@ -54,7 +54,7 @@ public struct OversightConfiguration: Sendable {
         var workflowFiles: [CaseKind: String] = [:]
         for (file, text) in input.files.sorted(by: { $0.key < $1.key }) where file.hasPrefix("workflows/") && file.hasSuffix(".yaml") {
             guard let root = YAMLCursor.parse(text, file: file, log: &log),
-                  let workflow = WorkflowReader.read(root, log: &log)
+                let workflow = WorkflowReader.read(root, log: &log)
             else { continue }
             let expectedKind = String(file.dropFirst("workflows/".count).dropLast(".yaml".count))
             if workflow.kind.rawValue != expectedKind {
@@ -101,7 +101,9 @@ public struct OversightConfiguration: Sendable {
             for rule in routing.rules {
                 let path = "rules[\(rule.position)]"
                 if let region = rule.region, let offices, !offices.regions.isEmpty, offices.regions[region] == nil {
-                    log.add("routing.yaml", path + ".region", "unknown region \"\(region)\" (offices.yaml lists \(offices.regions.keys.sorted().joined(separator: ", ")))")
+                    log.add(
+                        "routing.yaml", path + ".region",
+                        "unknown region \"\(region)\" (offices.yaml lists \(offices.regions.keys.sorted().joined(separator: ", ")))")
                 }
                 if let offices, offices.office(rule.office) == nil {
                     log.add("routing.yaml", path + ".office", "unknown office \(rule.office)")
@@ -110,7 +112,9 @@ public struct OversightConfiguration: Sendable {
                 if workflows[rule.kind] == nil {
                     log.add("routing.yaml", path + ".kind", "unknown case kind \"\(rule.kind)\" (no workflows/\(rule.kind).yaml)")
                 } else if let workflow = workflows[rule.kind], workflow.office != rule.office, rule.office != offices?.alternate {
-                    log.add("routing.yaml", path + ".office", "routes \(rule.kind) to \(rule.office), but workflows/\(rule.kind).yaml belongs to \(workflow.office)")
+                    log.add(
+                        "routing.yaml", path + ".office",
+                        "routes \(rule.kind) to \(rule.office), but workflows/\(rule.kind).yaml belongs to \(workflow.office)")
                 }
             }
             if routing.rules.isEmpty { log.add("routing.yaml", "rules", "no category is routed anywhere") }

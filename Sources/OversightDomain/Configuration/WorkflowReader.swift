@@ -4,7 +4,9 @@ import Yams
 /// for everything malformed. Graph rules (reachability, terminal states) are checked after,
 /// by `WorkflowValidator`, on the definition read here.
 enum WorkflowReader {
-    static let topKeys: Set<String> = ["kind", "title", "office", "confidential_to_office", "assignee_sees_reporter", "reporter_clocks", "clocks", "states", "transitions"]
+    static let topKeys: Set<String> = [
+        "kind", "title", "office", "confidential_to_office", "assignee_sees_reporter", "reporter_clocks", "clocks", "states", "transitions",
+    ]
     static let stateKeys: Set<String> = ["name", "kind", "reporter_status", "deadline_days", "outcome"]
     static let transitionKeys: Set<String> = ["name", "from", "to", "roles", "requires", "choices", "guards", "effects", "reopen"]
 
@@ -93,7 +95,9 @@ enum WorkflowReader {
         return StateDefinition(name: name, kind: kind, reporterStatus: reporterStatus, deadlineDays: deadline, outcome: outcome)
     }
 
-    private static func readTransition(_ cursor: YAMLCursor, states: [StateDefinition], clocks: [ClockDefinition], log: inout ProblemLog) -> TransitionDefinition? {
+    private static func readTransition(_ cursor: YAMLCursor, states: [StateDefinition], clocks: [ClockDefinition], log: inout ProblemLog)
+        -> TransitionDefinition?
+    {
         _ = cursor.keys(allowed: transitionKeys, log: &log)
         let file = cursor.file
         let name = cursor.string("name", log: &log)
@@ -167,7 +171,7 @@ enum WorkflowReader {
             }
         }
         guard let mapping = cursor.node.mapping, mapping.count == 1, let key = mapping.keys.first?.string,
-              let argument = cursor.child(key)
+            let argument = cursor.child(key)
         else {
             log.add(cursor.file, cursor.path, "a guard is a name or a mapping with one key")
             return nil
@@ -211,7 +215,7 @@ enum WorkflowReader {
         }
         let known = "start_clock, stop_clock, stamp, notify, open_linked_case, refer, redact_identifying_details"
         guard let mapping = cursor.node.mapping, mapping.count == 1, let key = mapping.keys.first?.string,
-              let argument = cursor.child(key)
+            let argument = cursor.child(key)
         else {
             log.add(cursor.file, cursor.path, "an effect is a mapping with one key (\(known))")
             return nil
@@ -228,7 +232,9 @@ enum WorkflowReader {
         case "notify":
             guard let text = argument.scalarText else { break }
             guard let recipient = NotificationRecipient(rawValue: text) else {
-                log.add(cursor.file, argument.path, "unknown recipient \"\(text)\" (expected \(NotificationRecipient.allCases.map(\.rawValue).joined(separator: ", ")))")
+                log.add(
+                    cursor.file, argument.path,
+                    "unknown recipient \"\(text)\" (expected \(NotificationRecipient.allCases.map(\.rawValue).joined(separator: ", ")))")
                 return nil
             }
             return .notify(recipient)

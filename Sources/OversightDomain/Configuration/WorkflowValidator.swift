@@ -10,7 +10,10 @@ enum WorkflowValidator {
 
         let initials = states.filter { $0.kind == .initial }
         if initials.count != 1 {
-            log.add(file, "states", "needs exactly one initial state, found \(initials.count)\(initials.isEmpty ? "" : " (\(initials.map(\.name).joined(separator: ", ")))")")
+            log.add(
+                file, "states",
+                "needs exactly one initial state, found \(initials.count)\(initials.isEmpty ? "" : " (\(initials.map(\.name).joined(separator: ", ")))")"
+            )
         }
 
         for (index, transition) in workflow.transitions.enumerated() {

@@ -55,7 +55,9 @@ public struct CaseDeadlines: Sendable {
         // news even while the case waits.
         if let policy = workflow.reporterClocks {
             if snapshot.acknowledgedAt == nil {
-                items.append(DueItem(kind: .acknowledgement, dueAt: snapshot.filedAt.addingTimeInterval(Double(policy.acknowledgeDays) * 86_400), isPaused: false))
+                items.append(
+                    DueItem(
+                        kind: .acknowledgement, dueAt: snapshot.filedAt.addingTimeInterval(Double(policy.acknowledgeDays) * 86_400), isPaused: false))
             }
             let lastUpdate = snapshot.lastReporterUpdateAt ?? snapshot.acknowledgedAt ?? snapshot.filedAt
             items.append(DueItem(kind: .feedback, dueAt: lastUpdate.addingTimeInterval(Double(policy.feedbackDays) * 86_400), isPaused: false))

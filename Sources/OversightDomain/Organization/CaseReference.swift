@@ -71,7 +71,8 @@ public struct CaseReference: Hashable, Sendable, Codable, CustomStringConvertibl
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let reference = CaseReference(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a case reference like 7KQ4-M9XD-2HPN"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a case reference like 7KQ4-M9XD-2HPN"))
         }
         self = reference
     }

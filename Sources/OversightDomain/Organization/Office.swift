@@ -52,8 +52,10 @@ public struct Office: Hashable, Sendable, Codable {
         holidays = try container.decodeIfPresent([String].self, forKey: .holidays) ?? []
     }
 
-    public init(code: OfficeCode, name: String, function: Function, headTitle: String,
-                sharing: Sharing = .assigned, calendar: Calendar = .calendarDays, holidays: [String] = []) {
+    public init(
+        code: OfficeCode, name: String, function: Function, headTitle: String,
+        sharing: Sharing = .assigned, calendar: Calendar = .calendarDays, holidays: [String] = []
+    ) {
         self.code = code
         self.name = name
         self.function = function

@@ -13,7 +13,8 @@ public struct OfficeCode: Hashable, Sendable, Codable, CustomStringConvertible, 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let code = OfficeCode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an office code (2 to 8 capital letters)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an office code (2 to 8 capital letters)"))
         }
         self = code
     }

@@ -91,9 +91,10 @@ public struct CaseRouter: Sendable {
     }
 
     public init(_ configuration: OversightConfiguration) {
-        self.init(routing: configuration.routing, offices: configuration.offices,
-                  confidentialKinds: Set(configuration.workflows.values.filter(\.confidentialToOffice).map(\.kind)),
-                  deadlineFreeKinds: Set(configuration.workflows.values.filter(\.imposesNoDeadlines).map(\.kind)))
+        self.init(
+            routing: configuration.routing, offices: configuration.offices,
+            confidentialKinds: Set(configuration.workflows.values.filter(\.confidentialToOffice).map(\.kind)),
+            deadlineFreeKinds: Set(configuration.workflows.values.filter(\.imposesNoDeadlines).map(\.kind)))
     }
 
     public func route(_ intake: Intake, at now: Date) throws(RoutingRefusal) -> RoutingDecision {
@@ -101,7 +102,8 @@ public struct CaseRouter: Sendable {
         guard let rule = routing.rules.first(where: { $0.category == intake.category && ($0.region == nil || $0.region == intake.region) })
         else { throw .unknownCategory(intake.category, known: routing.categories) }
         let triageHours = rule.triageHours ?? routing.defaultTriageHours
-        let placement = confidentialKinds.contains(rule.kind)
+        let placement =
+            confidentialKinds.contains(rule.kind)
             ? (office: rule.office, conflict: nil, sealedFrom: [], restrictedToHead: false)
             : place(in: rule.office, subjects: intake.subjects)
         return RoutingDecision(

@@ -28,8 +28,10 @@ public struct RoutingRule: Sendable, Hashable {
     /// Where the rule stands in routing.yaml, recorded on each case it routes.
     public let position: Int
 
-    public init(category: String, label: String, office: OfficeCode, kind: CaseKind, priority: Priority,
-                triageHours: Int? = nil, region: String? = nil, position: Int) {
+    public init(
+        category: String, label: String, office: OfficeCode, kind: CaseKind, priority: Priority,
+        triageHours: Int? = nil, region: String? = nil, position: Int
+    ) {
         self.category = category
         self.label = label
         self.office = office

@@ -41,7 +41,9 @@ public enum WorkflowDiagram {
     }
 
     static func text(_ workflow: WorkflowDefinition) -> String {
-        var lines = ["\(workflow.title) (\(workflow.kind)) at \(workflow.office)" + (workflow.confidentialToOffice ? ", confidential to the office" : "")]
+        var lines = [
+            "\(workflow.title) (\(workflow.kind)) at \(workflow.office)" + (workflow.confidentialToOffice ? ", confidential to the office" : "")
+        ]
         if let clocks = workflow.reporterClocks {
             lines.append("Reporter: acknowledge within \(clocks.acknowledgeDays) days, feedback every \(clocks.feedbackDays) days")
         }
@@ -61,10 +63,11 @@ public enum WorkflowDiagram {
         lines.append("")
         lines.append("transitions:")
         for transition in workflow.transitions {
-            let target = switch transition.to {
-            case .state(let name): name
-            case .previous: "(previous state)"
-            }
+            let target =
+                switch transition.to {
+                case .state(let name): name
+                case .previous: "(previous state)"
+                }
             var line = "  \(transition.name): \(transition.from.joined(separator: " | ")) -> \(target) by \(roles(transition))"
             if !transition.requires.isEmpty { line += "; requires \(transition.requires.joined(separator: ", "))" }
             if !transition.guards.isEmpty { line += "; guards \(transition.guards.map(\.description).joined(separator: ", "))" }
@@ -97,15 +100,18 @@ public enum WorkflowDiagram {
     }
 
     static func dot(_ workflow: WorkflowDefinition) -> String {
-        var lines = ["digraph \"\(workflow.kind)\" {", "  rankdir=LR;", "  label=\"\(workflow.title) at \(workflow.office)\";",
-                     "  node [shape=box, style=rounded];"]
+        var lines = [
+            "digraph \"\(workflow.kind)\" {", "  rankdir=LR;", "  label=\"\(workflow.title) at \(workflow.office)\";",
+            "  node [shape=box, style=rounded];",
+        ]
         for state in workflow.states {
-            let shape = switch state.kind {
-            case .initial: "shape=box, style=\"rounded,bold\""
-            case .active: "shape=box, style=rounded"
-            case .paused: "shape=box, style=\"rounded,dashed\""
-            case .terminal: "shape=doubleoctagon"
-            }
+            let shape =
+                switch state.kind {
+                case .initial: "shape=box, style=\"rounded,bold\""
+                case .active: "shape=box, style=rounded"
+                case .paused: "shape=box, style=\"rounded,dashed\""
+                case .terminal: "shape=doubleoctagon"
+                }
             lines.append("  \"\(state.name)\" [\(shape)];")
         }
         for edge in edges(workflow) {

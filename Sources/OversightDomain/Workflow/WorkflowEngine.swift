@@ -85,8 +85,8 @@ public struct WorkflowEngine: Sendable {
             case .refer(let referral):
                 // The office named in the input; anyone else (national authorities, HR) opens nothing.
                 guard case .text(let named) = fields[referral.field] ?? .text(""),
-                      let office = OfficeCode(named.trimmingCharacters(in: .whitespaces).uppercased()),
-                      let kind = referral.targets[office]
+                    let office = OfficeCode(named.trimmingCharacters(in: .whitespaces).uppercased()),
+                    let kind = referral.targets[office]
                 else { continue }
                 if let consent = referral.consent[office], fields[consent] != .flag(true) {
                     throw .guardFailed(.fieldTrue(consent))

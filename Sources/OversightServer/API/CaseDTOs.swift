@@ -34,8 +34,9 @@ struct FileCaseRequest: StrictDecodable, Sendable {
     }
 
     var filing: Filing {
-        Filing(category: category, title: title, narrative: narrative, occurredOn: occurredOn, location: location,
-               region: region, countryOffice: countryOffice, subjects: subjects ?? [])
+        Filing(
+            category: category, title: title, narrative: narrative, occurredOn: occurredOn, location: location,
+            region: region, countryOffice: countryOffice, subjects: subjects ?? [])
     }
 }
 

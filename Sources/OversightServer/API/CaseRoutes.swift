@@ -43,8 +43,10 @@ struct CaseRoutes: Sendable {
         // Nothing that could tie the filer to the case: no reference here (the request's
         // logger carries no actor either).
         context.logger.info("case filed", metadata: ["replayed": "\(receipt.replayed)"])
-        return try JSONBody(value: FilingResponse(reference: receipt.reference, status: receipt.status), status: .created,
-                            headers: [.location: "/v1/cases/\(receipt.reference)"]).response(from: request, context: context)
+        return try JSONBody(
+            value: FilingResponse(reference: receipt.reference, status: receipt.status), status: .created,
+            headers: [.location: "/v1/cases/\(receipt.reference)"]
+        ).response(from: request, context: context)
     }
 
     @Sendable func listOwn(_ request: Request, context: OversightRequestContext) async throws -> Response {
@@ -54,8 +56,9 @@ struct CaseRoutes: Sendable {
         }
         let records = try await store.filings(of: actor)
         let cases = records.map { record in
-            CaseResponse(record, access: CaseAccess(view: .reporter, actions: [.read, .messageReporter]),
-                         workflow: store.catalog.workflow(version: record.workflowVersionID), actor: actor, links: [])
+            CaseResponse(
+                record, access: CaseAccess(view: .reporter, actions: [.read, .messageReporter]),
+                workflow: store.catalog.workflow(version: record.workflowVersionID), actor: actor, links: [])
         }
         return try JSONBody(value: CaseListResponse(cases: cases)).response(from: request, context: context)
     }
@@ -63,8 +66,9 @@ struct CaseRoutes: Sendable {
     @Sendable func show(_ request: Request, context: OversightRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let (record, access) = try await store.find(try reference(context), for: actor)
-        return try caseResponse(record, access: access, actor: actor, links: access.view >= .officer ? record.links : [],
-                                request: request, context: context)
+        return try caseResponse(
+            record, access: access, actor: actor, links: access.view >= .officer ? record.links : [],
+            request: request, context: context)
     }
 
     @Sendable func assign(_ request: Request, context: OversightRequestContext) async throws -> Response {
@@ -89,8 +93,11 @@ struct CaseRoutes: Sendable {
             _ = try await store.find(reference, for: actor)
             throw Problem(.preconditionRequired, detail: "send If-Match with the case's ETag")
         }
-        guard let version = Int(ifMatch.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "")
-            .trimmingCharacters(in: CharacterSet(charactersIn: "\""))) else {
+        guard
+            let version = Int(
+                ifMatch.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "")
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        else {
             _ = try await store.find(reference, for: actor)
             throw Problem(.badRequest, detail: "If-Match must be the case's ETag, e.g. \"3\"")
         }
@@ -98,7 +105,8 @@ struct CaseRoutes: Sendable {
         let record = try await store.transition(reference, body.transition, input: body.input, by: actor, expectedVersion: version)
         // An ombuds case leaves no trace in the logs, not even its reference.
         if store.catalog.workflow(version: record.workflowVersionID)?.confidentialToOffice == false {
-            context.logger.info("transition", metadata: ["reference": "\(reference)", "transition": "\(body.transition)", "state": "\(record.state)"])
+            context.logger.info(
+                "transition", metadata: ["reference": "\(reference)", "transition": "\(body.transition)", "state": "\(record.state)"])
         }
         return try caseResponse(record, access: store.access(actor, to: record), actor: actor, links: nil, request: request, context: context)
     }
@@ -172,7 +180,8 @@ struct CaseRoutes: Sendable {
         request: Request, context: OversightRequestContext
     ) throws -> Response {
         let links = links ?? []
-        let body = CaseResponse(record, access: access, workflow: store.catalog.workflow(version: record.workflowVersionID), actor: actor, links: links)
+        let body = CaseResponse(
+            record, access: access, workflow: store.catalog.workflow(version: record.workflowVersionID), actor: actor, links: links)
         // The reporter's ETag follows the reporter's version, so polling it reveals no internal work.
         let etag = access.view >= .officer ? "\"\(record.version)\"" : "\"r\(record.reporterVersion)\""
         return try JSONBody(value: body, headers: [.eTag: etag]).response(from: request, context: context)

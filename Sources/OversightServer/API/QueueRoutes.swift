@@ -15,7 +15,8 @@ public struct QueueCursorCodec: Sendable {
     }
 
     public struct MissingSecret: Error, CustomStringConvertible {
-        public let description = "queue cursors need a key every replica shares: set OVERSIGHT_CURSOR_SECRET (32 bytes or more), or OVERSIGHT_JWT_SECRET"
+        public let description =
+            "queue cursors need a key every replica shares: set OVERSIGHT_CURSOR_SECRET (32 bytes or more), or OVERSIGHT_JWT_SECRET"
     }
 
     /// The cursor key: `OVERSIGHT_CURSOR_SECRET`, else the HS256 token secret, else the
@@ -40,8 +41,8 @@ public struct QueueCursorCodec: Sendable {
     func decode(_ text: String) throws -> QueuePosition {
         let parts = text.split(separator: ".")
         guard parts.count == 2, let payload = Self.data(base64URL: String(parts[0])), let signature = Self.data(base64URL: String(parts[1])),
-              HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key),
-              let cursor = try? JSONDecoder().decode(CursorPayload.self, from: payload)
+            HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key),
+            let cursor = try? JSONDecoder().decode(CursorPayload.self, from: payload)
         else { throw Problem(.invalidCursor, detail: "the cursor is not one this service issued, or it was altered") }
         return cursor.position
     }
@@ -119,9 +120,10 @@ struct QueueRoutes: Sendable {
         let now = store.clock()
         let page = try await store.queue(office: office, for: actor, filter: filter, after: position, limit: limit, at: now)
         let items = page.cases.map { record in
-            QueueItemResponse(reference: record.reference, kind: record.kind.rawValue, state: record.state, category: record.category,
-                              priority: record.priority.rawValue, title: record.title, assignee: record.assignee, region: record.region,
-                              openedAt: record.openedAt, dueAt: record.dueAt == .distantFuture ? nil : record.dueAt, overdue: record.dueAt < now)
+            QueueItemResponse(
+                reference: record.reference, kind: record.kind.rawValue, state: record.state, category: record.category,
+                priority: record.priority.rawValue, title: record.title, assignee: record.assignee, region: record.region,
+                openedAt: record.openedAt, dueAt: record.dueAt == .distantFuture ? nil : record.dueAt, overdue: record.dueAt < now)
         }
         return try JSONBody(value: QueueResponse(cases: items, nextCursor: try page.next.map(cursors.encode)))
             .response(from: request, context: context)

@@ -62,13 +62,15 @@ struct WorkflowRoutes: Sendable {
                 State(name: $0.name, kind: $0.kind.rawValue, reporterStatus: $0.reporterStatus, deadlineDays: $0.deadlineDays, outcome: $0.outcome)
             }
             transitions = workflow.transitions.map { transition in
-                let target = switch transition.to {
-                case .state(let name): name
-                case .previous: "@previous"
-                }
-                return Transition(name: transition.name, from: transition.from, to: target, roles: transition.roles.map(\.rawValue),
-                                  requires: transition.requires, guards: transition.guards.map(\.description),
-                                  effects: transition.effects.map(\.description), reopen: transition.reopen)
+                let target =
+                    switch transition.to {
+                    case .state(let name): name
+                    case .previous: "@previous"
+                    }
+                return Transition(
+                    name: transition.name, from: transition.from, to: target, roles: transition.roles.map(\.rawValue),
+                    requires: transition.requires, guards: transition.guards.map(\.description),
+                    effects: transition.effects.map(\.description), reopen: transition.reopen)
             }
         }
     }
@@ -77,7 +79,8 @@ struct WorkflowRoutes: Sendable {
         group.get("/workflows") { request, context -> Response in
             _ = try context.requireActor()
             let summaries = store.configuration.workflows.values.sorted { $0.kind < $1.kind }.map {
-                Summary(kind: $0.kind.rawValue, title: $0.title, office: $0.office.rawValue, states: $0.states.count, transitions: $0.transitions.count)
+                Summary(
+                    kind: $0.kind.rawValue, title: $0.title, office: $0.office.rawValue, states: $0.states.count, transitions: $0.transitions.count)
             }
             return try JSONBody(value: ListResponse(items: summaries)).response(from: request, context: context)
         }

@@ -33,13 +33,14 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     static func problem(_ failure: AuthenticationFailure) -> Problem {
-        let detail = switch failure {
-        case .missing: "send a bearer token in the Authorization header"
-        case .malformed: "the bearer token is malformed"
-        case .invalid: "the bearer token's signature or audience is not accepted"
-        case .expired: "the bearer token has expired"
-        case .inQueryString: "tokens are accepted only in the Authorization header, never in the URL"
-        }
+        let detail =
+            switch failure {
+            case .missing: "send a bearer token in the Authorization header"
+            case .malformed: "the bearer token is malformed"
+            case .invalid: "the bearer token's signature or audience is not accepted"
+            case .expired: "the bearer token has expired"
+            case .inQueryString: "tokens are accepted only in the Authorization header, never in the URL"
+            }
         return Problem(.unauthenticated, detail: detail)
     }
 }

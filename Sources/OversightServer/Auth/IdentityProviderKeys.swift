@@ -65,9 +65,10 @@ final class IdentityProviderKeys: Sendable {
 
     static func stamp(_ path: String) -> FileStamp? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
-        return FileStamp(inode: (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0,
-                         size: (attributes[.size] as? NSNumber)?.uint64Value ?? 0,
-                         modified: attributes[.modificationDate] as? Date ?? .distantPast)
+        return FileStamp(
+            inode: (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0,
+            size: (attributes[.size] as? NSNumber)?.uint64Value ?? 0,
+            modified: attributes[.modificationDate] as? Date ?? .distantPast)
     }
 
     static func load(_ path: String, generation: Int) async throws -> Snapshot {
@@ -111,7 +112,9 @@ final class IdentityProviderKeys: Sendable {
         case ("EC", "P-384"): allowed = ["ES384"]
         case ("EC", "P-521"): allowed = ["ES512"]
         case ("OKP", "Ed25519"): allowed = ["EdDSA"]
-        default: throw LoadError(description: "\(place): key type \(type)\(curve.map { "/" + $0 } ?? "") is not accepted (RSA, EC P-256/384/521, OKP Ed25519)")
+        default:
+            throw LoadError(
+                description: "\(place): key type \(type)\(curve.map { "/" + $0 } ?? "") is not accepted (RSA, EC P-256/384/521, OKP Ed25519)")
         }
         guard let stated = key["alg"] as? String else { return allowed[0] }
         guard allowed.contains(stated) else { throw LoadError(description: "\(place): alg \(stated) does not fit a \(type) key") }

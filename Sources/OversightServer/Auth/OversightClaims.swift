@@ -36,7 +36,7 @@ public struct OversightClaims: JWTPayload, Equatable {
         }
         // The subject becomes a stored id: no control characters, spaces or overlong ones.
         guard !sub.value.isEmpty, sub.value.count <= 128,
-              !sub.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.isWhitespace })
+            !sub.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.isWhitespace })
         else { return nil }
         return Actor(id: sub.value, memberships: memberships)
     }

@@ -75,14 +75,18 @@ public struct TokenKeys: Sendable {
                 throw ConfigurationError(description: "no token keys: set OVERSIGHT_JWT_SECRET or auth.jwks_file")
             }
             if serving, !isLoopback(settings.host) {
-                throw ConfigurationError(description: "the development token secret is for a service on loopback only; server.host is \(settings.host): set auth.jwks_file (or OVERSIGHT_JWT_SECRET)")
+                throw ConfigurationError(
+                    description:
+                        "the development token secret is for a service on loopback only; server.host is \(settings.host): set auth.jwks_file (or OVERSIGHT_JWT_SECRET)"
+                )
             }
             let secret = try developmentSecret(at: developmentSecretFile)
             hmac = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
             sources.append(.developmentSecret(path: developmentSecretFile))
         }
-        return TokenKeys(hmac: hmac, provider: provider, sources: sources, audience: settings.jwtAudience, issuer: settings.jwtIssuer,
-                         clockSkew: TimeInterval(settings.clockSkewSeconds))
+        return TokenKeys(
+            hmac: hmac, provider: provider, sources: sources, audience: settings.jwtAudience, issuer: settings.jwtIssuer,
+            clockSkew: TimeInterval(settings.clockSkewSeconds))
     }
 
     static func isLoopback(_ host: String) -> Bool {
@@ -95,7 +99,10 @@ public struct TokenKeys: Sendable {
         if FileManager.default.fileExists(atPath: path) {
             let mode = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int) ?? 0o777
             guard mode & 0o077 == 0 else {
-                throw ConfigurationError(description: "the development token secret \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it or delete it to make a new one")
+                throw ConfigurationError(
+                    description:
+                        "the development token secret \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it or delete it to make a new one"
+                )
             }
             if let existing = try? String(contentsOfFile: path, encoding: .utf8), existing.utf8.count >= 32 {
                 return existing.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -114,10 +121,13 @@ public struct TokenKeys: Sendable {
     /// The actor a bearer token stands for.
     public func actor(from token: String, at now: Date = Date()) async throws(AuthenticationFailure) -> Actor {
         let snapshot = await provider?.current()
-        if let known = verified.actor(for: token, at: now, keyStillValid: { kid in
-            guard let kid else { return true }
-            return snapshot?.algorithms[kid] != nil
-        }) {
+        if let known = verified.actor(
+            for: token, at: now,
+            keyStillValid: { kid in
+                guard let kid else { return true }
+                return snapshot?.algorithms[kid] != nil
+            })
+        {
             return known
         }
         let header = try Self.header(of: token)
@@ -130,7 +140,7 @@ public struct TokenKeys: Sendable {
             } else {
                 // A provider's key is used only with the algorithm it is bound to.
                 guard let snapshot, let name = header.kid ?? (snapshot.algorithms.count == 1 ? snapshot.algorithms.keys.first : nil),
-                      snapshot.algorithms[name] == header.alg
+                    snapshot.algorithms[name] == header.alg
                 else { throw AuthenticationFailure.invalid }
                 kid = name
                 claims = try await snapshot.collection.verify(token, as: OversightClaims.self)
@@ -178,14 +188,19 @@ public struct TokenKeys: Sendable {
     /// issues production tokens.
     public func mint(subject: String, name: String?, roles: [String], lifetime: Duration = .seconds(8 * 3600)) async throws -> String {
         guard let hmac else {
-            throw ConfigurationError(description: "only a JWKS is configured: tokens come from the identity provider; set OVERSIGHT_JWT_SECRET to mint development tokens")
+            throw ConfigurationError(
+                description: "only a JWKS is configured: tokens come from the identity provider; set OVERSIGHT_JWT_SECRET to mint development tokens")
         }
-        var claims = OversightClaims(subject: subject, name: name, roles: roles,
-                                     expires: Date().addingTimeInterval(Double(lifetime.components.seconds)))
+        var claims = OversightClaims(
+            subject: subject, name: name, roles: roles,
+            expires: Date().addingTimeInterval(Double(lifetime.components.seconds)))
         claims.iss = issuer.map(IssuerClaim.init(value:))
         claims.aud = audience.map { AudienceClaim(value: [$0]) }
         guard claims.actor != nil else {
-            throw ConfigurationError(description: "every role must be OFFICE:role with role one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), and the subject an id without spaces")
+            throw ConfigurationError(
+                description:
+                    "every role must be OFFICE:role with role one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), and the subject an id without spaces"
+            )
         }
         return try await hmac.sign(claims)
     }

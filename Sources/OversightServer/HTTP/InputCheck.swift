@@ -37,4 +37,3 @@ enum InputCheck {
         return min(number, maximum)
     }
 }
-

@@ -23,8 +23,9 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
                     }
             }.map(\.method.rawValue)
             guard !allowed.isEmpty else { throw error }
-            throw Problem(.methodNotAllowed, detail: "allowed: \(Set(allowed).sorted().joined(separator: ", "))",
-                          headers: [.allow: Set(allowed).sorted().joined(separator: ", ")])
+            throw Problem(
+                .methodNotAllowed, detail: "allowed: \(Set(allowed).sorted().joined(separator: ", "))",
+                headers: [.allow: Set(allowed).sorted().joined(separator: ", ")])
         }
     }
 }

@@ -31,8 +31,9 @@ extension Problem {
         case .closed:
             self.init(Kind.caseClosed, detail: "the case is closed; only a reopen by the head changes it")
         case .rateLimited(let seconds):
-            self.init(.rateLimited, detail: "too many filings in a short time; try again in \(seconds) seconds",
-                      headers: [.retryAfter: String(seconds)])
+            self.init(
+                .rateLimited, detail: "too many filings in a short time; try again in \(seconds) seconds",
+                headers: [.retryAfter: String(seconds)])
         case .cannotNameSelf:
             self.init(.cannotNameSelf, detail: "you cannot name yourself on a case; ask a lead or the head to record your conflict")
         case .invalidCursor:

@@ -27,13 +27,15 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         public static let internalError = Kind(slug: "internal-error", title: "Internal error", status: .internalServerError)
         public static let unauthenticated = Kind(slug: "unauthenticated", title: "Authentication required", status: .unauthorized)
         public static let forbidden = Kind(slug: "forbidden", title: "Not allowed", status: .forbidden)
-        public static let unsupportedMediaType = Kind(slug: "unsupported-media-type", title: "Unsupported content type", status: .unsupportedMediaType)
+        public static let unsupportedMediaType = Kind(
+            slug: "unsupported-media-type", title: "Unsupported content type", status: .unsupportedMediaType)
         public static let unknownField = Kind(slug: "unknown-field", title: "Unknown field in the request body", status: .badRequest)
         public static let preconditionRequired = Kind(slug: "precondition-required", title: "If-Match is required", status: .preconditionRequired)
         public static let staleVersion = Kind(slug: "stale-version", title: "The case has changed", status: .preconditionFailed)
         public static let unknownCategory = Kind(slug: "unknown-category", title: "Unknown category", status: .unprocessableContent)
         public static let unknownPlace = Kind(slug: "unknown-place", title: "Unknown region or country office", status: .unprocessableContent)
-        public static let idempotencyKeyReused = Kind(slug: "idempotency-key-reused", title: "Idempotency key used for another request", status: .unprocessableContent)
+        public static let idempotencyKeyReused = Kind(
+            slug: "idempotency-key-reused", title: "Idempotency key used for another request", status: .unprocessableContent)
         public static let cannotAssign = Kind(slug: "cannot-assign", title: "The case cannot be assigned to that person", status: .conflict)
         public static let alreadyAssigned = Kind(slug: "already-assigned", title: "The case is already assigned", status: .conflict)
         public static let caseClosed = Kind(slug: "case-closed", title: "The case is closed", status: .conflict)
@@ -43,7 +45,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 
         /// A refusal of the workflow engine: `/problems/transition-wrong-state`, ...
         public static func transitionRefused(_ slug: String) -> Kind {
-            let status: HTTPResponse.Status = ["missing-field", "unknown-transition", "invalid-choice"].contains(slug) ? .unprocessableContent : .conflict
+            let status: HTTPResponse.Status =
+                ["missing-field", "unknown-transition", "invalid-choice"].contains(slug) ? .unprocessableContent : .conflict
             return Kind(slug: "transition-\(slug)", title: "The transition was refused", status: status)
         }
     }

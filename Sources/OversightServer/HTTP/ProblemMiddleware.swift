@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Logging
 import OversightStore
 import PostgresClient
@@ -27,14 +27,17 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 .response(from: request, context: context)
         } catch let error as PostgresError {
             // SQLSTATE, message and names only: `detail` can quote the values of a row.
-            context.logger.error("database error", metadata: [
-                "sqlstate": "\(error.sqlState?.rawValue ?? "-")", "code": "\(error.code)", "message": "\(error.message)",
-                "constraint": "\(error.constraint ?? "-")", "table": "\(error.table ?? "-")",
-            ])
+            context.logger.error(
+                "database error",
+                metadata: [
+                    "sqlstate": "\(error.sqlState?.rawValue ?? "-")", "code": "\(error.code)", "message": "\(error.message)",
+                    "constraint": "\(error.constraint ?? "-")", "table": "\(error.table ?? "-")",
+                ])
             // Connection trouble (lost, refused, no free connection) and operator intervention
             // (a terminated backend, a restart, a cancelled statement) pass: the client is told
             // to try again shortly.
-            let unavailable = [.couldNotConnect, .connectionLost, .poolTimeout].contains(error.code)
+            let unavailable =
+                [.couldNotConnect, .connectionLost, .poolTimeout].contains(error.code)
                 || ["08", "57"].contains(error.sqlState?.errorClass ?? "")
             if unavailable {
                 return try Problem(.databaseUnavailable, detail: "the database is unavailable for a moment; try again", headers: [.retryAfter: "1"])

@@ -37,10 +37,10 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     /// anything else could forge log lines or headers.
     static func accepted(_ candidate: String) -> String? {
         guard (1...128).contains(candidate.utf8.count),
-              candidate.utf8.allSatisfy({ byte in
-                  (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                      || byte == 0x2D || byte == 0x5F || byte == 0x2E
-              })
+            candidate.utf8.allSatisfy({ byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2D || byte == 0x5F || byte == 0x2E
+            })
         else { return nil }
         return candidate
     }

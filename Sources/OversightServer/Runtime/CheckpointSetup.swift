@@ -47,7 +47,8 @@ public struct CheckpointSetup: Sendable {
         guard mayMake else { throw Invalid(description: "checkpoint.key_file \(path) does not exist") }
         let key = Curve25519.Signing.PrivateKey()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data(CheckpointKey.encode(key).utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: path, contents: Data(CheckpointKey.encode(key).utf8), attributes: [.posixPermissions: 0o600])
+        else {
             throw Invalid(description: "cannot write the checkpoint key to \(path)")
         }
         return key
@@ -56,11 +57,14 @@ public struct CheckpointSetup: Sendable {
 
 extension RecurringJob {
     /// Writes a signed checkpoint of the history.
-    public static func historyCheckpoint(_ checkpoints: HistoryCheckpoints, key: Curve25519.Signing.PrivateKey,
-                                         every interval: Duration, logger: Logger) -> RecurringJob {
+    public static func historyCheckpoint(
+        _ checkpoints: HistoryCheckpoints, key: Curve25519.Signing.PrivateKey,
+        every interval: Duration, logger: Logger
+    ) -> RecurringJob {
         RecurringJob("history checkpoint", every: interval, logger: logger) {
             if let written = try await checkpoints.write(signingWith: key) {
-                logger.info("history checkpoint written", metadata: ["file": "\(written.checkpoint.fileName)", "cases": "\(written.checkpoint.heads.count)"])
+                logger.info(
+                    "history checkpoint written", metadata: ["file": "\(written.checkpoint.fileName)", "cases": "\(written.checkpoint.heads.count)"])
             }
         }
     }

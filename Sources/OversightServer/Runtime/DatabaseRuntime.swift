@@ -19,8 +19,10 @@ public final class DatabaseRuntime: Sendable {
     public let privateServer: LocalPostgresServer?
     let logger: Logger
 
-    private init(pool: PostgresPool, applicationOptions: PostgresConnectionOptions, ownerOptions: PostgresConnectionOptions?,
-                 privateServer: LocalPostgresServer?, logger: Logger) {
+    private init(
+        pool: PostgresPool, applicationOptions: PostgresConnectionOptions, ownerOptions: PostgresConnectionOptions?,
+        privateServer: LocalPostgresServer?, logger: Logger
+    ) {
         self.pool = pool
         self.applicationOptions = applicationOptions
         self.ownerOptions = ownerOptions
@@ -62,15 +64,19 @@ public final class DatabaseRuntime: Sendable {
             ownerOptions = server.connectionOptions(user: DatabaseRoles.owner)
         }
         // The service's connections: bounded statements and lock waits, keepalives.
-        let pooled = applicationOptions.timeouts(statementMilliseconds: settings.statementTimeoutMilliseconds,
-                                                 lockMilliseconds: settings.lockTimeoutMilliseconds).keepalives()
+        let pooled = applicationOptions.timeouts(
+            statementMilliseconds: settings.statementTimeoutMilliseconds,
+            lockMilliseconds: settings.lockTimeoutMilliseconds
+        ).keepalives()
         let pool = PostgresPool(
-            .init(options: pooled, maxConnections: settings.poolSize,
-                  acquireTimeout: .milliseconds(Int(settings.poolTimeoutSeconds * 1000))),
+            .init(
+                options: pooled, maxConnections: settings.poolSize,
+                acquireTimeout: .milliseconds(Int(settings.poolTimeoutSeconds * 1000))),
             logger: logger
         )
-        return DatabaseRuntime(pool: pool, applicationOptions: applicationOptions, ownerOptions: ownerOptions,
-                               privateServer: privateServer, logger: logger)
+        return DatabaseRuntime(
+            pool: pool, applicationOptions: applicationOptions, ownerOptions: ownerOptions,
+            privateServer: privateServer, logger: logger)
     }
 
     /// Makes the owner and application logins on a server this process controls, as its
@@ -110,7 +116,10 @@ public final class DatabaseRuntime: Sendable {
                 if migrate && runtime.ownerOptions != nil {
                     _ = try await runtime.withOwner { owner in try await Migrator(pool: owner, migrations: migrations, logger: logger).migrate() }
                 } else if migrate {
-                    throw Unavailable(description: "\(status.pending.count) migration(s) pending and no schema owner login to apply them: set database.owner_url, or run `oversight migrate` with it")
+                    throw Unavailable(
+                        description:
+                            "\(status.pending.count) migration(s) pending and no schema owner login to apply them: set database.owner_url, or run `oversight migrate` with it"
+                    )
                 } else {
                     logger.warning("schema migrations pending; run `oversight migrate`", metadata: ["pending": "\(status.pending.map(\.fileName))"])
                     return runtime
@@ -118,7 +127,9 @@ public final class DatabaseRuntime: Sendable {
             }
             let problems = try await runtime.boundaryProblems()
             if !problems.isEmpty {
-                throw Unavailable(description: "the application login can read past row security: " + problems.joined(separator: "; ") + " (SECURITY.md, \"Database roles\")")
+                throw Unavailable(
+                    description: "the application login can read past row security: " + problems.joined(separator: "; ")
+                        + " (SECURITY.md, \"Database roles\")")
             }
         } catch {
             await runtime.shutdown()

@@ -72,7 +72,9 @@ public struct ServiceSettings: Sendable, Equatable {
     public init() {}
 
     /// Every environment variable the service reads (besides libpq's own PG* variables).
-    public static var environmentVariables: [String] { ["OVERSIGHT_CONFIG", "OVERSIGHT_JWT_SECRET", "OVERSIGHT_CURSOR_SECRET", "OVERSIGHT_CHECKPOINT_KEY"] + SettingKey.all.map(\.environment) }
+    public static var environmentVariables: [String] {
+        ["OVERSIGHT_CONFIG", "OVERSIGHT_JWT_SECRET", "OVERSIGHT_CURSOR_SECRET", "OVERSIGHT_CHECKPOINT_KEY"] + SettingKey.all.map(\.environment)
+    }
 
     /// Where the settings file is looked for when neither `--config` nor `OVERSIGHT_CONFIG` names one.
     public static let defaultConfigFile = "Config/oversight.yaml"

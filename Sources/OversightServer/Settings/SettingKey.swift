@@ -15,26 +15,34 @@ struct SettingKey: Sendable {
     let apply: @Sendable (inout ServiceSettings, String) -> Bool
 
     static let all: [SettingKey] = [
-        SettingKey(path: "server.host", environment: "OVERSIGHT_HOST", flag: "--host",
-                   expected: "a host name or IP address to listen on", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "server.host", environment: "OVERSIGHT_HOST", flag: "--host",
+            expected: "a host name or IP address to listen on", mayHoldSecret: false
+        ) { settings, value in
             guard !value.isEmpty, !value.contains(where: \.isWhitespace) else { return false }
             settings.host = value
             return true
         },
-        SettingKey(path: "server.port", environment: "OVERSIGHT_PORT", flag: "--port",
-                   expected: "an integer from 1 to 65535", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "server.port", environment: "OVERSIGHT_PORT", flag: "--port",
+            expected: "an integer from 1 to 65535", mayHoldSecret: false
+        ) { settings, value in
             guard let port = Int(value), (1...65535).contains(port) else { return false }
             settings.port = port
             return true
         },
-        SettingKey(path: "server.shutdown_grace_seconds", environment: "OVERSIGHT_SHUTDOWN_GRACE_SECONDS", flag: "--shutdown-grace-seconds",
-                   expected: "an integer from 1 to 300", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "server.shutdown_grace_seconds", environment: "OVERSIGHT_SHUTDOWN_GRACE_SECONDS", flag: "--shutdown-grace-seconds",
+            expected: "an integer from 1 to 300", mayHoldSecret: false
+        ) { settings, value in
             guard let seconds = Int(value), (1...300).contains(seconds) else { return false }
             settings.shutdownGraceSeconds = seconds
             return true
         },
-        SettingKey(path: "database.url", environment: "OVERSIGHT_DATABASE_URL", flag: "--database-url",
-                   expected: "a postgresql:// or postgres:// URL, or empty for a private PostgreSQL", mayHoldSecret: true) { settings, value in
+        SettingKey(
+            path: "database.url", environment: "OVERSIGHT_DATABASE_URL", flag: "--database-url",
+            expected: "a postgresql:// or postgres:// URL, or empty for a private PostgreSQL", mayHoldSecret: true
+        ) { settings, value in
             if value.isEmpty {
                 settings.databaseURL = nil
                 return true
@@ -43,8 +51,10 @@ struct SettingKey: Sendable {
             settings.databaseURL = value
             return true
         },
-        SettingKey(path: "database.owner_url", environment: "OVERSIGHT_DATABASE_OWNER_URL", flag: "--database-owner-url",
-                   expected: "a postgresql:// or postgres:// URL of the schema owner's login, or empty", mayHoldSecret: true) { settings, value in
+        SettingKey(
+            path: "database.owner_url", environment: "OVERSIGHT_DATABASE_OWNER_URL", flag: "--database-owner-url",
+            expected: "a postgresql:// or postgres:// URL of the schema owner's login, or empty", mayHoldSecret: true
+        ) { settings, value in
             if value.isEmpty {
                 settings.databaseOwnerURL = nil
                 return true
@@ -53,141 +63,189 @@ struct SettingKey: Sendable {
             settings.databaseOwnerURL = value
             return true
         },
-        SettingKey(path: "database.pool_size", environment: "OVERSIGHT_DB_POOL_SIZE", flag: "--pool-size",
-                   expected: "an integer from 1 to 100", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "database.pool_size", environment: "OVERSIGHT_DB_POOL_SIZE", flag: "--pool-size",
+            expected: "an integer from 1 to 100", mayHoldSecret: false
+        ) { settings, value in
             guard let size = Int(value), (1...100).contains(size) else { return false }
             settings.poolSize = size
             return true
         },
-        SettingKey(path: "database.pool_timeout_seconds", environment: "OVERSIGHT_DB_POOL_TIMEOUT_SECONDS", flag: "--pool-timeout-seconds",
-                   expected: "a number of seconds greater than 0 and at most 300", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "database.pool_timeout_seconds", environment: "OVERSIGHT_DB_POOL_TIMEOUT_SECONDS", flag: "--pool-timeout-seconds",
+            expected: "a number of seconds greater than 0 and at most 300", mayHoldSecret: false
+        ) { settings, value in
             guard let seconds = Double(value), seconds > 0, seconds <= 300 else { return false }
             settings.poolTimeoutSeconds = seconds
             return true
         },
-        SettingKey(path: "database.statement_timeout_ms", environment: "OVERSIGHT_DB_STATEMENT_TIMEOUT_MS", flag: "--statement-timeout-ms",
-                   expected: "a whole number of milliseconds from 100 to 3600000", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "database.statement_timeout_ms", environment: "OVERSIGHT_DB_STATEMENT_TIMEOUT_MS", flag: "--statement-timeout-ms",
+            expected: "a whole number of milliseconds from 100 to 3600000", mayHoldSecret: false
+        ) { settings, value in
             guard let milliseconds = Int(value), (100...3_600_000).contains(milliseconds) else { return false }
             settings.statementTimeoutMilliseconds = milliseconds
             return true
         },
-        SettingKey(path: "database.lock_timeout_ms", environment: "OVERSIGHT_DB_LOCK_TIMEOUT_MS", flag: "--lock-timeout-ms",
-                   expected: "a whole number of milliseconds from 100 to 600000", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "database.lock_timeout_ms", environment: "OVERSIGHT_DB_LOCK_TIMEOUT_MS", flag: "--lock-timeout-ms",
+            expected: "a whole number of milliseconds from 100 to 600000", mayHoldSecret: false
+        ) { settings, value in
             guard let milliseconds = Int(value), (100...600_000).contains(milliseconds) else { return false }
             settings.lockTimeoutMilliseconds = milliseconds
             return true
         },
-        SettingKey(path: "server.idle_timeout_seconds", environment: "OVERSIGHT_HTTP_IDLE_TIMEOUT_SECONDS", flag: "--idle-timeout-seconds",
-                   expected: "a whole number of seconds from 1 to 3600", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "server.idle_timeout_seconds", environment: "OVERSIGHT_HTTP_IDLE_TIMEOUT_SECONDS", flag: "--idle-timeout-seconds",
+            expected: "a whole number of seconds from 1 to 3600", mayHoldSecret: false
+        ) { settings, value in
             guard let seconds = Int(value), (1...3600).contains(seconds) else { return false }
             settings.httpIdleTimeoutSeconds = seconds
             return true
         },
-        SettingKey(path: "database.private_data_dir", environment: "OVERSIGHT_PRIVATE_DB_DIR", flag: "--data-dir",
-                   expected: "a folder path for the private PostgreSQL's data", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "database.private_data_dir", environment: "OVERSIGHT_PRIVATE_DB_DIR", flag: "--data-dir",
+            expected: "a folder path for the private PostgreSQL's data", mayHoldSecret: false
+        ) { settings, value in
             guard !value.isEmpty else { return false }
             settings.privateDataDirectory = value
             return true
         },
-        SettingKey(path: "database.schema_dir", environment: "OVERSIGHT_SCHEMA_DIR", flag: "--schema-dir",
-                   expected: "the folder of NNNN_name.sql migrations", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "database.schema_dir", environment: "OVERSIGHT_SCHEMA_DIR", flag: "--schema-dir",
+            expected: "the folder of NNNN_name.sql migrations", mayHoldSecret: false
+        ) { settings, value in
             guard !value.isEmpty else { return false }
             settings.schemaDirectory = value
             return true
         },
-        SettingKey(path: "policy.config_dir", environment: "OVERSIGHT_CONFIG_DIR", flag: "--config-dir",
-                   expected: "the folder of offices.yaml, routing.yaml and workflows/", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "policy.config_dir", environment: "OVERSIGHT_CONFIG_DIR", flag: "--config-dir",
+            expected: "the folder of offices.yaml, routing.yaml and workflows/", mayHoldSecret: false
+        ) { settings, value in
             guard !value.isEmpty else { return false }
             settings.policyDirectory = value
             return true
         },
-        SettingKey(path: "database.migrate_on_start", environment: "OVERSIGHT_MIGRATE_ON_START", flag: "--migrate-on-start",
-                   expected: "true or false", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "database.migrate_on_start", environment: "OVERSIGHT_MIGRATE_ON_START", flag: "--migrate-on-start",
+            expected: "true or false", mayHoldSecret: false
+        ) { settings, value in
             guard let flag = Bool(value.lowercased()) else { return false }
             settings.migrateOnStart = flag
             return true
         },
-        SettingKey(path: "server.openapi_file", environment: "OVERSIGHT_OPENAPI_FILE", flag: "--openapi-file",
-                   expected: "the path of the OpenAPI document to serve", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "server.openapi_file", environment: "OVERSIGHT_OPENAPI_FILE", flag: "--openapi-file",
+            expected: "the path of the OpenAPI document to serve", mayHoldSecret: false
+        ) { settings, value in
             guard !value.isEmpty else { return false }
             settings.openAPIFile = value
             return true
         },
-        SettingKey(path: "auth.jwks_file", environment: "OVERSIGHT_JWKS_FILE", flag: "--jwks-file",
-                   expected: "the path of the identity provider's JWKS (public keys)", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "auth.jwks_file", environment: "OVERSIGHT_JWKS_FILE", flag: "--jwks-file",
+            expected: "the path of the identity provider's JWKS (public keys)", mayHoldSecret: false
+        ) { settings, value in
             settings.jwksFile = value.isEmpty ? nil : value
             return true
         },
-        SettingKey(path: "auth.audience", environment: "OVERSIGHT_JWT_AUDIENCE", flag: "--jwt-audience",
-                   expected: "the audience tokens must name, or empty", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "auth.audience", environment: "OVERSIGHT_JWT_AUDIENCE", flag: "--jwt-audience",
+            expected: "the audience tokens must name, or empty", mayHoldSecret: false
+        ) { settings, value in
             settings.jwtAudience = value.isEmpty ? nil : value
             return true
         },
-        SettingKey(path: "auth.issuer", environment: "OVERSIGHT_JWT_ISSUER", flag: "--jwt-issuer",
-                   expected: "the issuer (iss) tokens must name, or empty", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "auth.issuer", environment: "OVERSIGHT_JWT_ISSUER", flag: "--jwt-issuer",
+            expected: "the issuer (iss) tokens must name, or empty", mayHoldSecret: false
+        ) { settings, value in
             settings.jwtIssuer = value.isEmpty ? nil : value
             return true
         },
-        SettingKey(path: "auth.clock_skew_seconds", environment: "OVERSIGHT_CLOCK_SKEW_SECONDS", flag: "--clock-skew-seconds",
-                   expected: "a whole number of seconds from 0 to 300", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "auth.clock_skew_seconds", environment: "OVERSIGHT_CLOCK_SKEW_SECONDS", flag: "--clock-skew-seconds",
+            expected: "a whole number of seconds from 0 to 300", mayHoldSecret: false
+        ) { settings, value in
             guard let seconds = Int(value), (0...300).contains(seconds) else { return false }
             settings.clockSkewSeconds = seconds
             return true
         },
-        SettingKey(path: "metrics.host", environment: "OVERSIGHT_METRICS_HOST", flag: "--metrics-host",
-                   expected: "a host name or IP address for the metrics listener", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "metrics.host", environment: "OVERSIGHT_METRICS_HOST", flag: "--metrics-host",
+            expected: "a host name or IP address for the metrics listener", mayHoldSecret: false
+        ) { settings, value in
             guard !value.isEmpty, !value.contains(where: \.isWhitespace) else { return false }
             settings.metricsHost = value
             return true
         },
-        SettingKey(path: "metrics.port", environment: "OVERSIGHT_METRICS_PORT", flag: "--metrics-port",
-                   expected: "an integer from 0 (off) to 65535", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "metrics.port", environment: "OVERSIGHT_METRICS_PORT", flag: "--metrics-port",
+            expected: "an integer from 0 (off) to 65535", mayHoldSecret: false
+        ) { settings, value in
             guard let port = Int(value), (0...65535).contains(port) else { return false }
             settings.metricsPort = port
             return true
         },
-        SettingKey(path: "filing.rate_limit", environment: "OVERSIGHT_FILING_RATE_LIMIT", flag: "--filing-rate-limit",
-                   expected: "a whole number of filings from 1 to 100000", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "filing.rate_limit", environment: "OVERSIGHT_FILING_RATE_LIMIT", flag: "--filing-rate-limit",
+            expected: "a whole number of filings from 1 to 100000", mayHoldSecret: false
+        ) { settings, value in
             guard let count = Int(value), (1...100_000).contains(count) else { return false }
             settings.filingRateLimit = count
             return true
         },
-        SettingKey(path: "filing.rate_window_seconds", environment: "OVERSIGHT_FILING_RATE_WINDOW_SECONDS", flag: "--filing-rate-window-seconds",
-                   expected: "a whole number of seconds from 1 to 604800", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "filing.rate_window_seconds", environment: "OVERSIGHT_FILING_RATE_WINDOW_SECONDS", flag: "--filing-rate-window-seconds",
+            expected: "a whole number of seconds from 1 to 604800", mayHoldSecret: false
+        ) { settings, value in
             guard let seconds = Int(value), (1...604_800).contains(seconds) else { return false }
             settings.filingRateWindowSeconds = seconds
             return true
         },
-        SettingKey(path: "checkpoint.dir", environment: "OVERSIGHT_CHECKPOINT_DIR", flag: "--checkpoint-dir",
-                   expected: "a folder for signed checkpoints, or empty", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "checkpoint.dir", environment: "OVERSIGHT_CHECKPOINT_DIR", flag: "--checkpoint-dir",
+            expected: "a folder for signed checkpoints, or empty", mayHoldSecret: false
+        ) { settings, value in
             settings.checkpointDirectory = value.isEmpty ? nil : value
             return true
         },
-        SettingKey(path: "checkpoint.key_file", environment: "OVERSIGHT_CHECKPOINT_KEY_FILE", flag: "--checkpoint-key-file",
-                   expected: "the path of the checkpoint signing key (base64 Ed25519), or empty", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "checkpoint.key_file", environment: "OVERSIGHT_CHECKPOINT_KEY_FILE", flag: "--checkpoint-key-file",
+            expected: "the path of the checkpoint signing key (base64 Ed25519), or empty", mayHoldSecret: false
+        ) { settings, value in
             settings.checkpointKeyFile = value.isEmpty ? nil : value
             return true
         },
-        SettingKey(path: "checkpoint.interval_seconds", environment: "OVERSIGHT_CHECKPOINT_INTERVAL_SECONDS", flag: "--checkpoint-interval-seconds",
-                   expected: "a whole number of seconds from 0 (off) to 604800", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "checkpoint.interval_seconds", environment: "OVERSIGHT_CHECKPOINT_INTERVAL_SECONDS", flag: "--checkpoint-interval-seconds",
+            expected: "a whole number of seconds from 0 (off) to 604800", mayHoldSecret: false
+        ) { settings, value in
             guard let seconds = Int(value), (0...604_800).contains(seconds) else { return false }
             settings.checkpointIntervalSeconds = seconds
             return true
         },
-        SettingKey(path: "deadlines.sweep_interval_seconds", environment: "OVERSIGHT_SWEEP_INTERVAL_SECONDS", flag: "--sweep-interval-seconds",
-                   expected: "a whole number of seconds from 0 (off) to 86400", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "deadlines.sweep_interval_seconds", environment: "OVERSIGHT_SWEEP_INTERVAL_SECONDS", flag: "--sweep-interval-seconds",
+            expected: "a whole number of seconds from 0 (off) to 86400", mayHoldSecret: false
+        ) { settings, value in
             guard let seconds = Int(value), (0...86_400).contains(seconds) else { return false }
             settings.sweepIntervalSeconds = seconds
             return true
         },
-        SettingKey(path: "log.level", environment: "OVERSIGHT_LOG_LEVEL", flag: "--log-level",
-                   expected: "one of trace, debug, info, notice, warning, error, critical", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "log.level", environment: "OVERSIGHT_LOG_LEVEL", flag: "--log-level",
+            expected: "one of trace, debug, info, notice, warning, error, critical", mayHoldSecret: false
+        ) { settings, value in
             guard let level = Logger.Level(rawValue: value.lowercased()) else { return false }
             settings.logLevel = level
             return true
         },
-        SettingKey(path: "log.format", environment: "OVERSIGHT_LOG_FORMAT", flag: "--log-format",
-                   expected: "text or json", mayHoldSecret: false) { settings, value in
+        SettingKey(
+            path: "log.format", environment: "OVERSIGHT_LOG_FORMAT", flag: "--log-format",
+            expected: "text or json", mayHoldSecret: false
+        ) { settings, value in
             guard let format = ServiceSettings.LogFormat(rawValue: value.lowercased()) else { return false }
             settings.logFormat = format
             return true

@@ -40,7 +40,8 @@ public enum SessionScope: Sendable, Hashable {
             offices = []
             system = job.rawValue
         }
-        _ = try connection.query(("""
+        _ = try connection.query(
+            ("""
             SELECT set_config('oversight.actor', \(actorID), true), set_config('oversight.memberships', \(memberships)::text[]::text, true),
                    set_config('oversight.offices', \(offices)::text[]::text, true),
                    set_config('oversight.sharing_offices', \(sharingOffices)::text[]::text, true),

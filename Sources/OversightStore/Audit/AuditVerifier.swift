@@ -49,13 +49,15 @@ public struct AuditVerifier: Sendable {
                 try SessionScope.system(.auditor).apply(sharingOffices: [], connection)
                 var query: PostgresQuery = "SELECT "
                 query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
-                query.append("""
+                query.append(
+                    """
                     , (SELECT k.key FROM case_keys k WHERE k.case_id = cases.id) AS case_key
                     FROM cases WHERE reference > \(start) ORDER BY reference LIMIT \(batchSize)
                     """)
                 let cases = try connection.query(query)
                 let ids = try cases.map { try $0.decode("id", as: UUID.self) }
-                let events = try connection.query("""
+                let events = try connection.query(
+                    """
                     SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events
                     WHERE case_id = ANY(\(ids)) ORDER BY case_id, seq
                     """)

@@ -75,8 +75,9 @@ public enum CaseEventChain {
 
     /// Whether an event's stored hash matches its content and predecessor.
     public static func isIntact(_ event: CaseEvent) -> Bool {
-        digest(caseID: event.caseID, seq: event.seq, kind: event.kind, actor: event.actor, at: event.at,
-               data: event.data, prevHash: event.prevHash) == event.hash
+        digest(
+            caseID: event.caseID, seq: event.seq, kind: event.kind, actor: event.actor, at: event.at,
+            data: event.data, prevHash: event.prevHash) == event.hash
     }
 
     /// PostgreSQL keeps microseconds; the hash must be over what it keeps.

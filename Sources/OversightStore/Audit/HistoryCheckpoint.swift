@@ -69,16 +69,16 @@ public struct HistoryCheckpoint: Sendable, Equatable {
         var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         guard lines.count >= 5, lines[0] == formatLine,
-              let createdAt = lines[1].value(after: "created_at ").flatMap({ ISO8601DateFormatter().date(from: $0) }),
-              let previous = lines[2].value(after: "previous "),
-              let boundary = lines[3].value(after: "boundary ").flatMap({ Int64($0) }),
-              let count = lines[4].value(after: "cases ").flatMap({ Int($0) }), count == lines.count - 5
+            let createdAt = lines[1].value(after: "created_at ").flatMap({ ISO8601DateFormatter().date(from: $0) }),
+            let previous = lines[2].value(after: "previous "),
+            let boundary = lines[3].value(after: "boundary ").flatMap({ Int64($0) }),
+            let count = lines[4].value(after: "cases ").flatMap({ Int($0) }), count == lines.count - 5
         else { throw Invalid(description: "not a checkpoint of this service") }
         var heads: [Head] = []
         for line in lines.dropFirst(5) {
             let parts = line.split(separator: " ")
             guard parts.count == 4, parts[0] == "case", let id = UUID(uuidString: String(parts[1])), let seq = Int(parts[2]),
-                  let hash = Hex.decode(String(parts[3])), hash.count == 32
+                let hash = Hex.decode(String(parts[3])), hash.count == 32
             else { throw Invalid(description: "malformed line: \(line)") }
             heads.append(Head(caseID: id, seq: seq, hash: hash))
         }
@@ -97,14 +97,14 @@ public enum CheckpointKey {
 
     public static func privateKey(base64 text: String) throws(Invalid) -> Curve25519.Signing.PrivateKey {
         guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: data)
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: data)
         else { throw Invalid(description: "the checkpoint key is not base64 of 32 bytes (an Ed25519 private key)") }
         return key
     }
 
     public static func publicKey(base64 text: String) throws(Invalid) -> Curve25519.Signing.PublicKey {
         guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: data)
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: data)
         else { throw Invalid(description: "the checkpoint public key is not base64 of 32 bytes (an Ed25519 public key)") }
         return key
     }

@@ -48,7 +48,9 @@ public struct HistoryCheckpoints: Sendable {
     /// them to the folder. Returns nil when nothing changed. Refuses to sign a history whose
     /// chain is already broken.
     @discardableResult
-    public func write(signingWith key: Curve25519.Signing.PrivateKey, at now: Date = Date()) async throws -> (path: String, checkpoint: HistoryCheckpoint)? {
+    public func write(signingWith key: Curve25519.Signing.PrivateKey, at now: Date = Date()) async throws -> (
+        path: String, checkpoint: HistoryCheckpoint
+    )? {
         let existing = try stored(verifiedWith: key.publicKey)
         let start = existing.last?.checkpoint.boundary ?? 0
         let (boundary, events) = try await pool.withTransaction(isolation: .repeatableRead) { connection in
@@ -57,10 +59,12 @@ public struct HistoryCheckpoints: Sendable {
                 .decode("boundary", as: Int64.self)
             let changed = try connection.query("SELECT DISTINCT case_id FROM case_events WHERE xid >= \(start) AND xid < \(boundary)")
                 .map { try $0.decode("case_id", as: UUID.self) }
-            let events = try connection.query("""
+            let events = try connection.query(
+                """
                 SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events
                 WHERE case_id = ANY(\(changed)) AND xid < \(boundary) ORDER BY case_id, seq
-                """).map(CaseEvent.init(row:))
+                """
+            ).map(CaseEvent.init(row:))
             return (boundary, events)
         }
         var byCase: [UUID: [CaseEvent]] = [:]
@@ -69,13 +73,15 @@ public struct HistoryCheckpoints: Sendable {
         for (caseID, chain) in byCase.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
             guard let last = chain.last else { continue }
             if let problem = AuditVerifier.check(chain, head: (last.seq, last.hash)) {
-                throw Refused(description: "refusing to sign the history of case \(caseID): event \(problem.seq): \(problem.reason) (run verify-audit)")
+                throw Refused(
+                    description: "refusing to sign the history of case \(caseID): event \(problem.seq): \(problem.reason) (run verify-audit)")
             }
             heads.append(.init(caseID: caseID, seq: last.seq, hash: last.hash))
         }
         guard !heads.isEmpty else { return nil }
-        let checkpoint = HistoryCheckpoint(createdAt: now, previous: existing.last.map { HistoryCheckpoint.digest(of: $0.text) } ?? "none",
-                                           boundary: boundary, heads: heads)
+        let checkpoint = HistoryCheckpoint(
+            createdAt: now, previous: existing.last.map { HistoryCheckpoint.digest(of: $0.text) } ?? "none",
+            boundary: boundary, heads: heads)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = directory + "/" + checkpoint.fileName
         let temporary = path + ".partial"
@@ -101,7 +107,8 @@ public struct HistoryCheckpoints: Sendable {
                 let batch = Array(checkpoint.heads[start..<min(start + batchSize, checkpoint.heads.count)])
                 let rows = try await pool.withTransaction { connection in
                     try SessionScope.system(.auditor).apply(sharingOffices: [], connection)
-                    return try connection.query("""
+                    return try connection.query(
+                        """
                         SELECT h.case_id, h.seq, e.hash, c.reference
                         FROM unnest(\(batch.map(\.caseID))::uuid[], \(batch.map(\.seq))::int[]) AS h(case_id, seq)
                         LEFT JOIN case_events e ON e.case_id = h.case_id AND e.seq = h.seq
@@ -119,8 +126,9 @@ public struct HistoryCheckpoints: Sendable {
                     guard current?.hash == head.hash else {
                         let reference = current?.reference ?? head.caseID.uuidString.lowercased()
                         let reason = current?.hash == nil ? "the event signed in \(file) is gone" : "differs from the hash signed in \(file)"
-                        return Report(checkpoints: stored.count, headsChecked: checked,
-                                      firstBreak: .init(reference: reference, seq: head.seq, field: nil, reason: reason))
+                        return Report(
+                            checkpoints: stored.count, headsChecked: checked,
+                            firstBreak: .init(reference: reference, seq: head.seq, field: nil, reason: reason))
                     }
                 }
             }

@@ -109,11 +109,14 @@ public struct CaseRecord: Sendable, Hashable {
     /// The engine's view of the case (decodes the snapshot column; a corrupt one reads as a
     /// case with no recorded fields, which every guard then refuses).
     public var snapshot: CaseSnapshot {
-        let document = (try? JSONDecoder().decode(SnapshotDocument.self, from: Data(snapshotJSON.utf8)))
-            ?? SnapshotDocument(CaseSnapshot(kind: kind, office: office, state: state, assignee: assignee, filedBy: filedBy, parties: parties,
-                                             fields: [:], visitedStates: [state], pausedFrom: nil, stageClock: nil, clocks: [:],
-                                             openRecommendations: 0, outcome: outcome, filedAt: openedAt, acknowledgedAt: nil,
-                                             lastReporterUpdateAt: nil, triageDueAt: nil, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead))
+        let document =
+            (try? JSONDecoder().decode(SnapshotDocument.self, from: Data(snapshotJSON.utf8)))
+            ?? SnapshotDocument(
+                CaseSnapshot(
+                    kind: kind, office: office, state: state, assignee: assignee, filedBy: filedBy, parties: parties,
+                    fields: [:], visitedStates: [state], pausedFrom: nil, stageClock: nil, clocks: [:],
+                    openRecommendations: 0, outcome: outcome, filedAt: openedAt, acknowledgedAt: nil,
+                    lastReporterUpdateAt: nil, triageDueAt: nil, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead))
         return CaseSnapshot(
             kind: kind, office: office, state: state, assignee: assignee, filedBy: filedBy, parties: parties,
             fields: document.fields.mapValues(\.field), visitedStates: Set(document.visitedStates), pausedFrom: document.pausedFrom,
@@ -125,9 +128,10 @@ public struct CaseRecord: Sendable, Hashable {
 
     /// Facts for the access policy, given the case's workflow: columns only.
     public func accessFacts(_ workflow: WorkflowDefinition) -> CaseAccessFacts {
-        CaseAccessFacts(kind: kind, office: office, confidentialToOffice: workflow.confidentialToOffice, filedBy: filedBy,
-                        parties: parties, assignee: assignee, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead,
-                        assigneeSeesReporter: workflow.assigneeSeesReporter)
+        CaseAccessFacts(
+            kind: kind, office: office, confidentialToOffice: workflow.confidentialToOffice, filedBy: filedBy,
+            parties: parties, assignee: assignee, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead,
+            assigneeSeesReporter: workflow.assigneeSeesReporter)
     }
 }
 

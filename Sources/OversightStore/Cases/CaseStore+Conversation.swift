@@ -49,12 +49,14 @@ extension CaseStore {
             guard access.allows(needed) else { throw CaseStoreError.forbidden(needed) }
             let author = access.view == .reporter ? EventActor.reporter : actor.id
             let comment = CaseComment(id: UUID(), author: author, visibility: visibility, body: body, createdAt: now)
-            try connection.execute("""
+            try connection.execute(
+                """
                 INSERT INTO comments (id, case_id, author, visibility, body, created_at)
                 VALUES (\(comment.id), \(record.id), \(author), \(visibility.rawValue), \(body), \(now))
                 """)
-            let head = try Self.appendEvents([NewEvent("comment", ["comment_id": comment.id.uuidString.lowercased(), "visibility": visibility.rawValue])],
-                                             to: record.id, after: (record.eventSeq, record.eventHash), actor: author, at: now, connection)
+            let head = try Self.appendEvents(
+                [NewEvent("comment", ["comment_id": comment.id.uuidString.lowercased(), "visibility": visibility.rawValue])],
+                to: record.id, after: (record.eventSeq, record.eventHash), actor: author, at: now, connection)
             var snapshot = record.snapshot
             let feedback = visibility == .reporter && access.view >= .officer
             if feedback {
@@ -63,7 +65,8 @@ extension CaseStore {
                 try Self.enqueue("notify_reporter", caseID: record.id, payload: ["reference": record.reference, "message": "new"], connection)
             }
             let due = store.earliestDue(snapshot, workflow: try store.workflow(of: record))
-            try connection.execute("""
+            try connection.execute(
+                """
                 UPDATE cases SET snapshot = \(PostgresJSON(SnapshotDocument(snapshot))), due_at = \(due), next_escalation_at = \(due),
                     version = version + 1, reporter_version = reporter_version + \(visibility == .reporter ? 1 : 0),
                     event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now)
@@ -75,7 +78,9 @@ extension CaseStore {
 
     /// The comments `actor` may read, oldest first: the reporter thread only, unless they work
     /// the case. To the reporter, the office's side of the thread is signed "office".
-    public func comments(_ reference: String, for actor: Actor, after cursor: String? = nil, limit: Int = defaultListLimit) async throws -> Page<CaseComment> {
+    public func comments(_ reference: String, for actor: Actor, after cursor: String? = nil, limit: Int = defaultListLimit) async throws -> Page<
+        CaseComment
+    > {
         let position = try cursor.map(ListCursor.init(comment:))
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         let store = self
@@ -94,9 +99,10 @@ extension CaseStore {
         }
         var comments = try rows.map { row in
             let author: String = try row.decode("author")
-            return CaseComment(id: try row.decode("id"), author: access.view < .officer && author != EventActor.reporter ? "office" : author,
-                               visibility: try StoredValue.parse(row, "visibility", CaseComment.Visibility.init(rawValue:)),
-                               body: try row.decode("body"), createdAt: try row.decode("created_at"))
+            return CaseComment(
+                id: try row.decode("id"), author: access.view < .officer && author != EventActor.reporter ? "office" : author,
+                visibility: try StoredValue.parse(row, "visibility", CaseComment.Visibility.init(rawValue:)),
+                body: try row.decode("body"), createdAt: try row.decode("created_at"))
         }
         let more = comments.count > pageSize
         if more { comments.removeLast() }
@@ -111,7 +117,9 @@ extension CaseStore {
 
     /// The parties, for those who work the case. A reporter is shown as "reporter" to anyone
     /// who may not learn who reported.
-    public func parties(_ reference: String, for actor: Actor, after cursor: String? = nil, limit: Int = defaultListLimit) async throws -> Page<StoredParty> {
+    public func parties(_ reference: String, for actor: Actor, after cursor: String? = nil, limit: Int = defaultListLimit) async throws -> Page<
+        StoredParty
+    > {
         let position = try cursor.map(ListCursor.init(party:))
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         let store = self
@@ -129,8 +137,10 @@ extension CaseStore {
             let role = try StoredValue.parse(row, "role", PartyRole.init(rawValue:))
             let addedAt: Date = try row.decode("added_at")
             let shown = role == .reporter && !access.seesReporterIdentity ? EventActor.reporter : person
-            return (StoredParty(personID: shown, role: role, addedBy: try row.decode("added_by"), addedAt: addedAt),
-                    ListCursor(time: addedAt, person: person, role: role.rawValue))
+            return (
+                StoredParty(personID: shown, role: role, addedBy: try row.decode("added_by"), addedAt: addedAt),
+                ListCursor(time: addedAt, person: person, role: role.rawValue)
+            )
         }
         let more = parties.count > pageSize
         if more { parties.removeLast() }
@@ -144,7 +154,8 @@ extension CaseStore {
         let rows = try await transaction(.person(actor)) { connection in
             guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             guard store.checkedAccess(actor, to: record).allows(.readHistory) else { throw CaseStoreError.notFound }
-            return try connection.query("""
+            return try connection.query(
+                """
                 SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events
                 WHERE case_id = \(record.id) AND seq > \(afterSeq ?? 0) ORDER BY seq LIMIT \(pageSize + 1)
                 """)
@@ -210,8 +221,9 @@ struct ListCursor {
 
 extension CaseEvent {
     init(row: PostgresRow) throws {
-        self.init(caseID: try row.decode("case_id"), seq: try row.decode("seq"), kind: try row.decode("kind"), actor: try row.decode("actor"),
-                  at: try row.decode("at"), data: try row.decode("data", as: PostgresJSON<[String: String]>.self).value,
-                  prevHash: try row.decode("prev_hash"), hash: try row.decode("hash"))
+        self.init(
+            caseID: try row.decode("case_id"), seq: try row.decode("seq"), kind: try row.decode("kind"), actor: try row.decode("actor"),
+            at: try row.decode("at"), data: try row.decode("data", as: PostgresJSON<[String: String]>.self).value,
+            prevHash: try row.decode("prev_hash"), hash: try row.decode("hash"))
     }
 }

@@ -29,7 +29,8 @@ extension CaseStore {
         return try await transaction(.system(.deadlineSweeper)) { connection in
             var query: PostgresQuery = "SELECT "
             query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
-            query.append("""
+            query.append(
+                """
                  FROM cases WHERE closed_at IS NULL AND next_escalation_at <= \(now)
                 ORDER BY next_escalation_at LIMIT \(batch) FOR UPDATE SKIP LOCKED
                 """)
@@ -39,8 +40,11 @@ extension CaseStore {
                 guard let workflow = store.catalog.workflow(version: record.workflowVersionID) else {
                     // Its rules cannot be read: left as it was, it would be claimed first on every
                     // sweep, and enough of them would stall the sweeper for good.
-                    store.logger.error("case pinned to an unreadable workflow version; not escalated", metadata: [
-                        "workflow_version": "\(record.workflowVersionID)"])
+                    store.logger.error(
+                        "case pinned to an unreadable workflow version; not escalated",
+                        metadata: [
+                            "workflow_version": "\(record.workflowVersionID)"
+                        ])
                     try connection.execute("UPDATE cases SET next_escalation_at = 'infinity' WHERE id = \(record.id)")
                     continue
                 }
@@ -55,19 +59,23 @@ extension CaseStore {
                         continue
                     }
                     let name = item.kind.escalationName
-                    let inserted = try connection.execute("""
+                    let inserted = try connection.execute(
+                        """
                         INSERT INTO escalations (case_id, item, due_at, escalated_at) VALUES (\(record.id), \(name), \(dueAt), \(now))
                         ON CONFLICT DO NOTHING
                         """)
                     guard inserted > 0 else { continue }
-                    head = try Self.appendEvents([NewEvent("escalated", ["item": name, "due_at": ISO8601DateFormatter().string(from: dueAt)])],
-                                                 to: record.id, after: head, actor: SessionScope.eventActor(.deadlineSweeper), at: now, connection)
-                    try Self.enqueue("escalation", caseID: record.id,
-                                     payload: ["reference": record.reference, "item": name, "office": record.office.rawValue], connection)
+                    head = try Self.appendEvents(
+                        [NewEvent("escalated", ["item": name, "due_at": ISO8601DateFormatter().string(from: dueAt)])],
+                        to: record.id, after: head, actor: SessionScope.eventActor(.deadlineSweeper), at: now, connection)
+                    try Self.enqueue(
+                        "escalation", caseID: record.id,
+                        payload: ["reference": record.reference, "item": name, "office": record.office.rawValue], connection)
                     escalated += 1
                 }
                 let next = pending.min() ?? .distantFuture
-                try connection.execute("""
+                try connection.execute(
+                    """
                     UPDATE cases SET next_escalation_at = \(next), event_seq = \(head.seq), event_hash = \(head.hash),
                         version = version + CASE WHEN \(head.seq) > event_seq THEN 1 ELSE 0 END
                     WHERE id = \(record.id)

@@ -16,8 +16,10 @@ public struct Filing: Sendable, Hashable, Codable {
     /// Staff directory ids of the people the allegation names.
     public let subjects: [String]
 
-    public init(category: String, title: String, narrative: String, occurredOn: String? = nil, location: String? = nil,
-                region: String? = nil, countryOffice: String? = nil, subjects: [String] = []) {
+    public init(
+        category: String, title: String, narrative: String, occurredOn: String? = nil, location: String? = nil,
+        region: String? = nil, countryOffice: String? = nil, subjects: [String] = []
+    ) {
         self.category = category
         self.title = title
         self.narrative = narrative
@@ -110,14 +112,16 @@ extension CaseStore {
         let store = self
         return try await transaction(.person(actor)) { connection in
             if let idempotencyKey {
-                let claimed = try connection.query("""
+                let claimed = try connection.query(
+                    """
                     INSERT INTO idempotency_keys (caller, key, request_hash, response_status, response_body)
                     VALUES (\(actor.id), \(idempotencyKey), \(fingerprint), 0, '\\x'::bytea)
                     ON CONFLICT (caller, key) DO NOTHING RETURNING key
                     """)
                 if claimed.isEmpty {
                     // Another request with this key committed first (the insert waited for it).
-                    let stored = try connection.query("SELECT request_hash, response_body FROM idempotency_keys WHERE caller = \(actor.id) AND key = \(idempotencyKey)")
+                    let stored = try connection.query(
+                        "SELECT request_hash, response_body FROM idempotency_keys WHERE caller = \(actor.id) AND key = \(idempotencyKey)")
                     guard let row = stored.first, try row.decode("request_hash", as: String.self) == fingerprint else {
                         throw CaseStoreError.idempotencyKeyReused
                     }
@@ -156,14 +160,17 @@ extension CaseStore {
                 location: filing.location, region: filing.region, countryOffice: filing.countryOffice, routingRule: decision.rule,
                 conflict: decision.conflict?.rawValue)
             let created = try store.insertCase(
-                newCase, events: [NewEvent("filed", eventData, actor: EventActor.reporter), NewEvent("routed", routedData, actor: EventActor.routing)],
+                newCase,
+                events: [NewEvent("filed", eventData, actor: EventActor.reporter), NewEvent("routed", routedData, actor: EventActor.routing)],
                 addedBy: EventActor.reporter, at: now, connection)
-            try Self.enqueue("case_filed", caseID: created.id, payload: ["reference": created.reference, "office": decision.office.rawValue], connection)
+            try Self.enqueue(
+                "case_filed", caseID: created.id, payload: ["reference": created.reference, "office": decision.office.rawValue], connection)
 
             let receipt = FilingReceipt(reference: created.reference, status: workflow.initialState.reporterStatus)
             if let idempotencyKey {
                 let body = try JSONEncoder().encode(receipt)
-                try connection.execute("""
+                try connection.execute(
+                    """
                     UPDATE idempotency_keys SET response_status = 201, response_body = \(body), case_id = \(created.id)
                     WHERE caller = \(actor.id) AND key = \(idempotencyKey)
                     """)
@@ -177,7 +184,8 @@ extension CaseStore {
     static func checkFilingLimit(_ limit: FilingLimit, for actor: Actor, at now: Date, _ connection: isolated PostgresConnection) throws {
         let windowSeconds = Double(limit.window.components.seconds)
         let since = now.addingTimeInterval(-windowSeconds)
-        let rows = try connection.query(("""
+        let rows = try connection.query(
+            ("""
             SELECT count(*) AS n, min(opened_at) AS oldest FROM cases WHERE filed_by = \(actor.id) AND opened_at > \(since)
             """ as PostgresQuery).prepared())
         let count = try rows[0].decode("n", as: Int.self)
@@ -205,7 +213,8 @@ extension CaseStore {
         for attempt in 1...5 {
             // No RETURNING and no conflict target: either would need the new row to pass the read
             // policy, and a linked case opened at another office is not the actor's to read.
-            let inserted = try connection.execute(("""
+            let inserted = try connection.execute(
+                ("""
                 INSERT INTO cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
                     narrative, occurred_on, location, region, country_office, filed_by, routing_rule, conflict, sealed_from,
                     restricted_to_head, snapshot, due_at, next_escalation_at, opened_at, event_seq, event_hash, updated_at,
@@ -225,7 +234,8 @@ extension CaseStore {
         }
         try connection.execute(("INSERT INTO case_keys (case_id, key) VALUES (\(id), \(key.data))" as PostgresQuery).prepared())
         if !snapshot.parties.isEmpty {
-            try connection.execute("""
+            try connection.execute(
+                """
                 INSERT INTO case_parties (case_id, person_id, role, added_by, added_at)
                 SELECT \(id), person, role, \(addedBy), \(now) FROM unnest(\(snapshot.parties.map(\.personID))::text[], \(snapshot.parties.map(\.role.rawValue))::text[]) AS p(person, role)
                 ON CONFLICT DO NOTHING
@@ -239,14 +249,16 @@ extension CaseStore {
     /// parties (and are recused) but move nothing.
     static func directoryEntries(_ personIDs: [String], _ connection: isolated PostgresConnection) throws -> [NamedSubject] {
         guard !personIDs.isEmpty else { return [] }
-        let rows = try connection.query("""
+        let rows = try connection.query(
+            """
             SELECT person_id, office, heads_office, is_director_general FROM staff_directory WHERE person_id = ANY(\(personIDs))
             """)
         var known: [String: NamedSubject] = [:]
         for row in rows {
             let id = try row.decode("person_id", as: String.self)
-            known[id] = NamedSubject(personID: id, office: OfficeCode(try row.decode("office", as: String.self)),
-                                     headsOffice: try row.decode("heads_office"), isDirectorGeneral: try row.decode("is_director_general"))
+            known[id] = NamedSubject(
+                personID: id, office: OfficeCode(try row.decode("office", as: String.self)),
+                headsOffice: try row.decode("heads_office"), isDirectorGeneral: try row.decode("is_director_general"))
         }
         return personIDs.map { known[$0] ?? NamedSubject(personID: $0, office: nil) }
     }

@@ -15,7 +15,8 @@ extension CaseStore {
             let (record, access) = try store.lockVisible(reference, for: actor, connection)
             guard access.allows(.manageParties) else { throw CaseStoreError.forbidden(.manageParties) }
             guard personID != actor.id else { throw CaseStoreError.cannotNameSelf }
-            let inserted = try connection.execute("""
+            let inserted = try connection.execute(
+                """
                 INSERT INTO case_parties (case_id, person_id, role, added_by, added_at)
                 VALUES (\(record.id), \(personID), \(role.rawValue), \(actor.id), \(now)) ON CONFLICT DO NOTHING
                 """)
@@ -37,15 +38,17 @@ extension CaseStore {
                 events.append(NewEvent("unassigned", ["reason": reroute == nil ? "assignee named as \(role.rawValue)" : "rerouted"]))
                 after["assignee"] = nil
             }
-            let head = try Self.appendEvents(events, facts: try after.entries(since: CaseFacts(record: record), key: nil), to: record.id,
-                                             after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
+            let head = try Self.appendEvents(
+                events, facts: try after.entries(since: CaseFacts(record: record), key: nil), to: record.id,
+                after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
             if reroute != nil {
                 // The case may leave the actor's sight with this change (it moves to the
                 // alternate, sealed from their office): the one statement that moves it runs as
                 // the routing job, which row security lets finish writing it.
                 try SessionScope.system(.routing).apply(sharingOffices: store.sharingOffices, connection)
             }
-            try connection.execute("""
+            try connection.execute(
+                """
                 UPDATE cases SET assignee = CASE WHEN \(unassign) THEN NULL ELSE assignee END, version = version + 1,
                     office = \(reroute?.office.rawValue ?? record.office.rawValue),
                     sealed_from = \((reroute?.sealedFrom ?? record.sealedFrom).map(\.rawValue).sorted()),
@@ -58,7 +61,8 @@ extension CaseStore {
                 """)
             if let reroute {
                 try SessionScope.person(actor).apply(sharingOffices: store.sharingOffices, connection)
-                try Self.enqueue("case_filed", caseID: record.id, payload: ["reference": record.reference, "office": reroute.office.rawValue], connection)
+                try Self.enqueue(
+                    "case_filed", caseID: record.id, payload: ["reference": record.reference, "office": reroute.office.rawValue], connection)
             }
             return StoredParty(personID: personID, role: role, addedBy: actor.id, addedAt: now)
         }
@@ -88,9 +92,13 @@ extension CaseStore {
         // The alternate itself conflicted: nowhere further to go; its head alone acts.
         let moves = placement.office != record.office
         let sealedFrom = record.sealedFrom.union(moves ? placement.sealedFrom : [])
-        let restricted = record.restrictedToHead || placement.restrictedToHead || (!moves && placement.conflict != nil && placement.office == router.offices.alternate)
+        let restricted =
+            record.restrictedToHead || placement.restrictedToHead
+            || (!moves && placement.conflict != nil && placement.office == router.offices.alternate)
         guard moves || sealedFrom != record.sealedFrom || restricted != record.restrictedToHead else { return nil }
-        return Reroute(office: placement.office, sealedFrom: sealedFrom, restrictedToHead: restricted, conflict: placement.conflict ?? record.conflict.flatMap(ConflictRouting.init(rawValue:)),
-                       unassigns: moves || (restricted && !record.restrictedToHead))
+        return Reroute(
+            office: placement.office, sealedFrom: sealedFrom, restrictedToHead: restricted,
+            conflict: placement.conflict ?? record.conflict.flatMap(ConflictRouting.init(rawValue:)),
+            unassigns: moves || (restricted && !record.restrictedToHead))
     }
 }

@@ -61,7 +61,8 @@ extension CaseStore {
         // again underneath (and alone, in the test that switches these off).
         let filtered = enforcement == .storeAndDatabase
         if filtered {
-            query.append("""
+            query.append(
+                """
                   AND NOT (c.sealed_from && \(myOffices)::text[])
                   AND c.filed_by IS DISTINCT FROM \(actor.id)
                   AND NOT (\(actor.id) = ANY (c.subject_ids) OR \(actor.id) = ANY (c.conflicted_ids)
@@ -80,7 +81,8 @@ extension CaseStore {
         if filter.overdue { query.append(" AND c.due_at < \(now)") }
         if let region = filter.region { query.append(" AND c.region = \(region)") }
         if let position {
-            query.append("""
+            query.append(
+                """
                  AND (c.priority_rank, c.due_at, c.opened_at, c.id) > (\(Int16(position.priorityRank)), \(position.dueAt), \(position.openedAt), \(position.id))
                 """)
         }
@@ -92,9 +94,11 @@ extension CaseStore {
         let more = records.count > pageSize
         if more { records.removeLast() }
         // The next page starts after the last row read, whatever is shown of this one.
-        let next = more ? records.last.map {
-            QueuePosition(priorityRank: $0.priority.rank, dueAt: $0.dueAt, openedAt: $0.openedAt, id: $0.id)
-        } : nil
+        let next =
+            more
+            ? records.last.map {
+                QueuePosition(priorityRank: $0.priority.rank, dueAt: $0.dueAt, openedAt: $0.openedAt, id: $0.id)
+            } : nil
         if filtered {
             // The SQL above is the access policy (and row security applies it again): a row
             // the policy refuses here means they drifted apart. Never shown; logged.

@@ -32,8 +32,9 @@ extension CaseStore {
             for effect in decision.effects {
                 switch effect {
                 case .notify(let recipient):
-                    try Self.enqueue("notify_\(recipient.rawValue)", caseID: record.id,
-                                     payload: ["reference": record.reference, "transition": name, "state": decision.to], connection)
+                    try Self.enqueue(
+                        "notify_\(recipient.rawValue)", caseID: record.id,
+                        payload: ["reference": record.reference, "transition": name, "state": decision.to], connection)
                 case .openLinkedCase(let kind, let office):
                     let note: String? = if case .text(let text) = input["note"] { text } else { nil }
                     let linked = try store.openLinkedCase(from: record, kind: kind, office: office, note: note, by: actor, at: now, connection)
@@ -53,10 +54,12 @@ extension CaseStore {
             if redacted { after.redact() }
             // The key is gone once redacted: every fact it would digest is a redacted value.
             let facts = try after.entries(since: CaseFacts(record: record), key: nil)
-            let head = try Self.appendEvents(events, facts: facts, to: record.id, after: (record.eventSeq, record.eventHash),
-                                             actor: actor.id, at: now, connection)
+            let head = try Self.appendEvents(
+                events, facts: facts, to: record.id, after: (record.eventSeq, record.eventHash),
+                actor: actor.id, at: now, connection)
             let due = store.earliestDue(decision.snapshot, workflow: workflow)
-            let reporterSees = redacted || decision.closed != (record.closedAt != nil)
+            let reporterSees =
+                redacted || decision.closed != (record.closedAt != nil)
                 || workflow.state(decision.from)?.reporterStatus != workflow.state(decision.to)?.reporterStatus
             var update: PostgresQuery = """
                 UPDATE cases SET state = \(decision.snapshot.state), snapshot = \(PostgresJSON(SnapshotDocument(decision.snapshot))),
@@ -113,13 +116,17 @@ extension CaseStore {
         var routed = ["office": placement.office.rawValue, "rule": "linked from \(origin.reference)"]
         routed["conflict"] = placement.conflict?.rawValue
         let linked = try insertCase(
-            NewCase(snapshot: snapshot, workflowVersionID: versionID, workflow: workflow, category: origin.category,
-                    priority: origin.priority, title: origin.title, narrative: note ?? "Opened from \(origin.reference).", occurredOn: nil,
-                    location: nil, region: origin.region, countryOffice: origin.countryOffice,
-                    routingRule: "linked from \(origin.reference)", conflict: placement.conflict?.rawValue),
-            events: [NewEvent("filed", ["kind": kind.rawValue, "linked_from": origin.reference]), NewEvent("routed", routed, actor: EventActor.routing)],
+            NewCase(
+                snapshot: snapshot, workflowVersionID: versionID, workflow: workflow, category: origin.category,
+                priority: origin.priority, title: origin.title, narrative: note ?? "Opened from \(origin.reference).", occurredOn: nil,
+                location: nil, region: origin.region, countryOffice: origin.countryOffice,
+                routingRule: "linked from \(origin.reference)", conflict: placement.conflict?.rawValue),
+            events: [
+                NewEvent("filed", ["kind": kind.rawValue, "linked_from": origin.reference]), NewEvent("routed", routed, actor: EventActor.routing),
+            ],
             addedBy: actor.id, at: now, connection)
-        try connection.execute("""
+        try connection.execute(
+            """
             INSERT INTO case_links (case_id, linked_case_id, linked_reference, relation, created_at)
             VALUES (\(origin.id), \(linked.id), \(linked.reference), 'opened', \(now)), (\(linked.id), \(origin.id), \(origin.reference), 'opened_by', \(now))
             """)
@@ -139,7 +146,8 @@ extension CaseStore {
         return try await changeAssignee(reference, to: actor.id, by: actor, claiming: true, at: now)
     }
 
-    private func changeAssignee(_ reference: String, to assigneeID: String, by actor: Actor, claiming: Bool, at now: Date) async throws -> CaseRecord {
+    private func changeAssignee(_ reference: String, to assigneeID: String, by actor: Actor, claiming: Bool, at now: Date) async throws -> CaseRecord
+    {
         let store = self
         return try await transaction(.person(actor)) { connection in
             let (record, access) = try store.lockVisible(reference, for: actor, connection)
@@ -156,7 +164,7 @@ extension CaseStore {
                 guard access.allows(.assign) else { throw CaseStoreError.forbidden(.assign) }
                 let rows = try connection.query("SELECT office FROM staff_directory WHERE person_id = \(assigneeID)")
                 guard let office = try rows.first.map({ try $0.decode("office", as: String.self) }).flatMap(OfficeCode.init),
-                      office == record.office
+                    office == record.office
                 else { throw CaseStoreError.cannotAssign("\(assigneeID) is not an officer of \(record.office)") }
                 assignee = Actor(id: assigneeID, memberships: [OfficeMembership(office: office, role: .officer)])
             }
@@ -167,9 +175,10 @@ extension CaseStore {
             snapshot.formerAssignees.insert(assigneeID)
             var after = CaseFacts(record: record)
             after["assignee"] = assigneeID
-            let head = try Self.appendEvents([NewEvent(claiming ? "claimed" : "assigned", ["assignee": assigneeID])],
-                                             facts: try after.entries(since: CaseFacts(record: record), key: nil), to: record.id,
-                                             after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
+            let head = try Self.appendEvents(
+                [NewEvent(claiming ? "claimed" : "assigned", ["assignee": assigneeID])],
+                facts: try after.entries(since: CaseFacts(record: record), key: nil), to: record.id,
+                after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
             var update: PostgresQuery = """
                 UPDATE cases SET assignee = \(assigneeID), snapshot = \(PostgresJSON(SnapshotDocument(snapshot))), version = version + 1,
                     event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now)

@@ -33,9 +33,11 @@ public struct CaseStore: Sendable {
     /// Offices whose officers see all of the office's cases, as row security needs them.
     let sharingOffices: [String]
 
-    public init(pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog,
-                logger: Logger = Logger(label: "oversight.cases"), clock: @escaping @Sendable () -> Date = { Date() },
-                filingLimit: FilingLimit = FilingLimit(), enforcement: AccessEnforcement = .storeAndDatabase) {
+    public init(
+        pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog,
+        logger: Logger = Logger(label: "oversight.cases"), clock: @escaping @Sendable () -> Date = { Date() },
+        filingLimit: FilingLimit = FilingLimit(), enforcement: AccessEnforcement = .storeAndDatabase
+    ) {
         self.pool = pool
         self.configuration = configuration
         self.catalog = catalog
@@ -159,7 +161,8 @@ public struct CaseStore: Sendable {
     }
 
     static func insert(_ event: CaseEvent, _ connection: isolated PostgresConnection) throws {
-        try connection.execute(("""
+        try connection.execute(
+            ("""
             INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
             VALUES (\(event.caseID), \(event.seq), \(event.kind), \(event.actor), \(event.at), \(PostgresJSON(event.data)), \(event.prevHash), \(event.hash))
             """ as PostgresQuery).prepared())
@@ -184,7 +187,8 @@ public struct CaseStore: Sendable {
     /// Queues a notification in the same transaction as the change that caused it. Payloads
     /// carry references and roles, never who reported.
     static func enqueue(_ kind: String, caseID: UUID, payload: [String: String], _ connection: isolated PostgresConnection) throws {
-        try connection.execute(("INSERT INTO outbox (case_id, kind, payload) VALUES (\(caseID), \(kind), \(PostgresJSON(payload)))" as PostgresQuery).prepared())
+        try connection.execute(
+            ("INSERT INTO outbox (case_id, kind, payload) VALUES (\(caseID), \(kind), \(PostgresJSON(payload)))" as PostgresQuery).prepared())
     }
 }
 

@@ -28,9 +28,13 @@ public struct DirectoryEntry: Sendable, Hashable {
     public static func parseCSV(_ text: String) throws(DirectoryImportError) -> [DirectoryEntry] {
         var entries: [DirectoryEntry] = []
         var problems: [ParseError] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r"))) }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r")))
+        }
         guard let header = lines.first, header == "person_id,display_name,office,heads_office,is_director_general" else {
-            throw DirectoryImportError(problems: [ParseError(line: 1, message: "expected the header person_id,display_name,office,heads_office,is_director_general")])
+            throw DirectoryImportError(problems: [
+                ParseError(line: 1, message: "expected the header person_id,display_name,office,heads_office,is_director_general")
+            ])
         }
         for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -39,12 +43,13 @@ public struct DirectoryEntry: Sendable, Hashable {
                 continue
             }
             guard !fields[0].isEmpty, fields[2].range(of: "^[A-Z]{2,8}$", options: .regularExpression) != nil,
-                  let heads = Bool(fields[3].lowercased()), let isDG = Bool(fields[4].lowercased())
+                let heads = Bool(fields[3].lowercased()), let isDG = Bool(fields[4].lowercased())
             else {
                 problems.append(ParseError(line: index + 1, message: "expected an id, a name, an office code and two true/false values"))
                 continue
             }
-            entries.append(DirectoryEntry(personID: fields[0], displayName: fields[1], office: fields[2], headsOffice: heads, isDirectorGeneral: isDG))
+            entries.append(
+                DirectoryEntry(personID: fields[0], displayName: fields[1], office: fields[2], headsOffice: heads, isDirectorGeneral: isDG))
         }
         guard problems.isEmpty else { throw DirectoryImportError(problems: problems) }
         return entries
@@ -68,7 +73,8 @@ public struct StaffDirectory: Sendable {
     @discardableResult
     public func importEntries(_ entries: [DirectoryEntry]) async throws -> Int {
         try await pool.withTransaction { connection in
-            try connection.execute("""
+            try connection.execute(
+                """
                 INSERT INTO staff_directory (person_id, display_name, office, heads_office, is_director_general, updated_at)
                 SELECT * , now() FROM unnest(\(entries.map(\.personID))::text[], \(entries.map(\.displayName))::text[],
                     \(entries.map(\.office))::text[], \(entries.map(\.headsOffice))::bool[], \(entries.map(\.isDirectorGeneral))::bool[])

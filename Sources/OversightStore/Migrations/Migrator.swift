@@ -31,20 +31,23 @@ public struct Migrator: Sendable {
         while true {
             let next: Migration? = try await pool.withTransaction { connection in
                 try connection.execute("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))")
-                try connection.run(PostgresScript("""
-                    CREATE TABLE IF NOT EXISTS schema_migrations (
-                        version integer PRIMARY KEY,
-                        name text NOT NULL,
-                        checksum text NOT NULL,
-                        applied_at timestamptz NOT NULL DEFAULT now()
-                    )
-                    """))
+                try connection.run(
+                    PostgresScript(
+                        """
+                        CREATE TABLE IF NOT EXISTS schema_migrations (
+                            version integer PRIMARY KEY,
+                            name text NOT NULL,
+                            checksum text NOT NULL,
+                            applied_at timestamptz NOT NULL DEFAULT now()
+                        )
+                        """))
                 let applied = try Self.readApplied(connection)
                 try Self.validate(applied: applied, against: migrations)
                 let appliedVersions = Set(applied.map(\.version))
                 guard let next = migrations.first(where: { !appliedVersions.contains($0.version) }) else { return nil }
                 try connection.run(PostgresScript(fileContents: next.contents))
-                try connection.execute("""
+                try connection.execute(
+                    """
                     INSERT INTO schema_migrations (version, name, checksum)
                     VALUES (\(next.version), \(next.name), \(next.checksum))
                     """)

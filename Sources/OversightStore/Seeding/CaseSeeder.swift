@@ -67,18 +67,23 @@ public struct CaseSeeder: Sendable {
             generator = nextGenerator
             pending = index + 1 < sizes.count ? makeBatch(sizes[index + 1], generator) : nil
             events += batch.eventCount
-            let (cases, keys, parties, eventRows, comments) = (batch.cases.bytes, batch.keys.bytes, batch.parties.bytes, batch.events.bytes, batch.comments.bytes)
+            let (cases, keys, parties, eventRows, comments) = (
+                batch.cases.bytes, batch.keys.bytes, batch.parties.bytes, batch.events.bytes, batch.comments.bytes
+            )
             try await pool.withTransaction { connection in
                 try connection.execute("SET LOCAL synchronous_commit = off")
                 // COPY cannot load a table whose row security applies to the loader. The owner
                 // lifts FORCE for this transaction only (DDL is transactional: no other session
                 // ever sees it lifted) and restores it before committing.
-                try connection.run(PostgresScript("""
-                    ALTER TABLE cases NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys NO FORCE ROW LEVEL SECURITY;
-                    ALTER TABLE case_parties NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_events NO FORCE ROW LEVEL SECURITY;
-                    ALTER TABLE comments NO FORCE ROW LEVEL SECURITY
-                    """))
-                try connection.copyFromStdin("""
+                try connection.run(
+                    PostgresScript(
+                        """
+                        ALTER TABLE cases NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys NO FORCE ROW LEVEL SECURITY;
+                        ALTER TABLE case_parties NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_events NO FORCE ROW LEVEL SECURITY;
+                        ALTER TABLE comments NO FORCE ROW LEVEL SECURITY
+                        """))
+                try connection.copyFromStdin(
+                    """
                     COPY cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
                         narrative, region, country_office, filed_by, assignee, routing_rule, snapshot, due_at, next_escalation_at,
                         opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, subject_ids) FROM STDIN
@@ -87,11 +92,13 @@ public struct CaseSeeder: Sendable {
                 try connection.copyFromStdin("COPY case_parties (case_id, person_id, role, added_by, added_at) FROM STDIN", data: parties)
                 try connection.copyFromStdin("COPY case_events (case_id, seq, kind, actor, at, data, prev_hash, hash) FROM STDIN", data: eventRows)
                 try connection.copyFromStdin("COPY comments (id, case_id, author, visibility, body, created_at) FROM STDIN", data: comments)
-                try connection.run(PostgresScript("""
-                    ALTER TABLE cases FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys FORCE ROW LEVEL SECURITY;
-                    ALTER TABLE case_parties FORCE ROW LEVEL SECURITY; ALTER TABLE case_events FORCE ROW LEVEL SECURITY;
-                    ALTER TABLE comments FORCE ROW LEVEL SECURITY
-                    """))
+                try connection.run(
+                    PostgresScript(
+                        """
+                        ALTER TABLE cases FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys FORCE ROW LEVEL SECURITY;
+                        ALTER TABLE case_parties FORCE ROW LEVEL SECURITY; ALTER TABLE case_events FORCE ROW LEVEL SECURITY;
+                        ALTER TABLE comments FORCE ROW LEVEL SECURITY
+                        """))
             }
             written += size
             logger.info("seeded", metadata: ["cases": "\(written)/\(count)", "events": "\(events)"])

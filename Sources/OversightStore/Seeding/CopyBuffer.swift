@@ -56,7 +56,8 @@ struct CopyBuffer {
             switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20: result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            case _ where scalar.value < 0x20:
+                result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
             default: result.unicodeScalars.append(scalar)
             }
         }
@@ -79,7 +80,8 @@ struct CopyBuffer {
         var parts = ["\"fields\":{}", "\"visited_states\":[" + document.visitedStates.map(quoted).joined(separator: ",") + "]"]
         if let pausedFrom = document.pausedFrom { parts.append("\"paused_from\":" + quoted(pausedFrom)) }
         if let stage = document.stageClock { parts.append("\"stage_clock\":" + clock(stage)) }
-        parts.append("\"clocks\":{" + document.clocks.sorted { $0.key < $1.key }.map { quoted($0.key) + ":" + clock($0.value) }.joined(separator: ",") + "}")
+        parts.append(
+            "\"clocks\":{" + document.clocks.sorted { $0.key < $1.key }.map { quoted($0.key) + ":" + clock($0.value) }.joined(separator: ",") + "}")
         parts.append("\"open_recommendations\":\(document.openRecommendations)")
         if let value = document.acknowledgedAt { parts.append("\"acknowledged_at\":" + date(value)) }
         if let value = document.lastReporterUpdateAt { parts.append("\"last_reporter_update_at\":" + date(value)) }

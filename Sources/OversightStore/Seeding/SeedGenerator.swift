@@ -39,13 +39,17 @@ struct SeedGenerator {
         let offices = configuration.offices.offices.map(\.code.rawValue) + ["HRM", "FIN", "PRC", "ICT", "FLD"]
         var entries: [DirectoryEntry] = []
         for (index, office) in offices.enumerated() {
-            entries.append(DirectoryEntry(personID: "head-\(office.lowercased())", displayName: "Head of \(office)", office: office,
-                                          headsOffice: true, isDirectorGeneral: index == 0 && office == configuration.offices.directorGeneralOffice.rawValue))
+            entries.append(
+                DirectoryEntry(
+                    personID: "head-\(office.lowercased())", displayName: "Head of \(office)", office: office,
+                    headsOffice: true, isDirectorGeneral: index == 0 && office == configuration.offices.directorGeneralOffice.rawValue))
         }
         while entries.count < size {
             let office = offices[Int(random.next() % UInt64(offices.count))]
-            entries.append(DirectoryEntry(personID: "staff-\(entries.count)", displayName: "Staff member \(entries.count)", office: office,
-                                          headsOffice: false, isDirectorGeneral: false))
+            entries.append(
+                DirectoryEntry(
+                    personID: "staff-\(entries.count)", displayName: "Staff member \(entries.count)", office: office,
+                    headsOffice: false, isDirectorGeneral: false))
         }
         staff = entries.map { ($0.personID, $0.office) }
         return entries
@@ -83,7 +87,8 @@ struct SeedGenerator {
         var path: [(TransitionDefinition, StateDefinition)] = []
         let steps = min(8, Int(random.next() % 3) + Int(ageDays / 120) + (ageDays > 30 ? 1 : 0))
         for _ in 0..<steps {
-            let options = workflow.transitions(from: state.name).filter { !$0.reopen }.compactMap { transition -> (TransitionDefinition, StateDefinition)? in
+            let options = workflow.transitions(from: state.name).filter { !$0.reopen }.compactMap {
+                transition -> (TransitionDefinition, StateDefinition)? in
                 guard case .state(let target) = transition.to, let next = workflow.state(target), next.kind != .paused else { return nil }
                 return (transition, next)
             }
@@ -114,7 +119,11 @@ struct SeedGenerator {
         var from = workflow.initialState.name
         for (transition, target) in path {
             at = at.addingTimeInterval(span / Double(path.count + 2))
-            events.append(("transition", ["transition": transition.name, "from": from, "to": target.name], at, assignee ?? "head-\(rule.office.rawValue.lowercased())"))
+            events.append(
+                (
+                    "transition", ["transition": transition.name, "from": from, "to": target.name], at,
+                    assignee ?? "head-\(rule.office.rawValue.lowercased())"
+                ))
             from = target.name
         }
         let wanted = 3 + Int(random.next() % 8)
@@ -133,21 +142,24 @@ struct SeedGenerator {
         let narrative = "A seeded narrative describing what was reported."
         let region = ["Africa", "Americas", "Asia", "Europe", "Middle East"][Int(random.next() % 5)]
         // The facts of the row, recorded by its last event (as the service records them).
-        let facts = (try? CaseFacts(values: [
-            "kind": rule.kind.rawValue, "workflow_version": String(versionID), "office": rule.office.rawValue, "state": state.name,
-            "category": rule.category, "priority": rule.priority.rawValue, "region": region, "sealed_from": "",
-            "restricted_to_head": "false", "assignee": assignee, "outcome": state.outcome, "opened_at": CaseFacts.time(openedAt),
-            "closed_at": closed ? CaseFacts.time(at) : nil, "title": title, "narrative": narrative, "filed_by": filer,
-            "occurred_on": nil, "location": nil, "country_office": nil,
-        ]).entries(since: nil, key: caseKey)) ?? [:]
+        let facts =
+            (try? CaseFacts(values: [
+                "kind": rule.kind.rawValue, "workflow_version": String(versionID), "office": rule.office.rawValue, "state": state.name,
+                "category": rule.category, "priority": rule.priority.rawValue, "region": region, "sealed_from": "",
+                "restricted_to_head": "false", "assignee": assignee, "outcome": state.outcome, "opened_at": CaseFacts.time(openedAt),
+                "closed_at": closed ? CaseFacts.time(at) : nil, "title": title, "narrative": narrative, "filed_by": filer,
+                "occurred_on": nil, "location": nil, "country_office": nil,
+            ]).entries(since: nil, key: caseKey)) ?? [:]
         events[events.count - 1].data.merge(facts) { _, fact in fact }
 
         var head = (seq: 0, hash: Data())
         for event in events {
             let built = CaseEventChain.append(caseID: id, after: head, kind: event.kind, actor: event.actor, at: event.at, data: event.data)
             head = (built.seq, built.hash)
-            batch.events.row([id.uuidString, String(built.seq), built.kind, built.actor, CopyBuffer.timestamp(built.at),
-                              CopyBuffer.json(built.data), CopyBuffer.bytea(built.prevHash), CopyBuffer.bytea(built.hash)])
+            batch.events.row([
+                id.uuidString, String(built.seq), built.kind, built.actor, CopyBuffer.timestamp(built.at),
+                CopyBuffer.json(built.data), CopyBuffer.bytea(built.prevHash), CopyBuffer.bytea(built.hash),
+            ])
         }
         batch.eventCount += events.count
         for (commentID, time, author) in comments {
@@ -158,9 +170,11 @@ struct SeedGenerator {
         }
         batch.keys.row([id.uuidString, CopyBuffer.bytea(caseKey.data)])
 
-        var snapshot = CaseSnapshot(workflow: workflow, office: rule.office, filedBy: filer, filedAt: openedAt,
-                                    triageDueAt: workflow.imposesNoDeadlines ? nil
-                                        : openedAt.addingTimeInterval(Double(rule.triageHours ?? configuration.routing.defaultTriageHours) * 3600))
+        var snapshot = CaseSnapshot(
+            workflow: workflow, office: rule.office, filedBy: filer, filedAt: openedAt,
+            triageDueAt: workflow.imposesNoDeadlines
+                ? nil
+                : openedAt.addingTimeInterval(Double(rule.triageHours ?? configuration.routing.defaultTriageHours) * 3600))
         snapshot.state = state.name
         snapshot.visitedStates = Set(visited)
         snapshot.assignee = assignee
@@ -170,7 +184,9 @@ struct SeedGenerator {
             snapshot.lastReporterUpdateAt = at
             snapshot.stageClock = state.deadlineDays.map { ClockState(limitDays: $0, startedAt: at) }
         }
-        let due = closed ? Date.distantFuture
+        let due =
+            closed
+            ? Date.distantFuture
             : (CaseDeadlines(workflow: workflow).dueItems(for: snapshot).compactMap(\.dueAt).min() ?? .distantFuture)
         let document = SnapshotDocument(snapshot)
         batch.cases.row([

@@ -29,7 +29,8 @@ public struct WorkflowCatalog: Sendable {
         let rows = try await pool.withTransaction { connection in
             for (kind, source) in sources.sorted(by: { $0.key < $1.key }) {
                 let digest = SHA256.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
-                try connection.execute("""
+                try connection.execute(
+                    """
                     INSERT INTO workflow_versions (kind, sha256, definition)
                     VALUES (\(kind.rawValue), \(digest), jsonb_build_object('source', \(source)::text))
                     ON CONFLICT (kind, sha256) DO NOTHING

@@ -80,8 +80,10 @@ public struct LocalPostgresServer: Sendable {
     /// Restarts the server, dropping every connection (tests use it to prove reconnection).
     public func restart() async throws {
         try await NIOThreadPool.singleton.runIfActive {
-            _ = try self.pgCtl(["restart", "-D", self.configuration.dataDirectory, "-m", "fast", "-w", "-t", "60",
-                                "-l", self.logFile])
+            _ = try self.pgCtl([
+                "restart", "-D", self.configuration.dataDirectory, "-m", "fast", "-w", "-t", "60",
+                "-l", self.logFile,
+            ])
         }
     }
 
@@ -102,8 +104,11 @@ public struct LocalPostgresServer: Sendable {
             logger.info("initializing a private PostgreSQL data folder", metadata: ["data": "\(data)"])
             try fileManager.createDirectory(atPath: data, withIntermediateDirectories: true)
             try handToServerUser(data)
-            _ = try runAsServerUser([binDirectory + "/initdb", "-D", data, "-U", Self.superuser, "-A", "trust",
-                                     "-E", "UTF8", "--locale=C.UTF-8"] + (configuration.durable ? [] : ["--no-sync"]))
+            _ = try runAsServerUser(
+                [
+                    binDirectory + "/initdb", "-D", data, "-U", Self.superuser, "-A", "trust",
+                    "-E", "UTF8", "--locale=C.UTF-8",
+                ] + (configuration.durable ? [] : ["--no-sync"]))
         }
         try writeSettings()
         if socketDirectory != data { try Self.preparePrivateFolder(socketDirectory) }
@@ -183,7 +188,10 @@ public struct LocalPostgresServer: Sendable {
 
     private func serverAccount() throws -> (uid: uid_t, gid: gid_t) {
         guard let account = getpwnam(Self.superuser) else {
-            throw StartError(description: "running as root, and there is no '\(Self.superuser)' system user to run PostgreSQL as (apt-get install -y postgresql creates it)")
+            throw StartError(
+                description:
+                    "running as root, and there is no '\(Self.superuser)' system user to run PostgreSQL as (apt-get install -y postgresql creates it)"
+            )
         }
         return (account.pointee.pw_uid, account.pointee.pw_gid)
     }
@@ -228,7 +236,10 @@ public struct LocalPostgresServer: Sendable {
             throw StartError(description: "cannot inspect the socket folder \(path): \(String(cString: strerror(errno)))")
         }
         guard status.st_mode & S_IFMT == S_IFDIR, status.st_uid == owner, status.st_mode & 0o077 == 0 else {
-            throw StartError(description: "refusing the socket folder \(path): it must be a folder of the PostgreSQL server's own user with mode 0700 (another local user may have made it); remove it or choose another data folder")
+            throw StartError(
+                description:
+                    "refusing the socket folder \(path): it must be a folder of the PostgreSQL server's own user with mode 0700 (another local user may have made it); remove it or choose another data folder"
+            )
         }
     }
 
@@ -258,7 +269,10 @@ public struct LocalPostgresServer: Sendable {
                     .map { ($0 as NSString).deletingLastPathComponent } ?? folder
             }
         }
-        throw StartError(description: "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or under /usr/lib/postgresql/*/bin; install them with: apt-get install -y postgresql")
+        throw StartError(
+            description:
+                "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or under /usr/lib/postgresql/*/bin; install them with: apt-get install -y postgresql"
+        )
     }
 
     private static func absolute(_ path: String) -> String {

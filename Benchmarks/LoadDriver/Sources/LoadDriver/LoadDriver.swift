@@ -44,8 +44,9 @@ struct LoadDriver: AsyncParsableCommand {
             for worker in 0..<concurrency {
                 let driver = self
                 group.addTask {
-                    var state = WorkerState(worker: worker, references: references, tokens: tokens,
-                                            first: (worker * perWorker) % max(1, references.count), count: perWorker)
+                    var state = WorkerState(
+                        worker: worker, references: references, tokens: tokens,
+                        first: (worker * perWorker) % max(1, references.count), count: perWorker)
                     return try await driver.work(client: client, state: &state, warmUp: warmUp, end: end)
                 }
             }
@@ -99,7 +100,9 @@ struct LoadDriver: AsyncParsableCommand {
         var statuses: [UInt: Int] = [:]
     }
 
-    func work(client: HTTPClient, state: inout WorkerState, warmUp: ContinuousClock.Instant, end: ContinuousClock.Instant) async throws -> WorkerResult {
+    func work(client: HTTPClient, state: inout WorkerState, warmUp: ContinuousClock.Instant, end: ContinuousClock.Instant) async throws
+        -> WorkerResult
+    {
         var result = WorkerResult()
         while ContinuousClock.now < end {
             let request = try await nextRequest(client: client, state: &state)
@@ -130,7 +133,9 @@ struct LoadDriver: AsyncParsableCommand {
             request = HTTPClientRequest(url: url + "/v1/cases")
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: #"{"category":"fraud","title":"Invoices paid twice","narrative":"Two payments for one delivery.","region":"Europe"}"#))
+            request.body = .bytes(
+                ByteBuffer(
+                    string: #"{"category":"fraud","title":"Invoices paid twice","narrative":"Two payments for one delivery.","region":"Europe"}"#))
             if let filer = state.tokens.randomElement(using: &state.random) {
                 request.headers.add(name: "Authorization", value: "Bearer \(filer)")
                 return request
@@ -165,7 +170,8 @@ struct LoadDriver: AsyncParsableCommand {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "If-Match", value: state.etags[number]!)
-            request.body = .bytes(ByteBuffer(string: hold ? #"{"transition":"put_on_hold","fields":{"reason":"waiting for records"}}"# : #"{"transition":"resume"}"#))
+            request.body = .bytes(
+                ByteBuffer(string: hold ? #"{"transition":"put_on_hold","fields":{"reason":"waiting for records"}}"# : #"{"transition":"resume"}"#))
             state.onHold[number] = hold
             state.cursor = String(number)
         }
