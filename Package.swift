@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "oversight", targets: ["oversight"]),
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
+        .library(name: "PostgresLocalServer", targets: ["PostgresLocalServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -48,6 +49,18 @@ let package = Package(
             ],
             swiftSettings: clientSettings
         ),
+        .target(name: "CPosixSpawn"),
+        .target(
+            name: "PostgresLocalServer",
+            dependencies: [
+                "CPosixSpawn",
+                "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: clientSettings
+        ),
         .target(
             name: "OversightDomain",
             dependencies: [.product(name: "Yams", package: "Yams")],
@@ -69,6 +82,7 @@ let package = Package(
                 "OversightStore",
                 "OversightDomain",
                 "PostgresClient",
+                "PostgresLocalServer",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -103,6 +117,7 @@ let package = Package(
             name: "PostgresTestSupport",
             dependencies: [
                 "PostgresClient",
+                "PostgresLocalServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/PostgresTestSupport",
@@ -110,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresClientTests",
-            dependencies: ["PostgresClient", "PostgresTestSupport"],
+            dependencies: ["PostgresClient", "PostgresLocalServer", "PostgresTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -138,6 +153,7 @@ let package = Package(
                 "OversightServer",
                 "OversightStore",
                 "PostgresClient",
+                "PostgresLocalServer",
                 "PostgresTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -1,5 +1,5 @@
-#ifndef OVERSIGHT_CLIBPQ_SHIM_H
-#define OVERSIGHT_CLIBPQ_SHIM_H
+#ifndef CLIBPQ_SHIM_H
+#define CLIBPQ_SHIM_H
 
 #include <libpq-fe.h>
 #include <postgres_ext.h>
@@ -15,11 +15,5 @@ static const int CLibPQ_DIAG_SCHEMA_NAME = PG_DIAG_SCHEMA_NAME;
 static const int CLibPQ_DIAG_TABLE_NAME = PG_DIAG_TABLE_NAME;
 static const int CLibPQ_DIAG_COLUMN_NAME = PG_DIAG_COLUMN_NAME;
 static const int CLibPQ_DIAG_CONSTRAINT_NAME = PG_DIAG_CONSTRAINT_NAME;
-
-/* Spawning the PostgreSQL tools: glibc (2.34+) has this, but Swift's Glibc module does not
-   export it. It closes every inherited descriptor from 3 up in the child, so the postmaster
-   that pg_ctl leaves running never holds the service's sockets. */
-#include <spawn.h>
-extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
 
 #endif

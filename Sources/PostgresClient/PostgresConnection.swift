@@ -296,3 +296,20 @@ private let noticeReceiver: PQnoticeReceiver = { argument, result in
         sink.logger.debug("postgres: \(message)")
     }
 }
+
+extension PostgresConnection {
+    /// Creates a database unless one of that name exists; returns whether it did. The name is
+    /// quoted as an identifier (CREATE DATABASE takes no parameters), never spliced in as SQL.
+    @discardableResult
+    public func createDatabaseIfMissing(_ name: String) throws -> Bool {
+        let exists = try query("SELECT 1 AS present FROM pg_database WHERE datname = \(name)")
+        guard exists.isEmpty else { return false }
+        try execute(PostgresQuery(unsafeSQL: "CREATE DATABASE " + quoteIdentifier(name)))
+        return true
+    }
+}
+
+/// Quotes an identifier the way PostgreSQL's `quote_ident` does.
+func quoteIdentifier(_ name: String) -> String {
+    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

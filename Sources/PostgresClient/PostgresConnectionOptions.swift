@@ -11,13 +11,13 @@ public struct PostgresConnectionOptions: Sendable, Equatable {
     }
 
     /// A `postgresql://user:password@host:port/database?options` URL, parsed by libpq.
-    public init(url: String, applicationName: String = "oversight") {
+    public init(url: String, applicationName: String? = nil) {
         parameters = [("dbname", url)]
         setDefaults(applicationName: applicationName)
     }
 
     /// A server listening on a Unix socket in `socketDirectory`.
-    public init(socketDirectory: String, port: Int = 5432, user: String, database: String, applicationName: String = "oversight") {
+    public init(socketDirectory: String, port: Int = 5432, user: String, database: String, applicationName: String? = nil) {
         parameters = [
             ("host", socketDirectory),
             ("port", String(port)),
@@ -27,8 +27,8 @@ public struct PostgresConnectionOptions: Sendable, Equatable {
         setDefaults(applicationName: applicationName)
     }
 
-    private mutating func setDefaults(applicationName: String) {
-        parameters.append(("application_name", applicationName))
+    private mutating func setDefaults(applicationName: String?) {
+        if let applicationName { parameters.append(("application_name", applicationName)) }
         // A dead address fails in seconds instead of hanging a pool slot.
         parameters.append(("connect_timeout", "5"))
         // Timestamps come back in UTC whatever the server's setting.

@@ -8,6 +8,7 @@ import NIOCore
 import OversightServer
 import OversightStore
 import PostgresClient
+import PostgresLocalServer
 import PostgresTestSupport
 import Prometheus
 import Testing

@@ -1,4 +1,5 @@
 import PostgresClient
+import PostgresLocalServer
 import PostgresTestSupport
 import Testing
 
@@ -22,7 +23,7 @@ struct PoolTests {
             #expect(statistics.open <= 4)
             #expect(statistics.connectionsOpened <= 4)
             let backends = try await pool.query(
-                "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'oversight' AND datname = current_database()")
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'test' AND datname = current_database()")
             #expect(try backends[0].decode("n", as: Int.self) == statistics.open)
         }
     }
@@ -59,7 +60,7 @@ struct PoolTests {
                     """
                     SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) AS terminated
                     FROM pg_stat_activity
-                    WHERE application_name = 'oversight' AND pid <> pg_backend_pid() AND datname = current_database()
+                    WHERE application_name = 'test' AND pid <> pg_backend_pid() AND datname = current_database()
                     """)
                 #expect(try rows[0].decode("terminated", as: Int.self) >= 3)
             }

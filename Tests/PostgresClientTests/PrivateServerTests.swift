@@ -1,8 +1,9 @@
 import Foundation
+import PostgresClient
 import PostgresTestSupport
 import Testing
 
-@testable import PostgresClient
+@testable import PostgresLocalServer
 
 /// The private PostgreSQL cannot be borrowed by another local user: it listens on no TCP port,
 /// its socket folder is its own (0700; one someone else made is refused), and configuration
@@ -62,12 +63,12 @@ struct PrivateServerTests {
         #expect(throws: PrivateFile.Refused.self) { try PrivateFile.write("overwritten\n", to: planted, owner: nil) }
         #expect(throws: PrivateFile.Refused.self) { try PrivateFile.append("overwritten\n", to: planted) }
 
-        // A whole server: the data folder's oversight.conf replaced by a link stops the start.
-        let server = try LocalPostgresServer(.init(dataDirectory: root + "/data", database: "sym", durable: false))
+        // A whole server: the data folder's settings file replaced by a link stops the start.
+        let server = try LocalPostgresServer(.init(dataDirectory: root + "/data", database: "sym", durable: false, label: "symlink-test"))
         try await server.start()
         try await server.stop()
-        try FileManager.default.removeItem(atPath: root + "/data/oversight.conf")
-        try FileManager.default.createSymbolicLink(atPath: root + "/data/oversight.conf", withDestinationPath: decoy)
+        try FileManager.default.removeItem(atPath: root + "/data/symlink-test.conf")
+        try FileManager.default.createSymbolicLink(atPath: root + "/data/symlink-test.conf", withDestinationPath: decoy)
         await #expect(throws: PrivateFile.Refused.self) { try await server.start() }
         #expect(try String(contentsOfFile: decoy, encoding: .utf8) == "precious\n")
         #expect(await !server.isRunning())

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresClient
+import PostgresLocalServer
 import Testing
 
 /// A throwaway PostgreSQL server for one test suite: a fresh data folder under /tmp (short
@@ -22,7 +23,7 @@ public final class TemporaryPostgres: Sendable {
         var logger = Logger(label: "test.postgres")
         logger.logLevel = .warning
         self.server = try LocalPostgresServer(
-            .init(dataDirectory: dataDirectory, database: "oversight_test", durable: false), logger: logger)
+            .init(dataDirectory: dataDirectory, database: "oversight_test", durable: false, label: "test"), logger: logger)
         // Folders created by root must be traversable by the postgres user.
         chmod(root, 0o755)
         try await server.start()

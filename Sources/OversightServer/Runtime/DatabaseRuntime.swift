@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OversightStore
 import PostgresClient
+import PostgresLocalServer
 import ServiceLifecycle
 
 /// The database a process uses: the configured one, or a private PostgreSQL started for it in
@@ -42,11 +43,13 @@ public final class DatabaseRuntime: Sendable {
         var ownerOptions: PostgresConnectionOptions?
         var privateServer: LocalPostgresServer?
         if let url = settings.databaseURL {
-            applicationOptions = PostgresConnectionOptions(url: url)
-            ownerOptions = settings.databaseOwnerURL.map { PostgresConnectionOptions(url: $0) }
+            applicationOptions = PostgresConnectionOptions(url: url, applicationName: "oversight")
+            ownerOptions = settings.databaseOwnerURL.map { PostgresConnectionOptions(url: $0, applicationName: "oversight-migrate") }
             logger.info("using the configured database")
         } else {
-            let server = try LocalPostgresServer(.init(dataDirectory: settings.privateDataDirectory), logger: logger)
+            let server = try LocalPostgresServer(
+                .init(dataDirectory: settings.privateDataDirectory, database: "oversight", label: "oversight"),
+                logger: logger)
             logger.info(
                 "no database URL configured; using a private PostgreSQL",
                 metadata: ["data": "\(server.configuration.dataDirectory)", "socket": "\(server.socketDirectory)"]

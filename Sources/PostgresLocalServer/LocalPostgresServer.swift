@@ -3,6 +3,7 @@ import Glibc
 public import Logging
 import NIOCore
 import NIOPosix
+public import PostgresClient
 
 /// A PostgreSQL server of the process's own: `initdb` into a data folder on first use, then
 /// `pg_ctl start` listening only on a Unix socket. The service uses it when no database URL
@@ -14,15 +15,19 @@ public struct LocalPostgresServer: Sendable {
     public struct Configuration: Sendable {
         /// The data folder (created by `initdb` when empty or missing).
         public var dataDirectory: String
-        /// The database the service uses; created on first start.
+        /// The database the application uses; created on first start.
         public var database: String
         /// Skip fsync: for throwaway test databases only.
         public var durable: Bool
+        /// Names this server's settings file (`<label>.conf` in the data folder) and, when the
+        /// data folder is too deep for a socket path, its socket folder under /tmp.
+        public var label: String
 
-        public init(dataDirectory: String, database: String = "oversight", durable: Bool = true) {
+        public init(dataDirectory: String, database: String, durable: Bool = true, label: String = "local") {
             self.dataDirectory = dataDirectory
             self.database = database
             self.durable = durable
+            self.label = label
         }
     }
 
@@ -46,7 +51,7 @@ public struct LocalPostgresServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.binDirectory = try Self.locateBinaries()
-        self.socketDirectory = Self.socketDirectory(for: configuration.dataDirectory)
+        self.socketDirectory = Self.socketDirectory(for: configuration.dataDirectory, label: configuration.label)
     }
 
     /// Connection options for the service's database on this server, as its superuser (who
@@ -56,7 +61,9 @@ public struct LocalPostgresServer: Sendable {
     /// Connection options for the service's database as `user` (the socket is trusted: only
     /// this process's user, or root, can reach the socket folder).
     public func connectionOptions(user: String) -> PostgresConnectionOptions {
-        PostgresConnectionOptions(socketDirectory: socketDirectory, port: Self.port, user: user, database: configuration.database)
+        PostgresConnectionOptions(
+            socketDirectory: socketDirectory, port: Self.port, user: user, database: configuration.database,
+            applicationName: configuration.label)
     }
 
     /// Initializes the data folder if needed, starts the server, waits until it accepts
@@ -126,7 +133,7 @@ public struct LocalPostgresServer: Sendable {
     private func writeSettings() throws {
         let data = configuration.dataDirectory
         let settings = """
-            # Written by oversight on every start; edits are lost.
+            # Written by \(configuration.label) on every start; edits are lost.
             listen_addresses = ''
             port = \(Self.port)
             unix_socket_directories = '\(socketDirectory.replacingOccurrences(of: "'", with: "''"))'
@@ -140,11 +147,12 @@ public struct LocalPostgresServer: Sendable {
             """
         // The data folder belongs to the server's user: when this process is root, a file there
         // may have been replaced by a symbolic link to anything. Never follow one.
-        try PrivateFile.write(settings + "\n", to: data + "/oversight.conf", owner: Self.isRoot ? try serverAccount() : nil)
+        let settingsFile = configuration.label + ".conf"
+        try PrivateFile.write(settings + "\n", to: data + "/" + settingsFile, owner: Self.isRoot ? try serverAccount() : nil)
         let mainConf = data + "/postgresql.conf"
         let current = try PrivateFile.read(mainConf)
-        if !current.contains("include_if_exists = 'oversight.conf'") {
-            try PrivateFile.append("\ninclude_if_exists = 'oversight.conf'\n", to: mainConf)
+        if !current.contains("include_if_exists = '\(settingsFile)'") {
+            try PrivateFile.append("\ninclude_if_exists = '\(settingsFile)'\n", to: mainConf)
         }
     }
 
@@ -157,10 +165,8 @@ public struct LocalPostgresServer: Sendable {
         defer { loopGroup.shutdownGracefully { _ in } }
         let connection = try await PostgresConnection.connect(maintenance, on: loopGroup.next(), logger: logger)
         do {
-            let exists = try await connection.query("SELECT 1 AS present FROM pg_database WHERE datname = \(name)")
-            if exists.isEmpty {
-                logger.info("creating database", metadata: ["database": "\(name)"])
-                try await connection.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE " + quoteIdentifier(name)))
+            if try await connection.createDatabaseIfMissing(name) {
+                logger.info("created database", metadata: ["database": "\(name)"])
             }
         } catch {
             await connection.close()
@@ -178,7 +184,7 @@ public struct LocalPostgresServer: Sendable {
     private static var isRoot: Bool { geteuid() == 0 }
 
     private func runAsServerUser(_ command: [String]) throws -> String {
-        let outputFile = NSTemporaryDirectory() + "oversight-pg-\(getpid())-\(UUID().uuidString).out"
+        let outputFile = NSTemporaryDirectory() + "\(configuration.label)-pg-\(getpid())-\(UUID().uuidString).out"
         defer { unlink(outputFile) }
         if Self.isRoot {
             return try ProcessSpawner.run([try Self.runuser(), "-u", Self.superuser, "--"] + command, outputFile: outputFile)
@@ -283,15 +289,10 @@ public struct LocalPostgresServer: Sendable {
     /// Unix socket paths are limited to 107 bytes; a deep data folder gets a short socket
     /// folder under /tmp named after it and this user instead (checked before use:
     /// `preparePrivateFolder`).
-    static func socketDirectory(for dataDirectory: String) -> String {
+    static func socketDirectory(for dataDirectory: String, label: String) -> String {
         if (dataDirectory + "/.s.PGSQL.\(port).lock").utf8.count <= 100 { return dataDirectory }
         var hash: UInt64 = 14_695_981_039_346_656_037
         for byte in dataDirectory.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
-        return "/tmp/oversight-pg-\(geteuid())-" + String(hash, radix: 36)
+        return "/tmp/\(label)-pg-\(geteuid())-" + String(hash, radix: 36)
     }
-}
-
-/// Quotes an identifier the way PostgreSQL's `quote_ident` does.
-func quoteIdentifier(_ name: String) -> String {
-    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

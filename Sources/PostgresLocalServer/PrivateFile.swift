@@ -2,7 +2,7 @@ import Glibc
 
 /// Reads and writes the private server's configuration files without following symbolic
 /// links: when this process runs as root, the data folder belongs to the `postgres` user, who
-/// could otherwise point `oversight.conf` at any file on the machine and have root write it.
+/// could otherwise point the settings file at any file on the machine and have root write it.
 enum PrivateFile {
     struct Refused: Error, CustomStringConvertible {
         let description: String

@@ -1,4 +1,5 @@
-import CLibPQ
+import CPosixSpawn
+import Foundation
 import Glibc
 
 /// Runs a command to completion with `posix_spawn` and `waitpid`.
@@ -48,7 +49,7 @@ enum ProcessSpawner {
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { break }
         }
-        let output = (try? readTextFile(outputFile)) ?? ""
+        let output = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         guard exitStatus == 0 else {
             throw Failure(command: arguments, status: exitStatus, output: output)
