@@ -77,6 +77,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "OversightSeeding",
+            dependencies: [
+                "OversightStore",
+                "OversightDomain",
+                "PostgresClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "OversightServer",
             dependencies: [
                 "OversightStore",
@@ -100,6 +111,7 @@ let package = Package(
             name: "oversight",
             dependencies: [
                 "OversightDomain",
+                "OversightSeeding",
                 "OversightServer",
                 "OversightStore",
                 "PostgresClient",
@@ -137,6 +149,7 @@ let package = Package(
             name: "OversightStoreTests",
             dependencies: [
                 "OversightDomain",
+                "OversightSeeding",
                 "OversightStore",
                 "PostgresClient",
                 "PostgresTestSupport",

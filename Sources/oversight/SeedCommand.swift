@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OversightSeeding
 import OversightServer
 import OversightStore
 

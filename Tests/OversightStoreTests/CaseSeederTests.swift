@@ -1,11 +1,12 @@
 import Foundation
 import Logging
 import OversightDomain
+import OversightStore
 import PostgresClient
 import PostgresTestSupport
 import Testing
 
-@testable import OversightStore
+@testable import OversightSeeding
 
 @Suite(.temporaryPostgres)
 struct CaseSeederTests {

@@ -23,7 +23,7 @@ public enum SessionScope: Sendable, Hashable {
     public static func eventActor(_ job: SystemJob) -> String { "system:\(job.rawValue)" }
 
     /// Sets the scope for the current transaction. One statement; every value is bound.
-    func apply(sharingOffices: [String], _ connection: isolated PostgresConnection) throws {
+    package func apply(sharingOffices: [String], _ connection: isolated PostgresConnection) throws {
         let actorID: String
         let memberships: [String]
         let offices: [String]

@@ -85,7 +85,7 @@ public enum CaseEventChain {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
-    static func microsecondPrecision(_ date: Date) -> Date {
+    package static func microsecondPrecision(_ date: Date) -> Date {
         let micro = microseconds(date)
         let seconds = micro.quotientAndRemainder(dividingBy: 1_000_000)
         return Date(timeIntervalSince1970: Double(seconds.quotient) + Double(seconds.remainder) / 1_000_000)

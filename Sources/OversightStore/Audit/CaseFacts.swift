@@ -14,11 +14,11 @@ public struct CaseKey: Sendable {
         self.key = key
     }
 
-    init(data: Data) {
+    package init(data: Data) {
         key = SymmetricKey(data: data)
     }
 
-    var data: Data { key.withUnsafeBytes { Data($0) } }
+    package var data: Data { key.withUnsafeBytes { Data($0) } }
 
     /// A keyed digest of `value` that also names `field`, so that equal values in two fields
     /// give different digests.
@@ -37,7 +37,7 @@ public struct CaseKey: Sendable {
 ///
 /// Values are recorded as `=text` (in clear), `null`, or `h:<digest>` (a keyed digest under
 /// the case's key) for the fields that could identify someone or tell the story.
-struct CaseFacts: Equatable, Sendable {
+package struct CaseFacts: Equatable, Sendable {
     static let prefix = "fact."
     static let clearFields = [
         "kind", "workflow_version", "office", "state", "category", "priority", "region", "sealed_from", "restricted_to_head",
@@ -52,11 +52,11 @@ struct CaseFacts: Equatable, Sendable {
         "title": "(redacted)", "narrative": "", "filed_by": nil, "occurred_on": nil, "location": nil, "country_office": nil,
     ]
 
-    struct MissingKey: Error {}
+    package struct MissingKey: Error {}
 
     private(set) var values: [String: String?]
 
-    init(values: [String: String?]) {
+    package init(values: [String: String?]) {
         self.values = values
     }
 
@@ -78,7 +78,7 @@ struct CaseFacts: Equatable, Sendable {
     }
 
     /// Times as microseconds since 1970, what PostgreSQL keeps.
-    static func time(_ date: Date) -> String { String(CaseEventChain.microseconds(date)) }
+    package static func time(_ date: Date) -> String { String(CaseEventChain.microseconds(date)) }
 
     /// The values a redacting close sets.
     mutating func redact() {
@@ -86,7 +86,7 @@ struct CaseFacts: Equatable, Sendable {
     }
 
     /// The event data entries that record what changed since `previous` (every fact when nil).
-    func entries(since previous: CaseFacts?, key: CaseKey?) throws(MissingKey) -> [String: String] {
+    package func entries(since previous: CaseFacts?, key: CaseKey?) throws(MissingKey) -> [String: String] {
         var entries: [String: String] = [:]
         for field in Self.allFields {
             let value = self[field]

@@ -3,10 +3,10 @@ import OversightDomain
 
 /// The parts of a case's engine snapshot that live in `cases.snapshot` (jsonb); the rest are
 /// columns. Field values carry an explicit type tag so a date never comes back as a number.
-struct SnapshotDocument: Codable, Sendable {
-    struct StoredField: Codable, Sendable {
-        let type: String
-        let value: String
+package struct SnapshotDocument: Codable, Sendable {
+    package struct StoredField: Codable, Sendable {
+        package let type: String
+        package let value: String
 
         init(_ field: FieldValue) {
             switch field {
@@ -27,17 +27,17 @@ struct SnapshotDocument: Codable, Sendable {
         }
     }
 
-    var fields: [String: StoredField]
-    var visitedStates: [String]
-    var pausedFrom: String?
-    var stageClock: ClockState?
-    var clocks: [String: ClockState]
-    var openRecommendations: Int
-    var acknowledgedAt: Date?
-    var lastReporterUpdateAt: Date?
-    var triageDueAt: Date?
+    package var fields: [String: StoredField]
+    package var visitedStates: [String]
+    package var pausedFrom: String?
+    package var stageClock: ClockState?
+    package var clocks: [String: ClockState]
+    package var openRecommendations: Int
+    package var acknowledgedAt: Date?
+    package var lastReporterUpdateAt: Date?
+    package var triageDueAt: Date?
     /// Absent in snapshots written before separation of duties looked at past assignees.
-    var formerAssignees: [String]?
+    package var formerAssignees: [String]?
 
     enum CodingKeys: String, CodingKey {
         case fields, clocks
@@ -51,7 +51,7 @@ struct SnapshotDocument: Codable, Sendable {
         case formerAssignees = "former_assignees"
     }
 
-    init(_ snapshot: CaseSnapshot) {
+    package init(_ snapshot: CaseSnapshot) {
         fields = snapshot.fields.mapValues(StoredField.init)
         visitedStates = snapshot.visitedStates.sorted()
         pausedFrom = snapshot.pausedFrom

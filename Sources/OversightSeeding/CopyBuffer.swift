@@ -1,5 +1,6 @@
 import Foundation
 import OversightDomain
+import OversightStore
 import PostgresClient
 
 /// Rows in COPY text format, with the encodings the seeded columns need.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OversightDomain
+import OversightStore
 import PostgresClient
 
 /// Fills a database with realistic cases for benchmarks and demos, through `COPY`: the

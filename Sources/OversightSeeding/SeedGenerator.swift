@@ -1,5 +1,6 @@
 import Foundation
 import OversightDomain
+import OversightStore
 
 /// Makes the rows of seeded cases, in COPY text format. Pure and deterministic: the same
 /// seed gives the same database.
