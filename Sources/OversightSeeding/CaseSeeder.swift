@@ -43,10 +43,8 @@ public struct CaseSeeder: Sendable {
         // generator's seed is mixed with the number of cases already there. (Mixed, not added:
         // SplitMix64 walks seed + k * gamma, so a seed offset by a multiple of gamma would
         // replay the same sequence shifted.)
-        let existing = try await pool.withTransaction { connection in
-            try SessionScope.system(.auditor).apply(sharingOffices: [], connection)
-            return try connection.query("SELECT count(*) AS n FROM cases")[0].decode("n", as: Int.self)
-        }
+        let loader = BulkCaseLoad(pool: pool)
+        let existing = try await loader.caseCount()
         var mixer = SplitMix64(seed: seed ^ UInt64(existing))
         var generator = SeedGenerator(configuration: configuration, catalog: catalog, seed: existing == 0 ? seed : mixer.next(), now: now)
         try await seedDirectory(&generator)
@@ -71,52 +69,19 @@ public struct CaseSeeder: Sendable {
             let (cases, keys, parties, eventRows, comments) = (
                 batch.cases.bytes, batch.keys.bytes, batch.parties.bytes, batch.events.bytes, batch.comments.bytes
             )
-            try await pool.withTransaction { connection in
-                try connection.execute("SET LOCAL synchronous_commit = off")
-                // COPY cannot load a table whose row security applies to the loader. The owner
-                // lifts FORCE for this transaction only (DDL is transactional: no other session
-                // ever sees it lifted) and restores it before committing.
-                try connection.run(
-                    PostgresScript(
-                        """
-                        ALTER TABLE cases NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys NO FORCE ROW LEVEL SECURITY;
-                        ALTER TABLE case_parties NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_events NO FORCE ROW LEVEL SECURITY;
-                        ALTER TABLE comments NO FORCE ROW LEVEL SECURITY
-                        """))
-                try connection.copyFromStdin(
-                    """
-                    COPY cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
-                        narrative, region, country_office, filed_by, assignee, routing_rule, snapshot, due_at, next_escalation_at,
-                        opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, subject_ids) FROM STDIN
-                    """, data: cases)
-                try connection.copyFromStdin("COPY case_keys (case_id, key) FROM STDIN", data: keys)
-                try connection.copyFromStdin("COPY case_parties (case_id, person_id, role, added_by, added_at) FROM STDIN", data: parties)
-                try connection.copyFromStdin("COPY case_events (case_id, seq, kind, actor, at, data, prev_hash, hash) FROM STDIN", data: eventRows)
-                try connection.copyFromStdin("COPY comments (id, case_id, author, visibility, body, created_at) FROM STDIN", data: comments)
-                try connection.run(
-                    PostgresScript(
-                        """
-                        ALTER TABLE cases FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys FORCE ROW LEVEL SECURITY;
-                        ALTER TABLE case_parties FORCE ROW LEVEL SECURITY; ALTER TABLE case_events FORCE ROW LEVEL SECURITY;
-                        ALTER TABLE comments FORCE ROW LEVEL SECURITY
-                        """))
-            }
+            try await loader.load(.init(cases: cases, keys: keys, parties: parties, events: eventRows, comments: comments))
             written += size
             logger.info("seeded", metadata: ["cases": "\(written)/\(count)", "events": "\(events)"])
         }
-        try await pool.query("ANALYZE cases")
-        try await pool.query("ANALYZE case_events")
-        try await pool.query("ANALYZE case_parties")
+        try await loader.analyze()
         let elapsed = ContinuousClock.now - started
         return Report(cases: count, events: events, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     private func seedDirectory(_ generator: inout SeedGenerator) async throws {
-        let existing = try await pool.query("SELECT count(*) AS n FROM staff_directory")[0].decode("n", as: Int.self)
-        guard existing == 0 else {
-            generator.staff = try await pool.query("SELECT person_id, office FROM staff_directory").map {
-                (try $0.decode("person_id", as: String.self), try $0.decode("office", as: String.self))
-            }
+        let staff = try await BulkCaseLoad(pool: pool).staff()
+        guard staff.isEmpty else {
+            generator.staff = staff
             return
         }
         let directory = generator.directory(size: 5_000)
