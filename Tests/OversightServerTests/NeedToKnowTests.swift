@@ -75,6 +75,31 @@ struct NeedToKnowTests {
         }
     }
 
+    @Test func onlyTheCallerReadsTheirIdempotencyRecord() async throws {
+        try await CaseAPIHarness.run { api in
+            let filer = try await api.token("hr-fatima", "HRM:staff")
+            let filed = try await api.call(
+                .post, "/v1/cases", token: filer,
+                body: [
+                    "category": "retaliation", "title": "Demoted after reporting", "narrative": "n",
+                ],
+                headers: [HTTPField.Name("Idempotency-Key")!: "mine-1"])
+            #expect(filed.status == .created)
+            // Row security, as the application login acting for each person: the ECO officer
+            // works the case (the office shares) but may not read who filed it from here.
+            let sharing = ["ECO", "EVM", "OMB", "OSS"]
+            let chen = Actor(id: "eco-chen", memberships: [OfficeMembership(office: OfficeCode("ECO")!, role: .officer)])
+            let fatima = Actor(id: "hr-fatima", memberships: [OfficeMembership(office: OfficeCode("HRM")!, role: .staff)])
+            for (actor, expected) in [(chen, 0), (fatima, 1)] {
+                let seen = try await api.store.pool.withTransaction { connection in
+                    try SessionScope.person(actor).apply(sharingOffices: sharing, connection)
+                    return try connection.query("SELECT count(*) AS n FROM idempotency_keys")[0].decode("n", as: Int.self)
+                }
+                #expect(seen == expected, "\(actor.id)")
+            }
+        }
+    }
+
     @Test func theAssignedOfficerLearnsWhoReportedWhereTheWorkflowSaysSo() async throws {
         try await CaseAPIHarness.run { api in
             let filer = try await api.token("hr-fatima", "HRM:staff")

@@ -17,6 +17,8 @@ public enum SessionScope: Sendable, Hashable {
         case checkpoint
         /// Conflict routing moving a case away from the person whose change moved it.
         case routing
+        /// A redacting close removing the visitor's idempotency record (only its caller reads it).
+        case redaction
     }
 
     /// How a system job appears as an event's actor.

@@ -40,7 +40,7 @@ extension CaseStore {
                     let linked = try store.openLinkedCase(from: record, kind: kind, office: office, note: note, by: actor, at: now, connection)
                     events.append(NewEvent("linked", ["linked_reference": linked.reference, "relation": "opened", "kind": kind.rawValue]))
                 case .redactIdentifyingDetails:
-                    try Self.redact(record, connection)
+                    try store.redact(record, for: actor, connection)
                     events.append(NewEvent("redacted", ["what": "title, narrative, filer, parties, notes, places, case key"]))
                 default:
                     break
@@ -89,10 +89,14 @@ extension CaseStore {
     /// the notes and messages, the named people, the link from a visitor's retried request to
     /// the case, and the case's key, so that the keyed digests in its history (which must stay
     /// to keep the chain intact) link it to no one any more.
-    static func redact(_ record: CaseRecord, _ connection: isolated PostgresConnection) throws {
+    func redact(_ record: CaseRecord, for actor: Actor, _ connection: isolated PostgresConnection) throws {
         try connection.execute("DELETE FROM comments WHERE case_id = \(record.id)")
         try connection.execute("DELETE FROM case_parties WHERE case_id = \(record.id)")
+        // Only the caller reads an idempotency record (it names who filed): the close removes
+        // the visitor's as the redaction job, then acts as the officer again.
+        try SessionScope.system(.redaction).apply(sharingOffices: sharingOffices, connection)
         try connection.execute("DELETE FROM idempotency_keys WHERE case_id = \(record.id)")
+        try SessionScope.person(actor).apply(sharingOffices: sharingOffices, connection)
         try connection.execute("UPDATE case_keys SET key = NULL, destroyed_at = now() WHERE case_id = \(record.id)")
     }
 
