@@ -55,12 +55,26 @@ struct HistoryIntegrityTests {
             let folder = NSTemporaryDirectory() + "checkpoints-\(UUID().uuidString.prefix(8))"
             let key = Curve25519.Signing.PrivateKey()
             let checkpoints = HistoryCheckpoints(pool: api.store.pool, directory: folder)
+            // A checkpoint covers the transactions older than the oldest one still running in the
+            // whole cluster (other tests run theirs meanwhile): wait, bounded, until that is past
+            // every event written so far.
+            let settled: @Sendable () async throws -> Bool = {
+                try await eventually {
+                    try await api.count(
+                        """
+                        SELECT count(*) AS n WHERE pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                            > (SELECT max(xid) FROM case_events)
+                        """) == 1
+                }
+            }
+            #expect(try await settled())
             let first = try #require(try await checkpoints.write(signingWith: key))
             #expect(first.checkpoint.heads.count == 2)
             // Nothing changed: no new checkpoint.
             #expect(try await checkpoints.write(signingWith: key) == nil)
             // A later checkpoint covers only what changed since.
             #expect(try await api.call(.post, "/v1/cases/\(other)/assignment", token: lead, body: ["assignee": "inv-amara"]).status == .ok)
+            #expect(try await settled())
             let second = try #require(try await checkpoints.write(signingWith: key))
             #expect(second.checkpoint.heads.count == 1)
             #expect(second.checkpoint.previous == HistoryCheckpoint.digest(of: try String(contentsOfFile: first.path, encoding: .utf8)))
