@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import OversightDomain
+import OversightStore
 
 /// Why a bearer token was not accepted. Every case answers 401; the detail never echoes the
 /// token.
@@ -96,25 +97,15 @@ public struct TokenKeys: Sendable {
     /// Reads the development secret, creating it (owner-only) on first use. A secret file that
     /// others can read is refused: anyone who reads it can mint any role.
     static func developmentSecret(at path: String) throws -> String {
-        if FileManager.default.fileExists(atPath: path) {
-            let mode = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int) ?? 0o777
-            guard mode & 0o077 == 0 else {
-                throw ConfigurationError(
-                    description:
-                        "the development token secret \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it or delete it to make a new one"
-                )
-            }
-            if let existing = try? String(contentsOfFile: path, encoding: .utf8), existing.utf8.count >= 32 {
-                return existing.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
+        let what = "the development token secret"
+        do {
+            if let existing = try OwnerOnlyFile.read(path, what: what), existing.utf8.count >= 32 { return existing }
+        } catch {
+            throw ConfigurationError(description: "\(error), or delete it to make a new one")
         }
         var generator = SystemRandomNumberGenerator()
-        let secret = (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }
-            .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ConfigurationError(description: "cannot write the development token secret to \(path)")
-        }
+        let secret = Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try OwnerOnlyFile.create(path, contents: secret, what: what)
         return secret
     }
 

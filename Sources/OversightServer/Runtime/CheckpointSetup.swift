@@ -37,20 +37,11 @@ public struct CheckpointSetup: Sendable {
     }
 
     static func readOrMake(_ path: String, mayMake: Bool) throws -> Curve25519.Signing.PrivateKey {
-        if FileManager.default.fileExists(atPath: path) {
-            let mode = ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int) ?? 0o777
-            guard mode & 0o077 == 0 else {
-                throw Invalid(description: "the checkpoint key \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
-            }
-            return try CheckpointKey.privateKey(base64: try String(contentsOfFile: path, encoding: .utf8))
-        }
+        let what = "the checkpoint key"
+        if let text = try OwnerOnlyFile.read(path, what: what) { return try CheckpointKey.privateKey(base64: text) }
         guard mayMake else { throw Invalid(description: "checkpoint.key_file \(path) does not exist") }
         let key = Curve25519.Signing.PrivateKey()
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data(CheckpointKey.encode(key).utf8), attributes: [.posixPermissions: 0o600])
-        else {
-            throw Invalid(description: "cannot write the checkpoint key to \(path)")
-        }
+        try OwnerOnlyFile.create(path, contents: CheckpointKey.encode(key), what: what)
         return key
     }
 }

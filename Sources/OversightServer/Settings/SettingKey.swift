@@ -43,24 +43,16 @@ struct SettingKey: Sendable {
             path: "database.url", environment: "OVERSIGHT_DATABASE_URL", flag: "--database-url",
             expected: "a postgresql:// or postgres:// URL, or empty for a private PostgreSQL", mayHoldSecret: true
         ) { settings, value in
-            if value.isEmpty {
-                settings.databaseURL = nil
-                return true
-            }
-            guard value.hasPrefix("postgresql://") || value.hasPrefix("postgres://") else { return false }
-            settings.databaseURL = value
+            guard let url = postgresURL(value) else { return false }
+            settings.databaseURL = url
             return true
         },
         SettingKey(
             path: "database.owner_url", environment: "OVERSIGHT_DATABASE_OWNER_URL", flag: "--database-owner-url",
             expected: "a postgresql:// or postgres:// URL of the schema owner's login, or empty", mayHoldSecret: true
         ) { settings, value in
-            if value.isEmpty {
-                settings.databaseOwnerURL = nil
-                return true
-            }
-            guard value.hasPrefix("postgresql://") || value.hasPrefix("postgres://") else { return false }
-            settings.databaseOwnerURL = value
+            guard let url = postgresURL(value) else { return false }
+            settings.databaseOwnerURL = url
             return true
         },
         SettingKey(
@@ -253,6 +245,14 @@ struct SettingKey: Sendable {
     ]
 
     static func named(path: String) -> SettingKey? { all.first { $0.path == path } }
+
+    /// A database URL setting: `.some(nil)` for empty (not set), nil for a value that is not
+    /// a `postgresql://` URL.
+    static func postgresURL(_ value: String) -> String?? {
+        if value.isEmpty { return .some(nil) }
+        guard value.hasPrefix("postgresql://") || value.hasPrefix("postgres://") else { return nil }
+        return .some(value)
+    }
 }
 
 extension ServiceSettings {
