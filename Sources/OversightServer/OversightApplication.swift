@@ -74,6 +74,7 @@ public enum OversightApplication {
                     body: .init(byteBuffer: ByteBuffer(string: document)))
             }
             let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: cases.keys))
+                .group(context: AuthenticatedRequestContext.self)
             CaseRoutes(store: cases.store).register(on: v1)
             QueueRoutes(store: cases.store, cursors: cases.cursors).register(on: v1)
             WorkflowRoutes(store: cases.store).register(on: v1)

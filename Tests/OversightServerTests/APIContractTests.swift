@@ -12,14 +12,6 @@ import Testing
 /// Every refusal is an RFC 9457 problem whose `type` a client can match on.
 @Suite(.temporaryPostgres)
 struct APIContractTests {
-    /// The members of a problem body the tests read.
-    struct ProblemBody: Decodable {
-        let type: String
-        let title: String
-        let status: Int
-        let detail: String?
-    }
-
     /// Asserts the status, the problem+json content type, and the decoded problem's type
     /// (and that the body's `status` member agrees with the response's).
     func expectProblem(
@@ -28,9 +20,10 @@ struct APIContractTests {
     ) throws {
         #expect(reply.status == status, "\(String(decoding: reply.body, as: UTF8.self))", sourceLocation: sourceLocation)
         #expect(reply.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
-        let problem = try JSONDecoder().decode(ProblemBody.self, from: reply.body)
+        let problem = try reply.decode(APIBody.Problem.self)
         #expect(problem.type == type, sourceLocation: sourceLocation)
         #expect(problem.status == Int(status.code), sourceLocation: sourceLocation)
+        #expect(problem.requestId != nil, "every problem names its request, for support", sourceLocation: sourceLocation)
     }
 
     /// A 401 also tells the client how to authenticate.
@@ -94,7 +87,7 @@ struct APIContractTests {
                 secret: CaseAPIHarness.secret)
             let reply = try await api.call(.get, "/v1/workflows", token: expired)
             try expectUnauthenticated(reply)
-            #expect(try JSONDecoder().decode(ProblemBody.self, from: reply.body).detail == "the bearer token has expired")
+            #expect(try reply.decode(APIBody.Problem.self).detail == "the bearer token has expired")
         }
     }
 
@@ -164,7 +157,7 @@ struct APIContractTests {
             choosingOffice["office"] = "OIG"
             let unknown = try await api.call(.post, "/v1/cases", token: staff, body: choosingOffice)
             try expectProblem(unknown, .badRequest, "/problems/unknown-field")
-            #expect(try JSONDecoder().decode(ProblemBody.self, from: unknown.body).detail?.contains("\"office\"") == true)
+            #expect(try unknown.decode(APIBody.Problem.self).detail?.contains("\"office\"") == true)
 
             try expectProblem(
                 try await raw(api, .post, "/v1/cases", token: staff, body: #"{"category": "fraud", "title": "#),
@@ -175,7 +168,7 @@ struct APIContractTests {
             missing["narrative"] = nil
             let missingReply = try await api.call(.post, "/v1/cases", token: staff, body: missing)
             try expectProblem(missingReply, .badRequest, "/problems/bad-request")
-            #expect(try JSONDecoder().decode(ProblemBody.self, from: missingReply.body).detail?.contains("\"narrative\"") == true)
+            #expect(try missingReply.decode(APIBody.Problem.self).detail?.contains("\"narrative\"") == true)
 
             var mistyped = Self.filing
             mistyped["title"] = 5
@@ -447,6 +440,40 @@ extension APIContractTests {
 
         static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
             Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+        }
+    }
+}
+
+extension APIContractTests {
+    /// Every response body comes out of the one encoder: snake_case keys however the Swift
+    /// property is spelled (`filedBy`, `availableTransitions`, `prevHash`, `requestId`).
+    @Test func everyResponseKeyIsSnakeCase() async throws {
+        try await CaseAPIHarness.run { api in
+            let staff = try await api.token("hr-fatima", "HRM:staff")
+            let lead = try await api.token("oig-lead", "OIG:lead")
+            let reference = try await api.file(staff, subjects: ["fin-gus"])
+            _ = try await api.call(.post, "/v1/cases/\(reference)/comments", token: lead, body: ["body": "noted"])
+            var keys: Set<String> = []
+            func collect(_ value: Any, skippingValuesOf opaque: Set<String>) {
+                if let object = value as? [String: Any] {
+                    for (key, member) in object {
+                        keys.insert(key)
+                        if !opaque.contains(key) { collect(member, skippingValuesOf: opaque) }
+                    }
+                } else if let array = value as? [Any] {
+                    for element in array { collect(element, skippingValuesOf: opaque) }
+                }
+            }
+            for path in ["", "/events", "/parties", "/comments"] {
+                let reply = try await api.call(.get, "/v1/cases/\(reference)\(path)", token: lead)
+                #expect(reply.status == .ok)
+                // An event's `data` holds the workflow's own field names, as recorded.
+                collect(try JSONSerialization.jsonObject(with: reply.body), skippingValuesOf: ["data"])
+            }
+            collect(try JSONSerialization.jsonObject(with: try await api.call(.get, "/v1/cases/NOPE", token: lead).body), skippingValuesOf: [])
+            #expect(keys.isSuperset(of: ["filed_by", "available_transitions", "prev_hash", "person_id", "added_at", "request_id"]))
+            let notSnakeCase = keys.filter { key in !key.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } }
+            #expect(notSnakeCase.isEmpty, "\(notSnakeCase.sorted())")
         }
     }
 }

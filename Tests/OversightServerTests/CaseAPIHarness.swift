@@ -140,7 +140,7 @@ struct CaseAPIHarness: Sendable {
             try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
         }
 
-        var problemType: String? { (try? json())?["type"] as? String }
+        var problemType: String? { try? APIBody.decoder.decode(APIBody.Problem.self, from: body).type }
         var etag: String? { headers[.eTag] }
     }
 
@@ -173,7 +173,7 @@ struct CaseAPIHarness: Sendable {
                 "category": category, "title": title, "narrative": "What happened, in the filer's words.", "region": region, "subjects": subjects,
             ])
         try #require(reply.status == .created, "filing failed: \(String(decoding: reply.body, as: UTF8.self))")
-        return try #require(try reply.json()["reference"] as? String)
+        return try reply.decode(APIBody.Filing.self).reference
     }
 
     /// Takes a transition with the case's current ETag; returns the reply.

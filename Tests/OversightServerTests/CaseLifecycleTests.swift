@@ -20,20 +20,19 @@ struct CaseLifecycleTests {
                     "category": "fraud", "title": "Invoices paid twice", "narrative": "Two payments for one delivery.", "subjects": ["fin-gus"],
                 ])
             #expect(filed.status == .created)
-            let reference = try #require(try filed.json()["reference"] as? String)
+            let reference = try filed.decode(APIBody.Filing.self).reference
             #expect(try await api.office(of: reference) == "OIG")
             #expect(filed.headers[.location] == "/v1/cases/\(reference)")
             // The filer learns the reference and the reporter-facing status, nothing of routing.
             #expect(Set(try filed.json().keys) == ["reference", "status"])
-            #expect(try filed.json()["status"] as? String == "received")
+            #expect(try filed.decode(APIBody.Filing.self).status == "received")
 
             let queue = try await api.call(.get, "/v1/offices/OIG/queue", token: lead)
-            let queued = try #require(try queue.json()["cases"] as? [[String: Any]])
-            #expect(queued.map { $0["reference"] as? String } == [reference])
+            #expect(try queue.decode(QueueTests.Page.self).references == [reference])
 
             let assigned = try await api.call(.post, "/v1/cases/\(reference)/assignment", token: lead, body: ["assignee": "inv-amara"])
             #expect(assigned.status == .ok)
-            #expect(try assigned.json()["assignee"] as? String == "inv-amara")
+            #expect(try assigned.decode(APIBody.Case.self).assignee == "inv-amara")
 
             for (token, transition, note) in [
                 (lead, "begin_assessment", nil), (lead, "open_investigation", "credible and material"),
@@ -56,17 +55,20 @@ struct CaseLifecycleTests {
             #expect(byInvestigator.problemType == "/problems/transition-role-not-allowed")
             let closed = try await api.transition(reference, "close_unsubstantiated", token: head, note: "allegation not supported")
             #expect(closed.status == .ok)
-            #expect(try closed.json()["state"] as? String == "closed_unsubstantiated")
-            #expect(try closed.json()["outcome"] as? String == "unsubstantiated")
+            let closedCase = try closed.decode(APIBody.Case.self)
+            #expect(closedCase.state == "closed_unsubstantiated")
+            #expect(closedCase.outcome == "unsubstantiated")
+            #expect(closedCase.closedAt != nil)
 
             let reporterView = try await api.call(.get, "/v1/cases/\(reference)", token: staff)
-            #expect(try reporterView.json()["status"] as? String == "closed")
+            #expect(try reporterView.decode(APIBody.Case.self).status == "closed")
             #expect(try reporterView.json()["state"] == nil)
             #expect(try reporterView.json()["narrative"] == nil)
 
             let events = try await api.call(.get, "/v1/cases/\(reference)/events", token: lead)
-            let items = try #require(try events.json()["items"] as? [[String: Any]])
-            #expect(items.compactMap { $0["seq"] as? Int } == Array(1...items.count))
+            let items = try events.decode(APIBody.List<APIBody.Event>.self).items
+            #expect(items.map(\.seq) == Array(1...items.count))
+            #expect(zip(items, items.dropFirst()).allSatisfy { $0.hash == $1.prevHash })
             #expect(items.count == 11)  // filed, routed, assigned, 8 transitions
             let report = try await AuditVerifier(pool: api.store.pool).verify()
             #expect(report.firstBreak == nil)
@@ -91,9 +93,9 @@ struct CaseLifecycleTests {
             #expect(reply.status == .ok, "\(transition): \(String(decoding: reply.body, as: UTF8.self))")
         }
         let shown = try await api.call(.get, "/v1/cases/\(review)", token: ethicsHead)
-        let links = try #require(try shown.json()["links"] as? [[String: Any]])
-        let linked = try #require(links.first?["reference"] as? String)
-        #expect(links.first?["relation"] as? String == "opened")
+        let links = try #require(try shown.decode(APIBody.Case.self).links)
+        let linked = try #require(links.first?.reference)
+        #expect(links.first?.relation == "opened")
         return (review, linked, try #require(try await api.office(of: linked)))
     }
 
@@ -104,10 +106,10 @@ struct CaseLifecycleTests {
             let lead = try await api.token("oig-lead", "OIG:lead")
             let investigation = try await api.call(.get, "/v1/cases/\(linked)", token: lead)
             #expect(investigation.status == .ok)
-            #expect(try investigation.json()["kind"] as? String == "investigation")
-            let backLinks = try #require(try investigation.json()["links"] as? [[String: Any]])
-            #expect(backLinks.first?["reference"] as? String == review)
-            #expect(backLinks.first?["relation"] as? String == "opened_by")
+            let shown = try investigation.decode(APIBody.Case.self)
+            #expect(shown.kind == "investigation")
+            #expect(shown.links?.first?.reference == review)
+            #expect(shown.links?.first?.relation == "opened_by")
         }
     }
 

@@ -17,28 +17,14 @@ struct QueueTests {
             let priority: String
             let assignee: String?
             let region: String?
-            let dueAt: String?
+            let dueAt: Date?
             let overdue: Bool
-
-            enum CodingKeys: String, CodingKey {
-                case reference, kind, state, category, priority, assignee, region, overdue
-                case dueAt = "due_at"
-            }
         }
 
         let cases: [Item]
         let nextCursor: String?
 
-        enum CodingKeys: String, CodingKey {
-            case cases
-            case nextCursor = "next_cursor"
-        }
-
         var references: [String] { cases.map(\.reference) }
-    }
-
-    struct ProblemBody: Decodable {
-        let type: String
     }
 
     /// One page of `office`'s queue; the request must succeed.
@@ -48,7 +34,7 @@ struct QueueTests {
     ) async throws -> Page {
         let reply = try await api.call(.get, "/v1/offices/\(office)/queue\(query.isEmpty ? "" : "?" + query)", token: token)
         try #require(reply.status == .ok, "\(String(decoding: reply.body, as: UTF8.self))", sourceLocation: sourceLocation)
-        return try JSONDecoder().decode(Page.self, from: reply.body)
+        return try reply.decode(Page.self)
     }
 
     func expectProblem(
@@ -57,7 +43,7 @@ struct QueueTests {
     ) throws {
         #expect(reply.status == status, "\(String(decoding: reply.body, as: UTF8.self))", sourceLocation: sourceLocation)
         #expect(reply.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
-        #expect(try JSONDecoder().decode(ProblemBody.self, from: reply.body).type == type, sourceLocation: sourceLocation)
+        #expect(try reply.decode(APIBody.Problem.self).type == type, sourceLocation: sourceLocation)
     }
 
     /// Every page from the first, following `next_cursor`; stops after `maximumPages`.

@@ -40,11 +40,14 @@ public struct CaseAccess: Sendable, Hashable {
     /// Whether the reader may learn who reported (DOMAIN.md: the lead, the head and, where the
     /// workflow says so, the assigned officer). Everyone else sees the role "reporter".
     public let seesReporterIdentity: Bool
+    /// The parts of the case this reader is shown (`CaseDisclosure`).
+    public let disclosed: Set<CaseDisclosure>
 
     public init(view: CaseView, actions: Set<CaseAction>, seesReporterIdentity: Bool? = nil) {
         self.view = view
         self.actions = actions
         self.seesReporterIdentity = seesReporterIdentity ?? (view == .full)
+        self.disclosed = Self.disclosures(view: view, actions: actions, seesReporterIdentity: self.seesReporterIdentity)
     }
 
     public static let denied = CaseAccess(view: .none, actions: [])

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import OversightDomain
 import OversightStore
 
@@ -121,7 +122,7 @@ struct PartyRequest: StrictDecodable, Sendable {
 
 /// A case as its reader may see it: the reporter view carries the reporter-facing status
 /// only; the officer and full views carry the case's content.
-struct CaseResponse: Encodable, Sendable {
+struct CaseResponse: ResponseEncodable, Sendable {
     let reference: String
     let view: String
     let status: String
@@ -148,7 +149,7 @@ struct CaseResponse: Encodable, Sendable {
     let links: [LinkResponse]?
     // Whoever may learn who reported (full view; the assignee where the workflow says so).
     let filedBy: String?
-    // Full view only.
+    // Full view.
     let routingRule: String?
     let conflict: String?
 
@@ -157,58 +158,45 @@ struct CaseResponse: Encodable, Sendable {
         let relation: String
     }
 
-    enum CodingKeys: String, CodingKey {
-        case reference, view, status, title, version, kind, office, state, category, priority, narrative, location, region
-        case assignee, outcome, actions, links, conflict
-        case openedAt = "opened_at"
-        case closedAt = "closed_at"
-        case occurredOn = "occurred_on"
-        case countryOffice = "country_office"
-        case dueAt = "due_at"
-        case availableTransitions = "available_transitions"
-        case filedBy = "filed_by"
-        case routingRule = "routing_rule"
-    }
-
+    /// Encodes what `CaseDisclosure` lets this reader see, and nothing else.
     init(_ record: CaseRecord, access: CaseAccess, workflow: WorkflowDefinition?, actor: Actor, links: [CaseLink]) {
-        let officer = access.view >= .officer
-        let full = access.view == .full
+        func shown<Value>(_ part: CaseDisclosure, _ value: @autoclosure () -> Value?) -> Value? { access.discloses(part) ? value() : nil }
         reference = record.reference
         view = access.view.description
         status = workflow?.state(record.state)?.reporterStatus ?? "in_progress"
         title = record.title
         openedAt = record.openedAt
         closedAt = record.closedAt
-        // The reporter's version moves only with what the reporter can see.
-        version = officer ? record.version : record.reporterVersion
-        kind = officer ? record.kind.rawValue : nil
-        office = officer ? record.office.rawValue : nil
-        state = officer ? record.state : nil
-        category = officer ? record.category : nil
-        priority = officer ? record.priority.rawValue : nil
-        narrative = officer ? record.narrative : nil
-        occurredOn = officer ? record.occurredOn : nil
-        location = officer ? record.location : nil
-        region = officer ? record.region : nil
-        countryOffice = officer ? record.countryOffice : nil
-        assignee = officer ? record.assignee : nil
-        outcome = officer ? record.outcome : nil
-        dueAt = officer && record.dueAt != .distantFuture ? record.dueAt : nil
-        availableTransitions = officer ? workflow.map { WorkflowEngine(workflow: $0).available(on: record.snapshot, to: actor).map(\.name) } : nil
-        actions = officer ? access.actions.map(\.rawValue).sorted() : nil
-        self.links = officer ? links.map { LinkResponse(reference: $0.reference, relation: $0.relation) } : nil
-        filedBy = access.seesReporterIdentity ? record.filedBy : nil
-        routingRule = full ? record.routingRule : nil
-        conflict = full ? record.conflict : nil
+        version = access.discloses(.internalVersion) ? record.version : record.reporterVersion
+        kind = shown(.content, record.kind.rawValue)
+        office = shown(.content, record.office.rawValue)
+        state = shown(.content, record.state)
+        category = shown(.content, record.category)
+        priority = shown(.content, record.priority.rawValue)
+        narrative = shown(.content, record.narrative)
+        occurredOn = shown(.content, record.occurredOn)
+        location = shown(.content, record.location)
+        region = shown(.content, record.region)
+        countryOffice = shown(.content, record.countryOffice)
+        outcome = shown(.content, record.outcome)
+        dueAt = record.dueAt == .distantFuture ? nil : shown(.content, record.dueAt)
+        assignee = shown(.assignee, record.assignee)
+        availableTransitions =
+            shown(.workflowActions, workflow.map { WorkflowEngine(workflow: $0).available(on: record.snapshot, to: actor).map(\.name) })
+        actions = shown(.workflowActions, access.actions.map(\.rawValue).sorted())
+        self.links = shown(.links, links.map { LinkResponse(reference: $0.reference, relation: $0.relation) })
+        filedBy = shown(.reporterIdentity, record.filedBy)
+        routingRule = shown(.routing, record.routingRule)
+        conflict = shown(.routing, record.conflict)
     }
 }
 
-struct FilingResponse: Encodable, Sendable {
+struct FilingResponse: ResponseEncodable, Sendable {
     let reference: String
     let status: String
 }
 
-struct CaseListResponse: Encodable, Sendable {
+struct CaseListResponse: ResponseEncodable, Sendable {
     let cases: [CaseResponse]
 }
 
@@ -225,34 +213,20 @@ struct QueueItemResponse: Encodable, Sendable {
     let dueAt: Date?
     let overdue: Bool
 
-    enum CodingKeys: String, CodingKey {
-        case reference, kind, state, category, priority, title, assignee, region, overdue
-        case openedAt = "opened_at"
-        case dueAt = "due_at"
-    }
 }
 
-struct QueueResponse: Encodable, Sendable {
+struct QueueResponse: ResponseEncodable, Sendable {
     let cases: [QueueItemResponse]
     let nextCursor: String?
 
-    enum CodingKeys: String, CodingKey {
-        case cases
-        case nextCursor = "next_cursor"
-    }
 }
 
-struct CommentResponse: Encodable, Sendable {
+struct CommentResponse: ResponseEncodable, Sendable {
     let id: UUID
     let author: String
     let visibility: String
     let body: String
     let createdAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case id, author, visibility, body
-        case createdAt = "created_at"
-    }
 
     init(_ comment: CaseComment) {
         id = comment.id
@@ -263,18 +237,11 @@ struct CommentResponse: Encodable, Sendable {
     }
 }
 
-struct PartyResponse: Encodable, Sendable {
+struct PartyResponse: ResponseEncodable, Sendable {
     let personID: String
     let role: String
     let addedBy: String?
     let addedAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case role
-        case personID = "person_id"
-        case addedBy = "added_by"
-        case addedAt = "added_at"
-    }
 
     init(_ party: StoredParty) {
         personID = party.personID
@@ -293,11 +260,6 @@ struct EventResponse: Encodable, Sendable {
     let hash: String
     let prevHash: String
 
-    enum CodingKeys: String, CodingKey {
-        case seq, kind, actor, at, data, hash
-        case prevHash = "prev_hash"
-    }
-
     init(_ event: CaseEvent) {
         seq = event.seq
         kind = event.kind
@@ -309,13 +271,9 @@ struct EventResponse: Encodable, Sendable {
     }
 }
 
-struct ListResponse<Item: Encodable & Sendable>: Encodable, Sendable {
+struct ListResponse<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     let items: [Item]
     /// Where the next page starts (`?cursor=`); absent on the last page.
     var nextCursor: String?
 
-    enum CodingKeys: String, CodingKey {
-        case items
-        case nextCursor = "next_cursor"
-    }
 }

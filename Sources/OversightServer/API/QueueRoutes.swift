@@ -88,13 +88,13 @@ struct QueueRoutes: Sendable {
     let store: CaseStore
     let cursors: QueueCursorCodec
 
-    func register(on group: RouterGroup<OversightRequestContext>) {
+    func register(on group: RouterGroup<AuthenticatedRequestContext>) {
         group.get("/offices/{office}/queue", use: queue)
     }
 
-    @Sendable func queue(_ request: Request, context: OversightRequestContext) async throws -> Response {
-        let actor = try context.requireActor()
-        guard let office = OfficeCode(context.parameters.get("office") ?? "") else { throw Problem(.notFound, detail: "no such office") }
+    @Sendable func queue(_ request: Request, context: AuthenticatedRequestContext) async throws -> QueueResponse {
+        let actor = context.actor
+        let office = try context.parameters.require("office", as: OfficeCode.self)
         guard actor.caseRole(in: office) != nil else {
             throw Problem(.forbidden, detail: "the queue is for the office's officers, leads and head")
         }
@@ -125,8 +125,7 @@ struct QueueRoutes: Sendable {
                 priority: record.priority.rawValue, title: record.title, assignee: record.assignee, region: record.region,
                 openedAt: record.openedAt, dueAt: record.dueAt == .distantFuture ? nil : record.dueAt, overdue: record.dueAt < now)
         }
-        return try JSONBody(value: QueueResponse(cases: items, nextCursor: try page.next.map(cursors.encode)))
-            .response(from: request, context: context)
+        return QueueResponse(cases: items, nextCursor: try page.next.map(cursors.encode))
     }
 
     func flag(_ value: Substring?, _ name: String) throws -> Bool {

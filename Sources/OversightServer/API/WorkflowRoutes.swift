@@ -15,19 +15,13 @@ struct WorkflowRoutes: Sendable {
         let transitions: Int
     }
 
-    struct Detail: Encodable, Sendable {
+    struct Detail: ResponseEncodable, Sendable {
         struct State: Encodable, Sendable {
             let name: String
             let kind: String
             let reporterStatus: String
             let deadlineDays: Int?
             let outcome: String?
-
-            enum CodingKeys: String, CodingKey {
-                case name, kind, outcome
-                case reporterStatus = "reporter_status"
-                case deadlineDays = "deadline_days"
-            }
         }
 
         struct Transition: Encodable, Sendable {
@@ -47,11 +41,6 @@ struct WorkflowRoutes: Sendable {
         let confidentialToOffice: Bool
         let states: [State]
         let transitions: [Transition]
-
-        enum CodingKeys: String, CodingKey {
-            case kind, title, office, states, transitions
-            case confidentialToOffice = "confidential_to_office"
-        }
 
         init(_ workflow: WorkflowDefinition) {
             kind = workflow.kind.rawValue
@@ -75,21 +64,19 @@ struct WorkflowRoutes: Sendable {
         }
     }
 
-    func register(on group: RouterGroup<OversightRequestContext>) {
-        group.get("/workflows") { request, context -> Response in
-            _ = try context.requireActor()
+    func register(on group: RouterGroup<AuthenticatedRequestContext>) {
+        group.get("/workflows") { _, _ -> ListResponse<Summary> in
             let summaries = store.configuration.workflows.values.sorted { $0.kind < $1.kind }.map {
                 Summary(
                     kind: $0.kind.rawValue, title: $0.title, office: $0.office.rawValue, states: $0.states.count, transitions: $0.transitions.count)
             }
-            return try JSONBody(value: ListResponse(items: summaries)).response(from: request, context: context)
+            return ListResponse(items: summaries)
         }
-        group.get("/workflows/{kind}") { request, context -> Response in
-            _ = try context.requireActor()
+        group.get("/workflows/{kind}") { _, context -> Detail in
             guard let kind = context.parameters.get("kind"), let workflow = store.configuration.workflow(CaseKind(kind)) else {
                 throw Problem(.notFound, detail: "no such workflow")
             }
-            return try JSONBody(value: Detail(workflow)).response(from: request, context: context)
+            return Detail(workflow)
         }
     }
 }

@@ -4,11 +4,27 @@ import Hummingbird
 import Logging
 import NIOCore
 
+/// An error that answers as an RFC 9457 problem: a `Problem` itself, or a refusal of a lower
+/// layer (the store's) that knows which problem it is. Thrown from a handler, it becomes the
+/// response (`ProblemMiddleware`); nothing else needs to translate it.
+public protocol ProblemConvertible: HTTPResponseError {
+    var problem: Problem { get }
+}
+
+extension ProblemConvertible {
+    public var status: HTTPResponse.Status { problem.kind.status }
+    public var headers: HTTPFields { problem.headers }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try problem.body(for: request, context: context)
+    }
+}
+
 /// An RFC 9457 problem: what went wrong, for a client, with a stable `type` to match on.
 ///
 /// Every error response of the service is one of these. The `detail` is written for the
 /// client; SQL, libpq messages and stack traces never go into it.
-public struct Problem: Error, HTTPResponseError, Sendable {
+public struct Problem: ProblemConvertible, Sendable {
     /// A stable problem type: its URI never changes once published.
     public struct Kind: Sendable, Hashable {
         public let slug: String
@@ -53,6 +69,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 
     public let kind: Kind
     public let detail: String?
+    public var problem: Problem { self }
     let extraHeaders: HTTPFields
 
     public init(_ kind: Kind, detail: String? = nil, headers: HTTPFields = [:]) {
@@ -61,7 +78,6 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         self.extraHeaders = headers
     }
 
-    public var status: HTTPResponse.Status { kind.status }
     public var headers: HTTPFields {
         var fields = extraHeaders
         fields[.contentType] = "application/problem+json"
@@ -76,14 +92,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         let detail: String?
         let instance: String
         let requestId: String?
-
-        enum CodingKeys: String, CodingKey {
-            case type, title, status, detail, instance
-            case requestId = "request_id"
-        }
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    func body(for request: Request, context: some RequestContext) throws -> Response {
         let body = Body(
             type: kind.uri,
             title: kind.title,
@@ -92,9 +103,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             instance: request.uri.path,
             requestId: context.logger[metadataKey: "request_id"]?.description
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(body)
+        let data = try oversightResponseEncoder.encode(body)
         return Response(
             status: kind.status,
             headers: headers,

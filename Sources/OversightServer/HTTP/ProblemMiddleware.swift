@@ -14,42 +14,37 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let problem as Problem {
-            return try problem.response(from: request, context: context)
-        } catch let error as CaseStoreError {
-            return try Problem(error).response(from: request, context: context)
-        } catch let error as HTTPError {
-            return try Self.problem(for: error.status, body: error.body).response(from: request, context: context)
+        } catch let error as any ProblemConvertible {
+            return try error.problem.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
-            return try Self.problem(for: error.status, body: nil).response(from: request, context: context)
-        } catch is DecodingError {
-            return try Problem(.badRequest, detail: "the request body does not match the expected JSON")
-                .response(from: request, context: context)
+            // Hummingbird's and NIO's own (no route, body too large), in our problem format.
+            return try Self.problem(for: error.status, body: (error as? HTTPError)?.body).response(from: request, context: context)
         } catch let error as PostgresError {
-            // SQLSTATE, message and names only: `detail` can quote the values of a row.
-            context.logger.error(
-                "database error",
-                metadata: [
-                    "sqlstate": "\(error.sqlState?.rawValue ?? "-")", "code": "\(error.code)", "message": "\(error.message)",
-                    "constraint": "\(error.constraint ?? "-")", "table": "\(error.table ?? "-")",
-                ])
-            // Connection trouble (lost, refused, no free connection) and operator intervention
-            // (a terminated backend, a restart, a cancelled statement) pass: the client is told
-            // to try again shortly.
-            let unavailable =
-                [.couldNotConnect, .connectionLost, .poolTimeout].contains(error.code)
-                || ["08", "57"].contains(error.sqlState?.errorClass ?? "")
-            if unavailable {
-                return try Problem(.databaseUnavailable, detail: "the database is unavailable for a moment; try again", headers: [.retryAfter: "1"])
-                    .response(from: request, context: context)
-            }
-            return try Problem(.internalError, detail: "the request could not be completed; quote the request id to support")
-                .response(from: request, context: context)
+            return try Self.problem(for: error, logger: context.logger).response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             return try Problem(.internalError, detail: "the request could not be completed; quote the request id to support")
                 .response(from: request, context: context)
         }
+    }
+
+    /// A database error: connection trouble (lost, refused, no free connection) and operator
+    /// intervention (a terminated backend, a restart, a cancelled statement) ask the client to
+    /// try again shortly; anything else is an internal error, logged by SQLSTATE, message and
+    /// names only (`detail` can quote the values of a row).
+    static func problem(for error: PostgresError, logger: Logger) -> Problem {
+        logger.error(
+            "database error",
+            metadata: [
+                "sqlstate": "\(error.sqlState?.rawValue ?? "-")", "code": "\(error.code)", "message": "\(error.message)",
+                "constraint": "\(error.constraint ?? "-")", "table": "\(error.table ?? "-")",
+            ])
+        let unavailable =
+            [.couldNotConnect, .connectionLost, .poolTimeout].contains(error.code) || ["08", "57"].contains(error.sqlState?.errorClass ?? "")
+        if unavailable {
+            return Problem(.databaseUnavailable, detail: "the database is unavailable for a moment; try again", headers: [.retryAfter: "1"])
+        }
+        return Problem(.internalError, detail: "the request could not be completed; quote the request id to support")
     }
 
     /// Hummingbird's own errors (no route, body too large) mapped to our problem types.

@@ -18,13 +18,12 @@ extension StrictDecodable {
 extension Request {
     /// Decodes a JSON body: 415 for another content type, 413 over the context's size limit,
     /// 400 for malformed JSON, an unknown field, or a missing or mistyped one.
-    func decodeStrict<Body: StrictDecodable>(_ type: Body.Type, context: OversightRequestContext) async throws -> Body {
+    func decodeStrict<Body: StrictDecodable>(_ type: Body.Type, context: some RequestContext) async throws -> Body {
         let contentType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard contentType == "application/json" else {
             throw Problem(.unsupportedMediaType, detail: "send the body as application/json")
         }
-        var request = self
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await self.body.collect(upTo: context.maxUploadSize)
         let data = Data(buffer.readableBytesView)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw Problem(.badRequest, detail: "the body must be a JSON object")
@@ -48,28 +47,3 @@ extension Request {
         return body
     }
 }
-
-/// Encodes a response body as JSON with snake_case keys declared by each type.
-struct JSONBody<Value: Encodable & Sendable>: ResponseGenerator {
-    let value: Value
-    var status: HTTPResponse.Status = .ok
-    var headers: HTTPFields = [:]
-
-    /// One encoder for every response: making one per response showed in the profile.
-    static var encoder: JSONEncoder { sharedResponseEncoder }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = Self.encoder
-        var headers = self.headers
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
-    }
-}
-
-/// Encoding is safe to share across requests (JSONEncoder is Sendable); its settings never change.
-let sharedResponseEncoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    return encoder
-}()

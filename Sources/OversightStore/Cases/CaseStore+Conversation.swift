@@ -47,7 +47,7 @@ extension CaseStore {
             let (record, access) = try store.lockVisible(reference, for: actor, connection)
             let needed: CaseAction = visibility == .internal ? .comment : .messageReporter
             guard access.allows(needed) else { throw CaseStoreError.forbidden(needed) }
-            let author = access.view == .reporter ? EventActor.reporter : actor.id
+            let author = access.writesAsReporter ? EventActor.reporter : actor.id
             let comment = CaseComment(id: UUID(), author: author, visibility: visibility, body: body, createdAt: now)
             try connection.execute(
                 """
@@ -58,7 +58,7 @@ extension CaseStore {
                 [NewEvent("comment", ["comment_id": comment.id.uuidString.lowercased(), "visibility": visibility.rawValue])],
                 to: record.id, after: (record.eventSeq, record.eventHash), actor: author, at: now, connection)
             var snapshot = record.snapshot
-            let feedback = visibility == .reporter && access.view >= .officer
+            let feedback = visibility == .reporter && !access.writesAsReporter
             if feedback {
                 if snapshot.acknowledgedAt == nil { snapshot.acknowledgedAt = now }
                 snapshot.lastReporterUpdateAt = now
@@ -87,8 +87,8 @@ extension CaseStore {
         let (access, rows) = try await transaction(.person(actor)) { connection in
             guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             let access = store.checkedAccess(actor, to: record)
-            guard access.view != .none else { throw CaseStoreError.notFound }
-            let onlyReporterThread = access.view < .officer
+            guard access.discloses(.summary) else { throw CaseStoreError.notFound }
+            let onlyReporterThread = !access.discloses(.internalThread)
             var query: PostgresQuery = """
                 SELECT id, author, visibility, body, created_at FROM comments
                 WHERE case_id = \(record.id) AND (visibility = 'reporter' OR NOT \(onlyReporterThread))
@@ -100,7 +100,7 @@ extension CaseStore {
         var comments = try rows.map { row in
             let author: String = try row.decode("author")
             return CaseComment(
-                id: try row.decode("id"), author: access.view < .officer && author != EventActor.reporter ? "office" : author,
+                id: try row.decode("id"), author: !access.discloses(.commentAuthors) && author != EventActor.reporter ? "office" : author,
                 visibility: try StoredValue.parse(row, "visibility", CaseComment.Visibility.init(rawValue:)),
                 body: try row.decode("body"), createdAt: try row.decode("created_at"))
         }
@@ -126,7 +126,7 @@ extension CaseStore {
         let (access, rows) = try await transaction(.person(actor)) { connection in
             guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             let access = store.checkedAccess(actor, to: record)
-            guard access.view >= .officer else { throw CaseStoreError.notFound }
+            guard access.discloses(.parties) else { throw CaseStoreError.notFound }
             var query: PostgresQuery = "SELECT person_id, role, added_by, added_at FROM case_parties WHERE case_id = \(record.id)"
             if let position { query.append(" AND (added_at, person_id, role) > (\(position.time), \(position.person), \(position.role))") }
             query.append(" ORDER BY added_at, person_id, role LIMIT \(pageSize + 1)")
@@ -136,7 +136,7 @@ extension CaseStore {
             let person: String = try row.decode("person_id")
             let role = try StoredValue.parse(row, "role", PartyRole.init(rawValue:))
             let addedAt: Date = try row.decode("added_at")
-            let shown = role == .reporter && !access.seesReporterIdentity ? EventActor.reporter : person
+            let shown = role == .reporter && !access.discloses(.reporterIdentity) ? EventActor.reporter : person
             return (
                 StoredParty(personID: shown, role: role, addedBy: try row.decode("added_by"), addedAt: addedAt),
                 ListCursor(time: addedAt, person: person, role: role.rawValue)
@@ -153,7 +153,7 @@ extension CaseStore {
         let store = self
         let rows = try await transaction(.person(actor)) { connection in
             guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
-            guard store.checkedAccess(actor, to: record).allows(.readHistory) else { throw CaseStoreError.notFound }
+            guard store.checkedAccess(actor, to: record).discloses(.history) else { throw CaseStoreError.notFound }
             return try connection.query(
                 """
                 SELECT case_id, seq, kind, actor, at, data, prev_hash, hash FROM case_events

@@ -87,7 +87,7 @@ public struct CaseStore: Sendable {
     /// row security let through, as if the store had forgotten to check.
     func checkedAccess(_ actor: Actor, to record: CaseRecord) -> CaseAccess {
         let decided = access(actor, to: record)
-        guard enforcement == .databaseOnly, decided.view == .none else { return decided }
+        guard enforcement == .databaseOnly, !decided.discloses(.summary) else { return decided }
         return CaseAccess(view: .full, actions: Set(CaseAction.allCases))
     }
 
@@ -107,7 +107,7 @@ public struct CaseStore: Sendable {
     func lockVisible(_ reference: String, for actor: Actor, _ connection: isolated PostgresConnection) throws -> (CaseRecord, CaseAccess) {
         guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
         let access = checkedAccess(actor, to: record)
-        guard access.view != .none else { throw CaseStoreError.notFound }
+        guard access.discloses(.summary) else { throw CaseStoreError.notFound }
         return (record, access)
     }
 
@@ -123,7 +123,7 @@ public struct CaseStore: Sendable {
         guard let row else { throw CaseStoreError.notFound }
         let record = try CaseRecord(row: row)
         let access = checkedAccess(actor, to: record)
-        guard access.view != .none else { throw CaseStoreError.notFound }
+        guard access.discloses(.summary) else { throw CaseStoreError.notFound }
         return (record, access)
     }
 
@@ -141,7 +141,7 @@ public struct CaseStore: Sendable {
         query.append(" FROM cases WHERE filed_by = \(actor.id) ORDER BY opened_at DESC, id LIMIT \(limit)")
         let statement = query
         let rows = try await transaction(.person(actor)) { connection in try connection.query(statement) }
-        return try rows.map { try CaseRecord(row: $0) }.filter { access(actor, to: $0).view != .none }
+        return try rows.map { try CaseRecord(row: $0) }.filter { access(actor, to: $0).discloses(.summary) }
     }
 
     // MARK: - Appending history
