@@ -65,11 +65,8 @@ public struct CaseSeeder: Sendable {
             let (batch, nextGenerator) = await (pending ?? makeBatch(size, generator)).value
             generator = nextGenerator
             pending = index + 1 < sizes.count ? makeBatch(sizes[index + 1], generator) : nil
-            events += batch.eventCount
-            let (cases, keys, parties, eventRows, comments) = (
-                batch.cases.bytes, batch.keys.bytes, batch.parties.bytes, batch.events.bytes, batch.comments.bytes
-            )
-            try await loader.load(.init(cases: cases, keys: keys, parties: parties, events: eventRows, comments: comments))
+            events += batch.events.rowCount
+            try await loader.load(batch)
             written += size
             logger.info("seeded", metadata: ["cases": "\(written)/\(count)", "events": "\(events)"])
         }

@@ -1,18 +1,12 @@
 import Foundation
 import OversightDomain
 import OversightStore
+import PostgresClient
 
-/// Makes the rows of seeded cases, in COPY text format. Pure and deterministic: the same
-/// seed gives the same database.
+/// Makes the rows of seeded cases, in the store's own row definitions, encoded for COPY.
+/// Pure and deterministic: the same seed gives the same database.
 struct SeedGenerator {
-    struct Batch {
-        var cases = CopyBuffer()
-        var keys = CopyBuffer()
-        var parties = CopyBuffer()
-        var events = CopyBuffer()
-        var comments = CopyBuffer()
-        var eventCount = 0
-    }
+    typealias Batch = BulkCaseLoad.Rows
 
     let configuration: OversightConfiguration
     let catalog: WorkflowCatalog
@@ -157,19 +151,16 @@ struct SeedGenerator {
         for event in events {
             let built = CaseEventChain.append(caseID: id, after: head, kind: event.kind, actor: event.actor, at: event.at, data: event.data)
             head = (built.seq, built.hash)
-            batch.events.row([
-                id.uuidString, String(built.seq), built.kind, built.actor, CopyBuffer.timestamp(built.at),
-                CopyBuffer.json(built.data), CopyBuffer.bytea(built.prevHash), CopyBuffer.bytea(built.hash),
-            ])
+            batch.events.append(built)
         }
-        batch.eventCount += events.count
         for (commentID, time, author) in comments {
-            batch.comments.row([commentID.uuidString, id.uuidString, author, "internal", "Working note on the case.", CopyBuffer.timestamp(time)])
+            let comment = CaseComment(id: commentID, author: author, visibility: .internal, body: "Working note on the case.", createdAt: time)
+            batch.comments.append(CaseCommentRow(caseID: id, comment: comment))
         }
         if let subject {
-            batch.parties.row([id.uuidString, subject, "subject", "reporter", CopyBuffer.timestamp(openedAt)])
+            batch.parties.append(CasePartyRow(caseID: id, personID: subject, role: .subject, addedBy: EventActor.reporter, addedAt: openedAt))
         }
-        batch.keys.row([id.uuidString, CopyBuffer.bytea(caseKey.data)])
+        batch.keys.append(StoredCaseKey(caseID: id, key: caseKey))
 
         var snapshot = CaseSnapshot(
             workflow: workflow, office: rule.office, filedBy: filer, filedAt: openedAt,
@@ -189,14 +180,15 @@ struct SeedGenerator {
             closed
             ? Date.distantFuture
             : (CaseDeadlines(workflow: workflow).dueItems(for: snapshot).compactMap(\.dueAt).min() ?? .distantFuture)
-        let document = SnapshotDocument(snapshot)
-        batch.cases.row([
-            id.uuidString, reference.description, rule.kind.rawValue, String(versionID), rule.office.rawValue, state.name, rule.category,
-            rule.priority.rawValue, String(rule.priority.rank), title, narrative, region,
-            nil, filer, assignee, rule.citation, CopyBuffer.jsonDocument(document), CopyBuffer.timestamp(due), CopyBuffer.timestamp(due),
-            CopyBuffer.timestamp(openedAt), closed ? CopyBuffer.timestamp(at) : nil, state.outcome, String(1 + events.count - 2),
-            String(head.seq), CopyBuffer.bytea(head.hash), CopyBuffer.timestamp(at), subject.map { "{\($0)}" } ?? "{}",
-        ])
+        batch.cases.append(
+            CaseRecord(
+                id: id, reference: reference.description, kind: rule.kind, workflowVersionID: versionID, office: rule.office, state: state.name,
+                category: rule.category, priority: rule.priority, title: title, narrative: narrative, occurredOn: nil, location: nil,
+                region: region, countryOffice: nil, filedBy: filer, assignee: assignee, routingRule: rule.citation, conflict: nil,
+                sealedFrom: [], restrictedToHead: false, snapshotJSON: SnapshotDocument(snapshot).json, dueAt: due, nextEscalationAt: due,
+                openedAt: openedAt, closedAt: closed ? at : nil, outcome: state.outcome, version: 1 + events.count - 2, eventSeq: head.seq,
+                eventHash: head.hash, updatedAt: at, reporterVersion: 1,
+                parties: subject.map { [CaseParty(personID: $0, role: .subject)] } ?? []))
     }
 
     /// Case ids that grow: a random prefix per run, then a counter, so COPY appends to the

@@ -86,3 +86,22 @@ public struct PostgresJSON<Value: Codable & Sendable>: PostgresEncodable, Postgr
         }
     }
 }
+
+/// JSON text already encoded by the caller, stored as `jsonb`: for a writer faster than
+/// `JSONEncoder` (bulk loads), or JSON that must be written byte for byte as given.
+public struct PostgresJSONText: PostgresEncodable, PostgresDecodable, Sendable, Hashable {
+    public var text: String
+
+    public init(_ text: String) { self.text = text }
+
+    public static var postgresType: PostgresDataType { .jsonb }
+
+    public func encode(into buffer: inout [UInt8]) {
+        buffer.append(1)  // jsonb binary format version
+        buffer.append(contentsOf: text.utf8)
+    }
+
+    public static func decode(from bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingError.Reason) -> PostgresJSONText {
+        PostgresJSONText(try String.decode(from: bytes, type: type))
+    }
+}

@@ -49,6 +49,11 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
         binds += other.binds
     }
 
+    /// Binds values for placeholders the SQL already holds (`PostgresTableRow.insert`).
+    mutating func appendBinds(_ values: [PostgresBind]) {
+        binds += values
+    }
+
     static func renumber(_ sql: String, offset: Int) -> String {
         var result = ""
         var index = sql.startIndex

@@ -62,11 +62,11 @@ struct CaseSeederTests {
                 // Ombuds cases owe nothing by a date, triage included.
                 #expect((document.triageDueAt != nil) == (try row.decode("kind", as: String.self) != "ombuds_case"))
             }
-            let encoded = CopyBuffer.jsonDocument(
-                SnapshotDocument(
-                    CaseSnapshot(
-                        workflow: configuration.workflow(.investigation)!, filedBy: "x", filedAt: Date(timeIntervalSince1970: 1_790_000_000.25),
-                        triageDueAt: Date(timeIntervalSince1970: 1_790_086_400))))
+            let encoded = SnapshotDocument(
+                CaseSnapshot(
+                    workflow: configuration.workflow(.investigation)!, filedBy: "x", filedAt: Date(timeIntervalSince1970: 1_790_000_000.25),
+                    triageDueAt: Date(timeIntervalSince1970: 1_790_086_400))
+            ).json
             let decoded = try JSONDecoder().decode(SnapshotDocument.self, from: Data(encoded.utf8))
             #expect(decoded.triageDueAt == Date(timeIntervalSince1970: 1_790_086_400))
             #expect(decoded.visitedStates == ["received"])

@@ -48,7 +48,7 @@ public struct AuditVerifier: Sendable {
             let (cases, eventRows) = try await pool.withTransaction { connection in
                 try SessionScope.system(.auditor).apply(sharingOffices: [], connection)
                 var query: PostgresQuery = "SELECT "
-                query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+                query.append(CaseRecord.select)
                 query.append(
                     """
                     , (SELECT k.key FROM case_keys k WHERE k.case_id = cases.id) AS case_key

@@ -11,29 +11,15 @@ package struct BulkCaseLoad: Sendable {
         self.pool = pool
     }
 
-    /// One batch of rows in COPY text format, one buffer a table, in these column orders.
+    /// One batch of rows, each table's in its own row definition's binary COPY format.
     package struct Rows: Sendable {
-        /// id, reference, kind, workflow_version_id, office, state, category, priority,
-        /// priority_rank, title, narrative, region, country_office, filed_by, assignee,
-        /// routing_rule, snapshot, due_at, next_escalation_at, opened_at, closed_at, outcome,
-        /// version, event_seq, event_hash, updated_at, subject_ids
-        package var cases: [UInt8]
-        /// case_id, key
-        package var keys: [UInt8]
-        /// case_id, person_id, role, added_by, added_at
-        package var parties: [UInt8]
-        /// case_id, seq, kind, actor, at, data, prev_hash, hash
-        package var events: [UInt8]
-        /// id, case_id, author, visibility, body, created_at
-        package var comments: [UInt8]
+        package var cases = CopyBinaryEncoder<CaseRecord>(reservingCapacity: 1 << 22)
+        package var keys = CopyBinaryEncoder<StoredCaseKey>(reservingCapacity: 1 << 20)
+        package var parties = CopyBinaryEncoder<CasePartyRow>(reservingCapacity: 1 << 20)
+        package var events = CopyBinaryEncoder<CaseEvent>(reservingCapacity: 1 << 23)
+        package var comments = CopyBinaryEncoder<CaseCommentRow>(reservingCapacity: 1 << 21)
 
-        package init(cases: [UInt8], keys: [UInt8], parties: [UInt8], events: [UInt8], comments: [UInt8]) {
-            self.cases = cases
-            self.keys = keys
-            self.parties = parties
-            self.events = events
-            self.comments = comments
-        }
+        package init() {}
     }
 
     /// How many cases there are (past row security, as the auditor job).
@@ -64,16 +50,11 @@ package struct BulkCaseLoad: Sendable {
                     ALTER TABLE case_parties NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_events NO FORCE ROW LEVEL SECURITY;
                     ALTER TABLE comments NO FORCE ROW LEVEL SECURITY
                     """))
-            try connection.copyFromStdin(
-                """
-                COPY cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
-                    narrative, region, country_office, filed_by, assignee, routing_rule, snapshot, due_at, next_escalation_at,
-                    opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, subject_ids) FROM STDIN
-                """, data: rows.cases)
-            try connection.copyFromStdin("COPY case_keys (case_id, key) FROM STDIN", data: rows.keys)
-            try connection.copyFromStdin("COPY case_parties (case_id, person_id, role, added_by, added_at) FROM STDIN", data: rows.parties)
-            try connection.copyFromStdin("COPY case_events (case_id, seq, kind, actor, at, data, prev_hash, hash) FROM STDIN", data: rows.events)
-            try connection.copyFromStdin("COPY comments (id, case_id, author, visibility, body, created_at) FROM STDIN", data: rows.comments)
+            try connection.copyFromStdin(CaseRecord.copyStatement, data: rows.cases.bytes)
+            try connection.copyFromStdin(StoredCaseKey.copyStatement, data: rows.keys.bytes)
+            try connection.copyFromStdin(CasePartyRow.copyStatement, data: rows.parties.bytes)
+            try connection.copyFromStdin(CaseEvent.copyStatement, data: rows.events.bytes)
+            try connection.copyFromStdin(CaseCommentRow.copyStatement, data: rows.comments.bytes)
             try connection.run(
                 PostgresScript(
                     """

@@ -9,8 +9,10 @@ public struct CaseLink: Sendable, Hashable, Codable {
     public let relation: String
 }
 
-/// A case as stored, with its parties: what the store reads before deciding anything.
-public struct CaseRecord: Sendable, Hashable {
+/// The `cases` row, defined once: its fields, its columns with their encodings (INSERT,
+/// binary COPY) and its decoding (SELECT, RETURNING). Read with its linked cases when the
+/// query asked for them.
+public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
     public let id: UUID
     public let reference: String
     public let kind: CaseKind
@@ -32,12 +34,15 @@ public struct CaseRecord: Sendable, Hashable {
     public let sealedFrom: Set<OfficeCode>
     public let restrictedToHead: Bool
     public let dueAt: Date
+    /// The earliest owed item not yet escalated: what the sweeper looks for.
+    public let nextEscalationAt: Date
     public let openedAt: Date
     public let closedAt: Date?
     public let outcome: String?
     public let version: Int
     public let eventSeq: Int
     public let eventHash: Data
+    public let updatedAt: Date
     /// Counts changes the reporter can see: the reporter view's version and ETag.
     public let reporterVersion: Int
     /// From the case row's party columns (subjects, declared conflicts, witnesses, reporters).
@@ -51,13 +56,92 @@ public struct CaseRecord: Sendable, Hashable {
     public static func == (lhs: CaseRecord, rhs: CaseRecord) -> Bool { lhs.id == rhs.id && lhs.version == rhs.version }
     public func hash(into hasher: inout Hasher) { hasher.combine(id); hasher.combine(version) }
 
-    /// The columns every case query selects.
-    static let columns: StaticString = """
-        id, reference, kind, workflow_version_id, office, state, category, priority, title, narrative, occurred_on,
-        location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head,
-        snapshot, due_at, opened_at, closed_at, outcome, version, event_seq, event_hash, reporter_version,
-        subject_ids, conflicted_ids, witness_ids, reporter_ids
-        """
+    package init(
+        id: UUID, reference: String, kind: CaseKind, workflowVersionID: Int, office: OfficeCode, state: String, category: String,
+        priority: Priority, title: String, narrative: String, occurredOn: String?, location: String?, region: String?,
+        countryOffice: String?, filedBy: String?, assignee: String?, routingRule: String, conflict: String?, sealedFrom: Set<OfficeCode>,
+        restrictedToHead: Bool, snapshotJSON: String, dueAt: Date, nextEscalationAt: Date, openedAt: Date, closedAt: Date?,
+        outcome: String?, version: Int, eventSeq: Int, eventHash: Data, updatedAt: Date, reporterVersion: Int, parties: [CaseParty]
+    ) {
+        self.id = id
+        self.reference = reference
+        self.kind = kind
+        self.workflowVersionID = workflowVersionID
+        self.office = office
+        self.state = state
+        self.category = category
+        self.priority = priority
+        self.title = title
+        self.narrative = narrative
+        self.occurredOn = occurredOn
+        self.location = location
+        self.region = region
+        self.countryOffice = countryOffice
+        self.filedBy = filedBy
+        self.assignee = assignee
+        self.routingRule = routingRule
+        self.conflict = conflict
+        self.sealedFrom = sealedFrom
+        self.restrictedToHead = restrictedToHead
+        self.snapshotJSON = snapshotJSON
+        self.dueAt = dueAt
+        self.nextEscalationAt = nextEscalationAt
+        self.openedAt = openedAt
+        self.closedAt = closedAt
+        self.outcome = outcome
+        self.version = version
+        self.eventSeq = eventSeq
+        self.eventHash = eventHash
+        self.updatedAt = updatedAt
+        self.reporterVersion = reporterVersion
+        self.parties = parties
+        self.links = []
+    }
+
+    public static let table: StaticString = "cases"
+
+    /// Every column of `cases`, in one order for INSERT, COPY and SELECT.
+    public static let columns: [PostgresColumn<CaseRecord>] = [
+        .init("id") { $0.id },
+        .init("reference") { $0.reference },
+        .init("kind") { $0.kind.rawValue },
+        .init("workflow_version_id") { $0.workflowVersionID },
+        .init("office") { $0.office.rawValue },
+        .init("state") { $0.state },
+        .init("category") { $0.category },
+        .init("priority") { $0.priority.rawValue },
+        .init("priority_rank") { Int16($0.priority.rank) },
+        .init("title") { $0.title },
+        .init("narrative") { $0.narrative },
+        .init("occurred_on") { $0.occurredOn },
+        .init("location") { $0.location },
+        .init("region") { $0.region },
+        .init("country_office") { $0.countryOffice },
+        .init("filed_by") { $0.filedBy },
+        .init("assignee") { $0.assignee },
+        .init("routing_rule") { $0.routingRule },
+        .init("conflict") { $0.conflict },
+        .init("sealed_from") { $0.sealedFrom.map(\.rawValue).sorted() },
+        .init("restricted_to_head") { $0.restrictedToHead },
+        .init("snapshot") { PostgresJSONText($0.snapshotJSON) },
+        .init("due_at") { $0.dueAt },
+        .init("next_escalation_at") { $0.nextEscalationAt },
+        .init("opened_at") { $0.openedAt },
+        .init("closed_at") { $0.closedAt },
+        .init("outcome") { $0.outcome },
+        .init("version") { Int32($0.version) },
+        .init("event_seq") { Int32($0.eventSeq) },
+        .init("event_hash") { $0.eventHash },
+        .init("updated_at") { $0.updatedAt },
+        .init("reporter_version") { Int32($0.reporterVersion) },
+        .init("subject_ids") { CasePartyColumns.ids($0.parties, .subject) },
+        .init("conflicted_ids") { CasePartyColumns.ids($0.parties, .conflicted) },
+        .init("witness_ids") { CasePartyColumns.ids($0.parties, .witness) },
+        .init("reporter_ids") { CasePartyColumns.ids($0.parties, .reporter) },
+    ]
+
+    /// The select list every case query reads (and `RETURNING` gives back).
+    static let select = selectList
 
     /// Linked cases as one JSON column, for the case view. The link row names the other case,
     /// so a reader who may not see that case still sees the link (and nothing more).
@@ -94,9 +178,11 @@ public struct CaseRecord: Sendable, Hashable {
         openedAt = try row.decode("opened_at")
         closedAt = try row.decode("closed_at")
         outcome = try row.decode("outcome")
+        nextEscalationAt = try row.decode("next_escalation_at")
         version = try row.decode("version")
         eventSeq = try row.decode("event_seq")
         eventHash = try row.decode("event_hash")
+        updatedAt = try row.decode("updated_at")
         reporterVersion = try row.decode("reporter_version")
         var parties: [CaseParty] = []
         for (column, role) in CasePartyColumns.all {

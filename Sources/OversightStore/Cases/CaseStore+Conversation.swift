@@ -16,6 +16,14 @@ public struct CaseComment: Sendable, Hashable {
     public let visibility: Visibility
     public let body: String
     public let createdAt: Date
+
+    package init(id: UUID, author: String, visibility: Visibility, body: String, createdAt: Date) {
+        self.id = id
+        self.author = author
+        self.visibility = visibility
+        self.body = body
+        self.createdAt = createdAt
+    }
 }
 
 /// A party to a case as stored.
@@ -49,11 +57,7 @@ extension CaseStore {
             guard access.allows(needed) else { throw CaseStoreError.forbidden(needed) }
             let author = access.writesAsReporter ? EventActor.reporter : actor.id
             let comment = CaseComment(id: UUID(), author: author, visibility: visibility, body: body, createdAt: now)
-            try connection.execute(
-                """
-                INSERT INTO comments (id, case_id, author, visibility, body, created_at)
-                VALUES (\(comment.id), \(record.id), \(author), \(visibility.rawValue), \(body), \(now))
-                """)
+            try connection.execute(CaseCommentRow(caseID: record.id, comment: comment).insert())
             let head = try Self.appendEvents(
                 [NewEvent("comment", ["comment_id": comment.id.uuidString.lowercased(), "visibility": visibility.rawValue])],
                 to: record.id, after: (record.eventSeq, record.eventHash), actor: author, at: now, connection)

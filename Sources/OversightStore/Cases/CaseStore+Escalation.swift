@@ -28,7 +28,7 @@ extension CaseStore {
         let store = self
         return try await transaction(.system(.deadlineSweeper)) { connection in
             var query: PostgresQuery = "SELECT "
-            query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+            query.append(CaseRecord.select)
             query.append(
                 """
                  FROM cases WHERE closed_at IS NULL AND next_escalation_at <= \(now)

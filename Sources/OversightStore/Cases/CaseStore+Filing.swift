@@ -208,38 +208,29 @@ extension CaseStore {
         let head = (seq: chain.last?.seq ?? 0, hash: chain.last?.hash ?? Data())
         let snapshot = new.snapshot
         let due = earliestDue(snapshot, workflow: new.workflow)
+        let snapshotJSON = SnapshotDocument(snapshot).json
         // A reference already taken (2^55 of them: practically never) is drawn again.
         var reference = CaseReference.random().description
         for attempt in 1...5 {
+            let row = CaseRecord(
+                id: id, reference: reference, kind: snapshot.kind, workflowVersionID: new.workflowVersionID, office: snapshot.office,
+                state: snapshot.state, category: new.category, priority: new.priority, title: new.title, narrative: new.narrative,
+                occurredOn: new.occurredOn, location: new.location, region: new.region, countryOffice: new.countryOffice,
+                filedBy: snapshot.filedBy, assignee: nil, routingRule: new.routingRule, conflict: new.conflict, sealedFrom: snapshot.sealedFrom,
+                restrictedToHead: snapshot.restrictedToHead, snapshotJSON: snapshotJSON, dueAt: due, nextEscalationAt: due, openedAt: now,
+                closedAt: nil, outcome: nil, version: 1, eventSeq: head.seq, eventHash: head.hash, updatedAt: now, reporterVersion: 1,
+                parties: snapshot.parties)
             // No RETURNING and no conflict target: either would need the new row to pass the read
             // policy, and a linked case opened at another office is not the actor's to read.
-            let inserted = try connection.execute(
-                ("""
-                INSERT INTO cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
-                    narrative, occurred_on, location, region, country_office, filed_by, routing_rule, conflict, sealed_from,
-                    restricted_to_head, snapshot, due_at, next_escalation_at, opened_at, event_seq, event_hash, updated_at,
-                    subject_ids, conflicted_ids, witness_ids, reporter_ids)
-                VALUES (\(id), \(reference), \(snapshot.kind.rawValue), \(new.workflowVersionID), \(snapshot.office.rawValue),
-                    \(snapshot.state), \(new.category), \(new.priority.rawValue), \(Int16(new.priority.rank)), \(new.title),
-                    \(new.narrative), \(new.occurredOn), \(new.location), \(new.region), \(new.countryOffice), \(snapshot.filedBy), \(new.routingRule),
-                    \(new.conflict), \(snapshot.sealedFrom.map(\.rawValue).sorted()), \(snapshot.restrictedToHead),
-                    \(PostgresJSON(SnapshotDocument(snapshot))), \(due), \(due), \(now), \(head.seq), \(head.hash), \(now),
-                    \(CasePartyColumns.ids(snapshot.parties, .subject)), \(CasePartyColumns.ids(snapshot.parties, .conflicted)),
-                    \(CasePartyColumns.ids(snapshot.parties, .witness)), \(CasePartyColumns.ids(snapshot.parties, .reporter)))
-                ON CONFLICT DO NOTHING
-                """ as PostgresQuery).prepared())
+            let inserted = try connection.execute(row.insert(" ON CONFLICT DO NOTHING").prepared())
             if inserted > 0 { break }
             guard attempt < 5 else { throw CaseStoreError.referencesExhausted }
             reference = CaseReference.random().description
         }
-        try connection.execute(("INSERT INTO case_keys (case_id, key) VALUES (\(id), \(key.data))" as PostgresQuery).prepared())
-        if !snapshot.parties.isEmpty {
-            try connection.execute(
-                """
-                INSERT INTO case_parties (case_id, person_id, role, added_by, added_at)
-                SELECT \(id), person, role, \(addedBy), \(now) FROM unnest(\(snapshot.parties.map(\.personID))::text[], \(snapshot.parties.map(\.role.rawValue))::text[]) AS p(person, role)
-                ON CONFLICT DO NOTHING
-                """)
+        try connection.execute(StoredCaseKey(caseID: id, key: key).insert().prepared())
+        for party in snapshot.parties {
+            let row = CasePartyRow(caseID: id, personID: party.personID, role: party.role, addedBy: addedBy, addedAt: now)
+            try connection.execute(row.insert(" ON CONFLICT DO NOTHING").prepared())
         }
         for event in chain { try Self.insert(event, connection) }
         return (id, reference)

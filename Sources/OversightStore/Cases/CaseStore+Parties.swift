@@ -15,11 +15,8 @@ extension CaseStore {
             let (record, access) = try store.lockVisible(reference, for: actor, connection)
             guard access.allows(.manageParties) else { throw CaseStoreError.forbidden(.manageParties) }
             guard personID != actor.id else { throw CaseStoreError.cannotNameSelf }
-            let inserted = try connection.execute(
-                """
-                INSERT INTO case_parties (case_id, person_id, role, added_by, added_at)
-                VALUES (\(record.id), \(personID), \(role.rawValue), \(actor.id), \(now)) ON CONFLICT DO NOTHING
-                """)
+            let row = CasePartyRow(caseID: record.id, personID: personID, role: role, addedBy: actor.id, addedAt: now)
+            let inserted = try connection.execute(row.insert(" ON CONFLICT DO NOTHING"))
             guard inserted > 0 else { return StoredParty(personID: personID, role: role, addedBy: actor.id, addedAt: now) }
             let parties = record.parties + [CaseParty(personID: personID, role: role)]
             let reroute = role == .subject ? try store.reroute(record, subjects: CasePartyColumns.ids(parties, .subject), connection) : nil

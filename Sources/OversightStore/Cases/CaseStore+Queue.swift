@@ -55,7 +55,7 @@ extension CaseStore {
         let myOffices = Array(Set(actor.memberships.map(\.office.rawValue))).sorted()
 
         var query: PostgresQuery = "SELECT "
-        query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+        query.append(CaseRecord.select)
         query.append(" FROM cases c WHERE c.office = \(office.rawValue) AND c.closed_at IS NULL")
         // The store's own mirror of the access policy; row security applies the same rules
         // again underneath (and alone, in the test that switches these off).

@@ -96,7 +96,7 @@ public struct CaseStore: Sendable {
     /// Reads a case, locking the row when `forUpdate`.
     static func load(_ reference: String, forUpdate: Bool, _ connection: isolated PostgresConnection) throws -> CaseRecord? {
         var query: PostgresQuery = "SELECT "
-        query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+        query.append(CaseRecord.select)
         query.append(" FROM cases WHERE reference = \(reference)")
         if forUpdate { query.append(" FOR UPDATE") }
         return try connection.query(query.prepared()).first.map { try CaseRecord(row: $0) }
@@ -115,7 +115,7 @@ public struct CaseStore: Sendable {
     /// is hidden).
     public func find(_ reference: String, for actor: Actor) async throws -> (record: CaseRecord, access: CaseAccess) {
         var query: PostgresQuery = "SELECT "
-        query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+        query.append(CaseRecord.select)
         query.append(PostgresQuery(stringLiteral: CaseRecord.linksColumn))
         query.append(" FROM cases WHERE reference = \(reference)")
         let prepared = query.prepared()
@@ -130,14 +130,14 @@ public struct CaseStore: Sendable {
     /// The `RETURNING` clause that gives back the whole updated case.
     static func returningCase() -> PostgresQuery {
         var query: PostgresQuery = " RETURNING "
-        query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+        query.append(CaseRecord.select)
         return query
     }
 
     /// The cases `actor` filed, newest first.
     public func filings(of actor: Actor, limit: Int = 100) async throws -> [CaseRecord] {
         var query: PostgresQuery = "SELECT "
-        query.append(PostgresQuery(stringLiteral: CaseRecord.columns))
+        query.append(CaseRecord.select)
         query.append(" FROM cases WHERE filed_by = \(actor.id) ORDER BY opened_at DESC, id LIMIT \(limit)")
         let statement = query
         let rows = try await transaction(.person(actor)) { connection in try connection.query(statement) }
@@ -161,11 +161,7 @@ public struct CaseStore: Sendable {
     }
 
     static func insert(_ event: CaseEvent, _ connection: isolated PostgresConnection) throws {
-        try connection.execute(
-            ("""
-            INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
-            VALUES (\(event.caseID), \(event.seq), \(event.kind), \(event.actor), \(event.at), \(PostgresJSON(event.data)), \(event.prevHash), \(event.hash))
-            """ as PostgresQuery).prepared())
+        try connection.execute(event.insert().prepared())
     }
 
     /// The hashed events, facts merged into the last one; `actor` for those that name none.
