@@ -35,6 +35,29 @@ enum APIBody {
         let links: [Link]?
         let filedBy: String?
         let routingRule: String?
+        let conflict: String?
+        let dueAt: Date?
+        let location: String?
+    }
+
+    struct CaseList: Decodable {
+        let cases: [Case]
+        var references: [String] { cases.map(\.reference) }
+    }
+
+    struct Comment: Decodable {
+        let id: String
+        let author: String
+        let visibility: String
+        let body: String
+        let createdAt: Date
+    }
+
+    struct Party: Decodable {
+        let personId: String
+        let role: String
+        let addedBy: String?
+        let addedAt: Date
     }
 
     struct Event: Decodable {
@@ -70,6 +93,11 @@ enum APIBody {
 }
 
 extension CaseAPIHarness.Reply {
+    /// The top-level members of a JSON object body: for checks of what a reply leaves out.
+    func keys() throws -> Set<String> {
+        try Set(#require(try JSONSerialization.jsonObject(with: body) as? [String: Any]).keys)
+    }
+
     /// The body as `Body`; fails the test (with the body in the message) when it does not decode.
     func decode<Body: Decodable>(_ type: Body.Type, sourceLocation: SourceLocation = #_sourceLocation) throws -> Body {
         do {

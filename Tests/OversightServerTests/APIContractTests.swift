@@ -257,7 +257,7 @@ struct APIContractTests {
     /// The case's version, from the body of a GET, checked against its ETag.
     static func version(_ api: CaseAPIHarness, _ reference: String, _ token: String) async throws -> Int {
         let reply = try await api.call(.get, "/v1/cases/\(reference)", token: token)
-        let version = try #require(try reply.json()["version"] as? Int)
+        let version = try reply.decode(APIBody.Case.self).version
         #expect(reply.etag == "\"\(version)\"")
         return version
     }
@@ -268,7 +268,7 @@ struct APIContractTests {
             let lead = try await api.token("oig-lead", "OIG:lead")
             let reference = try await api.file(staff)
             let before = try await api.call(.get, "/v1/cases/\(reference)", token: lead)
-            let version = try #require(try before.json()["version"] as? Int)
+            let version = try before.decode(APIBody.Case.self).version
             #expect(before.etag == "\"\(version)\"")
 
             let moved = try await api.call(
@@ -276,7 +276,7 @@ struct APIContractTests {
                 headers: [.ifMatch: "\"\(version)\""])
             #expect(moved.status == .ok)
             #expect(moved.etag == "\"\(version + 1)\"")
-            #expect(try moved.json()["version"] as? Int == version + 1)
+            #expect(try moved.decode(APIBody.Case.self).version == version + 1)
             #expect(try await api.call(.get, "/v1/cases/\(reference)", token: lead).etag == "\"\(version + 1)\"")
 
             // The old ETag is now stale.
@@ -300,8 +300,8 @@ struct APIContractTests {
             let retry = try await api.call(.post, "/v1/cases", token: fatima, body: Self.filing, headers: key)
             #expect(first.status == .created)
             #expect(retry.status == .created)
-            let reference = try #require(try first.json()["reference"] as? String)
-            #expect(try retry.json()["reference"] as? String == reference)
+            let reference = try first.decode(APIBody.Filing.self).reference
+            #expect(try retry.decode(APIBody.Filing.self).reference == reference)
             #expect(retry.headers[.location] == "/v1/cases/\(reference)")
             #expect(try await api.count("SELECT count(*) AS n FROM cases") == 1)
 
@@ -315,7 +315,7 @@ struct APIContractTests {
             // Keys are scoped to the caller: another person's same key is another request.
             let other = try await api.call(.post, "/v1/cases", token: gus, body: Self.filing, headers: key)
             #expect(other.status == .created)
-            #expect(try other.json()["reference"] as? String != reference)
+            #expect(try other.decode(APIBody.Filing.self).reference != reference)
             #expect(try await api.count("SELECT count(*) AS n FROM cases") == 2)
 
             try expectProblem(
@@ -340,7 +340,7 @@ struct APIContractTests {
                             .post, "/v1/cases", token: staff, body: Self.filing,
                             headers: [Self.idempotencyKey: "same-key"])
                         #expect(reply.status == .created)
-                        return try reply.json()["reference"] as? String
+                        return try reply.decode(APIBody.Filing.self).reference
                     }
                 }
                 return try await group.reduce(into: [String?]()) { $0.append($1) }
@@ -370,8 +370,7 @@ struct APIContractTests {
             try expectProblem(try await api.call(.get, "/v1/cases?filed_by=someone", token: staff), .badRequest, "/problems/bad-request")
             let own = try await api.call(.get, "/v1/cases?filed_by=me", token: staff)
             #expect(own.status == .ok)
-            let cases = try #require(try own.json()["cases"] as? [[String: Any]])
-            #expect(cases.map { $0["reference"] as? String } == [reference])
+            #expect(try own.decode(APIBody.CaseList.self).references == [reference])
         }
     }
 

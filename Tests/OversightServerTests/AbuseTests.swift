@@ -99,7 +99,27 @@ struct AbuseTests {
                         .post, "/v1/cases/\(reference)/parties", token: lead, body: ["person_id": "witness-\(index)", "role": "witness"]
                     ).status == .created)
             }
-            for (suffix, key, total) in [("events", "seq", 12), ("comments", "body", 5), ("parties", "person_id", 5)] {
+            let identities: [(suffix: String, total: Int, identity: @Sendable (CaseAPIHarness.Reply) throws -> (items: [String], next: String?))] = [
+                (
+                    "events", 12,
+                    {
+                        let page = try $0.decode(APIBody.List<APIBody.Event>.self); return (page.items.map { String($0.seq) }, page.nextCursor)
+                    }
+                ),
+                (
+                    "comments", 5,
+                    {
+                        let page = try $0.decode(APIBody.List<APIBody.Comment>.self); return (page.items.map(\.body), page.nextCursor)
+                    }
+                ),
+                (
+                    "parties", 5,
+                    {
+                        let page = try $0.decode(APIBody.List<APIBody.Party>.self); return (page.items.map(\.personId), page.nextCursor)
+                    }
+                ),
+            ]
+            for (suffix, total, identity) in identities {
                 var seen: [String] = []
                 var cursor: String?
                 var pages = 0
@@ -108,10 +128,10 @@ struct AbuseTests {
                         cursor.map { "?limit=2&cursor=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" } ?? "?limit=2"
                     let reply = try await api.call(.get, "/v1/cases/\(reference)/\(suffix)\(query)", token: lead)
                     try #require(reply.status == .ok, "\(suffix): \(String(decoding: reply.body, as: UTF8.self))")
-                    let items = try #require(try reply.json()["items"] as? [[String: Any]])
+                    let (items, next) = try identity(reply)
                     #expect(items.count <= 2)
-                    seen += items.map { "\($0[key] ?? "-")" }
-                    cursor = try reply.json()["next_cursor"] as? String
+                    seen += items
+                    cursor = next
                     pages += 1
                 } while cursor != nil && pages < 20
                 #expect(seen.count == total, "\(suffix): \(seen)")

@@ -136,10 +136,6 @@ struct CaseAPIHarness: Sendable {
         let headers: HTTPFields
         let body: Data
 
-        func json() throws -> [String: Any] {
-            try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
-        }
-
         var problemType: String? { try? APIBody.decoder.decode(APIBody.Problem.self, from: body).type }
         var etag: String? { headers[.eTag] }
     }

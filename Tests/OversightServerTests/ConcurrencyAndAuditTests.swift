@@ -45,7 +45,7 @@ struct ConcurrencyAndAuditTests {
                 return try await group.reduce(into: [CaseAPIHarness.Reply]()) { $0.append($1) }
             }
             #expect(replies.allSatisfy { $0.status == .created })
-            let references = Set(try replies.map { try $0.json()["reference"] as? String })
+            let references = Set(try replies.map { try $0.decode(APIBody.Filing.self).reference })
             #expect(references.count == 1)
             #expect(try await api.count("SELECT count(*) AS n FROM cases") == 1)
         }

@@ -56,13 +56,13 @@ struct ConfidentialityTests {
             for insider in insiders {
                 let shown = try await api.call(.get, "/v1/cases/\(reference)", token: insider.token)
                 #expect(shown.status == .ok, "\(insider.who)")
-                #expect(try shown.json()["reference"] as? String == reference)
-                #expect(try shown.json()["view"] as? String == insider.view)
-                #expect(try shown.json()["kind"] as? String == "ombuds_case")
+                #expect(try shown.decode(APIBody.Case.self).reference == reference)
+                #expect(try shown.decode(APIBody.Case.self).view == insider.view)
+                #expect(try shown.decode(APIBody.Case.self).kind == "ombuds_case")
                 for suffix in ["/comments", "/parties", "/events"] {
                     let reply = try await api.call(.get, "/v1/cases/\(reference)\(suffix)", token: insider.token)
                     #expect(reply.status == .ok, "\(insider.who) GET \(suffix)")
-                    #expect(try reply.json()["items"] is [[String: Any]])
+                    #expect(try reply.keys().contains("items"))
                 }
                 let ombudsQueue = try await queue(api, office: "OMB", token: insider.token)
                 #expect(ombudsQueue.status == .ok)
@@ -84,7 +84,7 @@ struct ConfidentialityTests {
             let ombudsperson = try await api.token("ombuds", "OMB:head")
             let shown = try await api.call(.get, "/v1/cases/\(reference)", token: ombudsperson)
             #expect(shown.status == .ok)
-            #expect(try shown.json()["office"] as? String == "OMB")
+            #expect(try shown.decode(APIBody.Case.self).office == "OMB")
             #expect(try await queue(api, office: "OMB", token: ombudsperson).references == [reference])
 
             let dara = try await api.token("omb-dara", "OMB:officer")
@@ -104,7 +104,7 @@ struct ConfidentialityTests {
             #expect(refused.status == .conflict)
             #expect(refused.problemType == "/problems/cannot-assign")
             let after = try await api.call(.get, "/v1/cases/\(reference)", token: ombudsperson)
-            #expect(try after.json()["assignee"] == nil)
+            #expect(try after.decode(APIBody.Case.self).assignee == nil)
         }
     }
 
@@ -176,11 +176,11 @@ struct ConfidentialityTests {
 
             let assigned = try await api.call(.post, "/v1/cases/\(reference)/assignment", token: head, body: ["assignee": "inv-amara"])
             #expect(assigned.status == .ok)
-            #expect(try assigned.json()["assignee"] as? String == "inv-amara")
+            #expect(try assigned.decode(APIBody.Case.self).assignee == "inv-amara")
             let amara = try await api.token("inv-amara", "OIG:officer")
             let shown = try await api.call(.get, "/v1/cases/\(reference)", token: amara)
             #expect(shown.status == .ok)
-            #expect(try shown.json()["view"] as? String == "officer")
+            #expect(try shown.decode(APIBody.Case.self).view == "officer")
         }
     }
 
@@ -194,7 +194,7 @@ struct ConfidentialityTests {
                 .post, "/v1/cases/\(reference)/parties", token: lead,
                 body: ["person_id": "inv-bruno", "role": "conflicted"])
             #expect(declared.status == .created)
-            #expect(try declared.json()["role"] as? String == "conflicted")
+            #expect(try declared.decode(APIBody.Party.self).role == "conflicted")
             let before = try await footprint(api, reference, token: lead)
             #expect(before.assignee == nil)
 
@@ -205,12 +205,12 @@ struct ConfidentialityTests {
             }
             #expect(try await footprint(api, reference, token: lead) == before)
             let shown = try await api.call(.get, "/v1/cases/\(reference)", token: lead)
-            #expect(try shown.json()["view"] as? String == "full")
-            #expect(try shown.json()["assignee"] == nil)
+            #expect(try shown.decode(APIBody.Case.self).view == "full")
+            #expect(try shown.decode(APIBody.Case.self).assignee == nil)
 
             let assigned = try await api.call(.post, "/v1/cases/\(reference)/assignment", token: lead, body: ["assignee": "inv-amara"])
             #expect(assigned.status == .ok)
-            #expect(try assigned.json()["assignee"] as? String == "inv-amara")
+            #expect(try assigned.decode(APIBody.Case.self).assignee == "inv-amara")
 
             // Naming the assignee as a witness recuses them: the case is unassigned again.
             let named = try await api.call(
@@ -218,7 +218,7 @@ struct ConfidentialityTests {
                 body: ["person_id": "inv-amara", "role": "witness"])
             #expect(named.status == .created)
             let after = try await api.call(.get, "/v1/cases/\(reference)", token: lead)
-            #expect(try after.json()["assignee"] == nil)
+            #expect(try after.decode(APIBody.Case.self).assignee == nil)
             let amara = try await api.token("inv-amara", "OIG:officer")
             try await expectHidden(api, .show, reference: reference, token: amara, who: "inv-amara (now a witness)")
         }
@@ -349,25 +349,26 @@ struct ConfidentialityTests {
                 .post, "/v1/cases/\(reference)/comments", token: lead,
                 body: ["body": "Thank you, we are assessing your report", "visibility": "reporter"])
             #expect(message.status == .created)
-            let messageID = try #require(try message.json()["id"] as? String)
+            let messageID = try message.decode(APIBody.Comment.self).id
 
             let shown = try await api.call(.get, "/v1/cases/\(reference)", token: filer)
             #expect(shown.status == .ok)
-            let view = try shown.json()
-            #expect(view["view"] as? String == "reporter")
-            #expect(view["reference"] as? String == reference)
-            #expect(view["status"] as? String == "received")
+            let view = try shown.decode(APIBody.Case.self)
+            #expect(view.view == "reporter")
+            #expect(view.reference == reference)
+            #expect(view.status == "received")
+            let members = try shown.keys()
             for hidden in ["narrative", "state", "assignee", "kind", "office", "parties", "filed_by", "actions", "available_transitions"] {
-                #expect(view[hidden] == nil, "the reporter view carries \(hidden)")
+                #expect(!members.contains(hidden), "the reporter view carries \(hidden)")
             }
 
             let thread = try await api.call(.get, "/v1/cases/\(reference)/comments", token: filer)
             #expect(thread.status == .ok)
-            let items = try #require(try thread.json()["items"] as? [[String: Any]])
+            let items = try thread.decode(APIBody.List<APIBody.Comment>.self).items
             #expect(items.count == 1)
-            #expect(items.first?["id"] as? String == messageID)
-            #expect(items.first?["visibility"] as? String == "reporter")
-            #expect(items.first?["body"] as? String == "Thank you, we are assessing your report")
+            #expect(items.first?.id == messageID)
+            #expect(items.first?.visibility == "reporter")
+            #expect(items.first?.body == "Thank you, we are assessing your report")
 
             let internalByFiler = try await api.call(
                 .post, "/v1/cases/\(reference)/comments", token: filer,
@@ -380,16 +381,14 @@ struct ConfidentialityTests {
                 .post, "/v1/cases/\(reference)/comments", token: filer,
                 body: ["body": "Here are the invoice numbers", "visibility": "reporter"])
             #expect(reply.status == .created)
-            #expect(try reply.json()["visibility"] as? String == "reporter")
+            #expect(try reply.decode(APIBody.Comment.self).visibility == "reporter")
             // Who reported is need-to-know: the thread names the role, never the person.
-            #expect(try reply.json()["author"] as? String == "reporter")
+            #expect(try reply.decode(APIBody.Comment.self).author == "reporter")
 
-            let afterReply = try #require(
-                try await api.call(.get, "/v1/cases/\(reference)/comments", token: filer).json()["items"] as? [[String: Any]])
-            #expect(afterReply.compactMap { $0["visibility"] as? String } == ["reporter", "reporter"])
-            let officerThread = try #require(
-                try await api.call(.get, "/v1/cases/\(reference)/comments", token: lead).json()["items"] as? [[String: Any]])
-            #expect(officerThread.compactMap { $0["visibility"] as? String }.sorted() == ["internal", "reporter", "reporter"])
+            let afterReply = try await api.call(.get, "/v1/cases/\(reference)/comments", token: filer).decode(APIBody.List<APIBody.Comment>.self)
+            #expect(afterReply.items.map(\.visibility) == ["reporter", "reporter"])
+            let officerThread = try await api.call(.get, "/v1/cases/\(reference)/comments", token: lead).decode(APIBody.List<APIBody.Comment>.self)
+            #expect(officerThread.items.map(\.visibility).sorted() == ["internal", "reporter", "reporter"])
             #expect(try await footprint(api, reference, token: lead).comments == 3)
 
             for endpoint in [Endpoint.parties, Endpoint.events] {
@@ -397,11 +396,11 @@ struct ConfidentialityTests {
             }
             // Their own filings list shows the same reporter view.
             let own = try await api.call(.get, "/v1/cases?filed_by=me", token: filer)
-            let listed = try #require(try own.json()["cases"] as? [[String: Any]])
-            #expect(listed.map { $0["reference"] as? String } == [reference])
-            #expect(listed.first?["view"] as? String == "reporter")
-            #expect(listed.first?["narrative"] == nil)
-            #expect(listed.first?["state"] == nil)
+            let listed = try own.decode(APIBody.CaseList.self)
+            #expect(listed.references == [reference])
+            #expect(listed.cases.first?.view == "reporter")
+            #expect(listed.cases.first?.narrative == nil)
+            #expect(listed.cases.first?.state == nil)
         }
     }
 }
@@ -450,13 +449,13 @@ extension ConfidentialityTests {
         let otherKeys: Set<String>
 
         init(_ reply: CaseAPIHarness.Reply) throws {
-            let json = try reply.json()
+            let problem = try reply.decode(APIBody.Problem.self)
             httpStatus = reply.status.code
-            type = json["type"] as? String
-            title = json["title"] as? String
-            status = json["status"] as? Int
-            detail = json["detail"] as? String
-            otherKeys = Set(json.keys).subtracting(["type", "title", "status", "detail", "request_id", "instance"])
+            type = problem.type
+            title = problem.title
+            status = problem.status
+            detail = problem.detail
+            otherKeys = try reply.keys().subtracting(["type", "title", "status", "detail", "request_id", "instance"])
         }
 
         var description: String { "\(httpStatus) \(type ?? "-") \"\(detail ?? "-")\" \(otherKeys.sorted())" }
@@ -508,9 +507,9 @@ extension ConfidentialityTests {
     func footprint(_ api: CaseAPIHarness, _ reference: String, token: String) async throws -> Footprint {
         let shown = try await api.call(.get, "/v1/cases/\(reference)", token: token)
         try #require(shown.status == .ok, "the case's own lead cannot read \(reference)")
-        let json = try shown.json()
+        let shownCase = try shown.decode(APIBody.Case.self)
         return Footprint(
-            etag: shown.etag, assignee: json["assignee"] as? String, state: json["state"] as? String,
+            etag: shown.etag, assignee: shownCase.assignee, state: shownCase.state,
             events: try await api.count("SELECT count(*) AS n FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.reference = \(reference)"),
             comments: try await api.count("SELECT count(*) AS n FROM comments m JOIN cases c ON c.id = m.case_id WHERE c.reference = \(reference)"),
             parties: try await api.count(
@@ -521,15 +520,14 @@ extension ConfidentialityTests {
     /// The references in an office's queue as `token`'s holder sees it.
     func queue(_ api: CaseAPIHarness, office: String, token: String) async throws -> (status: HTTPResponse.Status, references: [String]) {
         let reply = try await api.call(.get, "/v1/offices/\(office)/queue", token: token)
-        let cases = (try? reply.json()["cases"] as? [[String: Any]]) ?? []
-        return (reply.status, cases.compactMap { $0["reference"] as? String })
+        guard reply.status == .ok else { return (reply.status, []) }
+        return (reply.status, try reply.decode(QueueTests.Page.self).references)
     }
 
     /// The references of `GET /v1/cases?filed_by=me`.
     func filedByMe(_ api: CaseAPIHarness, token: String) async throws -> [String] {
         let reply = try await api.call(.get, "/v1/cases?filed_by=me", token: token)
         try #require(reply.status == .ok)
-        let cases = try #require(try reply.json()["cases"] as? [[String: Any]])
-        return cases.compactMap { $0["reference"] as? String }
+        return try reply.decode(APIBody.CaseList.self).references
     }
 }

@@ -42,24 +42,23 @@ struct NeedToKnowTests {
 
             // An officer who is not assigned sees the case but not who reported it.
             let shown = try await api.call(.get, "/v1/cases/\(reference)", token: chen)
-            #expect(try shown.json()["view"] as? String == "officer")
-            #expect(try shown.json()["filed_by"] == nil)
-            let events = try #require(try await api.call(.get, "/v1/cases/\(reference)/events", token: chen).json()["items"] as? [[String: Any]])
-            let eventText = String(decoding: try JSONSerialization.data(withJSONObject: events), as: UTF8.self)
+            #expect(try shown.decode(APIBody.Case.self).view == "officer")
+            #expect(try shown.decode(APIBody.Case.self).filedBy == nil)
+            let eventsReply = try await api.call(.get, "/v1/cases/\(reference)/events", token: chen)
+            let eventText = String(decoding: eventsReply.body, as: UTF8.self)
             #expect(!eventText.contains("hr-fatima"))
             #expect(!eventText.contains("fin-gus"))
-            #expect(events.first?["actor"] as? String == "reporter")
-            let comments = try #require(try await api.call(.get, "/v1/cases/\(reference)/comments", token: chen).json()["items"] as? [[String: Any]])
-            #expect(comments.compactMap { $0["author"] as? String } == ["reporter"])
-            let parties = try #require(try await api.call(.get, "/v1/cases/\(reference)/parties", token: chen).json()["items"] as? [[String: Any]])
-            #expect(parties.compactMap { $0["person_id"] as? String } == ["reporter"])
+            #expect(try eventsReply.decode(APIBody.List<APIBody.Event>.self).items.first?.actor == "reporter")
+            let comments = try await api.call(.get, "/v1/cases/\(reference)/comments", token: chen).decode(APIBody.List<APIBody.Comment>.self)
+            #expect(comments.items.map(\.author) == ["reporter"])
+            let parties = try await api.call(.get, "/v1/cases/\(reference)/parties", token: chen).decode(APIBody.List<APIBody.Party>.self)
+            #expect(parties.items.map(\.personId) == ["reporter"])
 
             // The head sees who reported, and the co-reporter by name.
             let full = try await api.call(.get, "/v1/cases/\(reference)", token: ethicsHead)
-            #expect(try full.json()["filed_by"] as? String == "hr-fatima")
-            let headParties = try #require(
-                try await api.call(.get, "/v1/cases/\(reference)/parties", token: ethicsHead).json()["items"] as? [[String: Any]])
-            #expect(headParties.compactMap { $0["person_id"] as? String } == ["fin-gus"])
+            #expect(try full.decode(APIBody.Case.self).filedBy == "hr-fatima")
+            let headParties = try await api.call(.get, "/v1/cases/\(reference)/parties", token: ethicsHead).decode(APIBody.List<APIBody.Party>.self)
+            #expect(headParties.items.map(\.personId) == ["fin-gus"])
 
             // Behind the API: the filer's id is only where the full view reads it (the case
             // row), and the co-reporter's only in the parties tables.
@@ -106,10 +105,10 @@ struct NeedToKnowTests {
             let ethicsHead = try await api.token("ethics-head", "ECO:head")
             let chen = try await api.token("eco-chen", "ECO:officer")
             let review = try await api.file(filer, category: "retaliation", title: "Demoted after reporting")
-            #expect(try await api.call(.get, "/v1/cases/\(review)", token: chen).json()["filed_by"] == nil)
+            #expect(try await api.call(.get, "/v1/cases/\(review)", token: chen).decode(APIBody.Case.self).filedBy == nil)
             #expect(try await api.call(.post, "/v1/cases/\(review)/assignment", token: ethicsHead, body: ["assignee": "eco-chen"]).status == .ok)
             // retaliation_review.yaml: assignee_sees_reporter: true.
-            #expect(try await api.call(.get, "/v1/cases/\(review)", token: chen).json()["filed_by"] as? String == "hr-fatima")
+            #expect(try await api.call(.get, "/v1/cases/\(review)", token: chen).decode(APIBody.Case.self).filedBy == "hr-fatima")
 
             // audit.yaml says nothing: an assigned officer of such a workflow would not learn it.
             let workflow = try #require(api.store.configuration.workflow(CaseKind("audit")))
@@ -155,7 +154,7 @@ struct NeedToKnowTests {
                     "region": "Europe", "country_office": "Vienna", "location": "Floor seven", "subjects": ["fin-gus"],
                 ], headers: [HTTPField.Name("Idempotency-Key")!: "visitor-key-1"])
             #expect(filing.status == .created)
-            let reference = try #require(try filing.json()["reference"] as? String)
+            let reference = try filing.decode(APIBody.Filing.self).reference
             _ = try await api.call(
                 .post, "/v1/cases/\(reference)/comments", token: visitor, body: ["body": "Message only the visitor wrote", "visibility": "reporter"])
             _ = try await api.call(
@@ -206,7 +205,7 @@ struct NeedToKnowTests {
             #expect(try row.decode("visitor", as: String?.self) == "staff")
             // And the visitor no longer finds it among their filings: nothing ties them to it.
             let own = try await api.call(.get, "/v1/cases?filed_by=me", token: visitor)
-            #expect(try (own.json()["cases"] as? [[String: Any]])?.isEmpty == true)
+            #expect(try own.decode(APIBody.CaseList.self).cases.isEmpty)
         }
     }
 
@@ -261,7 +260,7 @@ struct NeedToKnowTests {
             let lead = try await api.token("oig-lead", "OIG:lead")
             let reference = try await api.file(filer)
             let first = try await api.call(.get, "/v1/cases/\(reference)", token: filer)
-            let firstVersion = try first.json()["version"] as? Int
+            let firstVersion = try first.decode(APIBody.Case.self).version
             // Internal work: assignment, an internal note, an escalation, a party.
             #expect(try await api.call(.post, "/v1/cases/\(reference)/assignment", token: lead, body: ["assignee": "inv-amara"]).status == .ok)
             #expect(
@@ -273,9 +272,9 @@ struct NeedToKnowTests {
             #expect(try await api.store.escalateOverdue(at: api.clock.now().addingTimeInterval(10 * 86_400)) > 0)
             let afterInternal = try await api.call(.get, "/v1/cases/\(reference)", token: filer)
             #expect(afterInternal.etag == first.etag)
-            #expect(try afterInternal.json()["version"] as? Int == firstVersion)
+            #expect(try afterInternal.decode(APIBody.Case.self).version == firstVersion)
             // The officer's view did move.
-            #expect(try await api.call(.get, "/v1/cases/\(reference)", token: lead).json()["version"] as? Int ?? 0 > 4)
+            #expect(try await api.call(.get, "/v1/cases/\(reference)", token: lead).decode(APIBody.Case.self).version > 4)
 
             // A message to the reporter and a status change move it.
             #expect(
@@ -286,7 +285,7 @@ struct NeedToKnowTests {
             #expect(try await api.transition(reference, "begin_assessment", token: lead).status == .ok)
             let afterStatus = try await api.call(.get, "/v1/cases/\(reference)", token: filer)
             #expect(afterStatus.etag != afterMessage.etag)
-            #expect(try afterStatus.json()["status"] as? String == "under_assessment")
+            #expect(try afterStatus.decode(APIBody.Case.self).status == "under_assessment")
         }
     }
 }

@@ -21,7 +21,7 @@ struct ReplicaTests {
             try await api.withReplica { replica, service in
                 // A cursor issued by the first replica pages on the second.
                 let first = try await api.call(.get, "/v1/offices/OIG/queue?limit=1", token: lead)
-                let cursor = try #require(try first.json()["next_cursor"] as? String)
+                let cursor = try #require(try first.decode(QueueTests.Page.self).nextCursor)
                 let next = try await replica.execute(
                     uri: "/v1/offices/OIG/queue?limit=1&cursor=\(cursor)", method: .get,
                     headers: [.authorization: "Bearer \(lead)"]

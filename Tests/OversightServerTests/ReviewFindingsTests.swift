@@ -16,7 +16,7 @@ struct ReviewFindingsTests {
             let ombudsperson = try await api.token("ombuds", "OMB:head")
             let reference = try await api.file(visitor, category: "workplace_concern", title: "My manager")
             let shown = try await api.call(.get, "/v1/cases/\(reference)", token: ombudsperson)
-            #expect(try shown.json()["due_at"] == nil)
+            #expect(try shown.decode(APIBody.Case.self).dueAt == nil)
             #expect(try await api.store.escalateOverdue(at: api.clock.now().addingTimeInterval(60 * 86_400)) == 0)
             #expect(try await api.count("SELECT count(*) AS n FROM escalations") == 0)
         }
@@ -126,10 +126,10 @@ struct ReroutingTests {
             }
             let atAlternate = try await api.call(.get, "/v1/cases/\(reference)", token: chair)
             #expect(atAlternate.status == .ok)
-            #expect(try atAlternate.json()["assignee"] == nil)
-            #expect(try atAlternate.json()["conflict"] as? String == "subject_heads_receiving_office")
-            let events = try #require(try await api.call(.get, "/v1/cases/\(reference)/events", token: chair).json()["items"] as? [[String: Any]])
-            #expect(events.contains { $0["kind"] as? String == "rerouted" })
+            #expect(try atAlternate.decode(APIBody.Case.self).assignee == nil)
+            #expect(try atAlternate.decode(APIBody.Case.self).conflict == "subject_heads_receiving_office")
+            let events = try await api.call(.get, "/v1/cases/\(reference)/events", token: chair).decode(APIBody.List<APIBody.Event>.self)
+            #expect(events.items.contains { $0.kind == "rerouted" })
             #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
             #expect(try await api.count("SELECT count(*) AS n FROM outbox WHERE kind = 'case_filed' AND payload ->> 'office' = 'AOAC'") == 1)
         }
@@ -175,13 +175,13 @@ struct ReferralTests {
             let (reference, reply) = try await referred(api, to: "ECO")
             #expect(reply.status == .ok, "\(String(decoding: reply.body, as: UTF8.self))")
             let head = try await api.token("ig", "OIG:head")
-            let links = try #require(try await api.call(.get, "/v1/cases/\(reference)", token: head).json()["links"] as? [[String: Any]])
-            let linked = try #require(links.first?["reference"] as? String)
+            let links = try #require(try await api.call(.get, "/v1/cases/\(reference)", token: head).decode(APIBody.Case.self).links)
+            let linked = try #require(links.first?.reference)
             #expect(try await api.office(of: linked) == "ECO")
             let ethics = try await api.call(.get, "/v1/cases/\(linked)", token: try await api.token("ethics-head", "ECO:head"))
-            #expect(try ethics.json()["kind"] as? String == "ethics_advice")
-            #expect(try ethics.json()["narrative"] as? String == "For the Ethics Office: a conflict of interest, not fraud")
-            #expect(try ethics.json()["location"] == nil)
+            #expect(try ethics.decode(APIBody.Case.self).kind == "ethics_advice")
+            #expect(try ethics.decode(APIBody.Case.self).narrative == "For the Ethics Office: a conflict of interest, not fraud")
+            #expect(try ethics.decode(APIBody.Case.self).location == nil)
         }
     }
 
@@ -192,8 +192,8 @@ struct ReferralTests {
             let (reference, consented) = try await referred(api, to: "OMB", fields: ["reporter_consent": true])
             #expect(consented.status == .ok)
             let head = try await api.token("ig", "OIG:head")
-            let links = try #require(try await api.call(.get, "/v1/cases/\(reference)", token: head).json()["links"] as? [[String: Any]])
-            #expect(try await api.office(of: try #require(links.first?["reference"] as? String)) == "OMB")
+            let links = try #require(try await api.call(.get, "/v1/cases/\(reference)", token: head).decode(APIBody.Case.self).links)
+            #expect(try await api.office(of: try #require(links.first?.reference)) == "OMB")
         }
     }
 
@@ -203,7 +203,7 @@ struct ReferralTests {
             #expect(reply.status == .ok)
             #expect(try await api.count("SELECT count(*) AS n FROM cases") == 1)
             let head = try await api.token("ig", "OIG:head")
-            #expect(try (await api.call(.get, "/v1/cases/\(reference)", token: head).json()["links"] as? [[String: Any]])?.isEmpty == true)
+            #expect(try await api.call(.get, "/v1/cases/\(reference)", token: head).decode(APIBody.Case.self).links?.isEmpty == true)
         }
     }
 }
