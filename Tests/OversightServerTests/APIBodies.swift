@@ -33,11 +33,14 @@ enum APIBody {
         let availableTransitions: [String]?
         let actions: [String]?
         let links: [Link]?
+        let plan: [String: String]?
         let filedBy: String?
         let routingRule: String?
         let conflict: String?
         let dueAt: Date?
         let location: String?
+        let region: String?
+        let countryOffice: String?
     }
 
     struct CaseList: Decodable {

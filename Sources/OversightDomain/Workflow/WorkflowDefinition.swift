@@ -11,6 +11,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
     /// Whether the officer assigned to a case may learn who reported it (the lead and the
     /// head always may); otherwise the reporter is "reporter" to them as to everyone else.
     public let assigneeSeesReporter: Bool
+    /// Whether the office opens cases of this kind itself (planned work: audits, evaluations),
+    /// besides any filing routed to it.
+    public let officeInitiated: Bool
     /// Acknowledgement and feedback duties to the reporter; nil when none are imposed.
     public let reporterClocks: ReporterClockPolicy?
     /// Named clocks that transitions start and stop (e.g. the 180-day investigation clock).
@@ -20,7 +23,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
 
     public init(
         kind: CaseKind, title: String, office: OfficeCode, confidentialToOffice: Bool, assigneeSeesReporter: Bool = false,
-        reporterClocks: ReporterClockPolicy?, clocks: [ClockDefinition],
+        officeInitiated: Bool = false, reporterClocks: ReporterClockPolicy?, clocks: [ClockDefinition],
         states: [StateDefinition], transitions: [TransitionDefinition]
     ) {
         self.kind = kind
@@ -28,6 +31,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
         self.office = office
         self.confidentialToOffice = confidentialToOffice
         self.assigneeSeesReporter = assigneeSeesReporter
+        self.officeInitiated = officeInitiated
         self.reporterClocks = reporterClocks
         self.clocks = clocks
         self.states = states

@@ -147,6 +147,8 @@ struct CaseResponse: ResponseEncodable, Sendable {
     let availableTransitions: [String]?
     let actions: [String]?
     let links: [LinkResponse]?
+    /// Planned work (audits, evaluations): scope, entity, planned period, team.
+    let plan: [String: String]?
     // Whoever may learn who reported (full view; the assignee where the workflow says so).
     let filedBy: String?
     // Full view.
@@ -160,6 +162,13 @@ struct CaseResponse: ResponseEncodable, Sendable {
 
     /// Encodes what `CaseDisclosure` lets this reader see, and nothing else.
     init(_ record: CaseRecord, access: CaseAccess, workflow: WorkflowDefinition?, actor: Actor, links: [CaseLink]) {
+        // The snapshot column is JSON: decoded once, and only for a reader shown what needs it.
+        var decoded: CaseSnapshot?
+        func snapshot() -> CaseSnapshot {
+            if let decoded { return decoded }
+            decoded = record.snapshot
+            return decoded!
+        }
         func shown<Value>(_ part: CaseDisclosure, _ value: @autoclosure () -> Value?) -> Value? { access.discloses(part) ? value() : nil }
         reference = record.reference
         view = access.view.description
@@ -182,12 +191,26 @@ struct CaseResponse: ResponseEncodable, Sendable {
         dueAt = record.dueAt == .distantFuture ? nil : shown(.content, record.dueAt)
         assignee = shown(.assignee, record.assignee)
         availableTransitions =
-            shown(.workflowActions, workflow.map { WorkflowEngine(workflow: $0).available(on: record.snapshot, to: actor).map(\.name) })
+            shown(.workflowActions, workflow.map { WorkflowEngine(workflow: $0).available(on: snapshot(), to: actor).map(\.name) })
         actions = shown(.workflowActions, access.actions.map(\.rawValue).sorted())
         self.links = shown(.links, links.map { LinkResponse(reference: $0.reference, relation: $0.relation) })
+        plan = shown(.content, Self.plan(snapshot()))
         filedBy = shown(.reporterIdentity, record.filedBy)
         routingRule = shown(.routing, record.routingRule)
         conflict = shown(.routing, record.conflict)
+    }
+}
+
+extension CaseResponse {
+    /// The plan's fields, as text; nil for a case that is not planned work.
+    static func plan(_ snapshot: CaseSnapshot) -> [String: String]? {
+        let fields = snapshot.fields
+        guard fields["planned_by"] != nil else { return nil }
+        var plan: [String: String] = [:]
+        for name in PlannedWork.fieldNames {
+            if case .text(let value) = fields[name] { plan[name] = value }
+        }
+        return plan
     }
 }
 

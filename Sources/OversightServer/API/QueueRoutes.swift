@@ -99,7 +99,7 @@ struct QueueRoutes: Sendable {
             throw Problem(.forbidden, detail: "the queue is for the office's officers, leads and head")
         }
         let query = request.uri.queryParameters
-        for name in ["state", "category", "assignee", "region", "cursor"] {
+        for name in ["state", "category", "assignee", "region", "kind", "cursor"] {
             if let value = query[Substring(name)] { try InputCheck.text(name, String(value), maximum: name == "cursor" ? 512 : 128) }
         }
         var filter = QueueFilter()
@@ -115,6 +115,7 @@ struct QueueRoutes: Sendable {
         filter.unassigned = try flag(query["unassigned"], "unassigned")
         filter.overdue = try flag(query["overdue"], "overdue")
         filter.region = query["region"].map(String.init)
+        filter.kind = query["kind"].map { CaseKind(String($0)) }
         let limit = try InputCheck.limit(query["limit"], default: 50, maximum: CaseStore.maximumPageSize)
         let position = try query["cursor"].map { try cursors.decode(String($0)) }
         let now = store.clock()

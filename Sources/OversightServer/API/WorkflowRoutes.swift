@@ -39,6 +39,8 @@ struct WorkflowRoutes: Sendable {
         let title: String
         let office: String
         let confidentialToOffice: Bool
+        /// Whether the office opens cases of this kind itself (`POST /v1/offices/{office}/cases`).
+        let officeInitiated: Bool
         let states: [State]
         let transitions: [Transition]
 
@@ -47,6 +49,7 @@ struct WorkflowRoutes: Sendable {
             title = workflow.title
             office = workflow.office.rawValue
             confidentialToOffice = workflow.confidentialToOffice
+            officeInitiated = workflow.officeInitiated
             states = workflow.states.map {
                 State(name: $0.name, kind: $0.kind.rawValue, reporterStatus: $0.reporterStatus, deadlineDays: $0.deadlineDays, outcome: $0.outcome)
             }

@@ -40,6 +40,12 @@ extension CaseStoreError: ProblemConvertible {
             Problem(.cannotNameSelf, detail: "you cannot name yourself on a case; ask a lead or the head to record your conflict")
         case .invalidCursor:
             Problem(.invalidCursor, detail: "the cursor is not one this service issued")
+        case .mayNotOpenPlannedWork:
+            Problem(.forbidden, detail: "only the office's leads and head open its planned work")
+        case .notPlannedWork(let kind, let office):
+            Problem(.notPlannedWork, detail: "\(office) does not open \(kind) cases itself; see the workflows marked office_initiated")
+        case .invalidPlannedWork(let why):
+            Problem(.invalidPlan, detail: why)
         case .referencesExhausted:
             Problem(.internalError, detail: "the request could not be completed; quote the request id to support")
         }

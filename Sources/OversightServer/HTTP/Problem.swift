@@ -57,6 +57,9 @@ public struct Problem: ProblemConvertible, Sendable {
         public static let caseClosed = Kind(slug: "case-closed", title: "The case is closed", status: .conflict)
         public static let invalidCursor = Kind(slug: "invalid-cursor", title: "Invalid page cursor", status: .badRequest)
         public static let rateLimited = Kind(slug: "rate-limited", title: "Too many requests", status: .tooManyRequests)
+        public static let notPlannedWork = Kind(
+            slug: "not-planned-work", title: "The office does not open cases of this kind", status: .unprocessableContent)
+        public static let invalidPlan = Kind(slug: "invalid-plan", title: "The plan cannot be", status: .unprocessableContent)
         public static let cannotNameSelf = Kind(slug: "cannot-name-yourself", title: "You cannot name yourself on a case", status: .conflict)
 
         /// A refusal of the workflow engine: `/problems/transition-wrong-state`, ...

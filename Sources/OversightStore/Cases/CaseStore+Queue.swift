@@ -12,6 +12,8 @@ public struct QueueFilter: Sendable, Hashable {
     public var unassigned = false
     public var overdue = false
     public var region: String?
+    /// The kind (the audit plan: `audit` at OIG; the evaluation pipeline: `evaluation` at EVM).
+    public var kind: CaseKind?
 
     public init() {}
 }
@@ -80,6 +82,7 @@ extension CaseStore {
         if filter.unassigned { query.append(" AND c.assignee IS NULL") }
         if filter.overdue { query.append(" AND c.due_at < \(now)") }
         if let region = filter.region { query.append(" AND c.region = \(region)") }
+        if let kind = filter.kind { query.append(" AND c.kind = \(kind.rawValue)") }
         if let position {
             query.append(
                 """

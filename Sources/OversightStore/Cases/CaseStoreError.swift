@@ -27,6 +27,13 @@ public enum CaseStoreError: Error, Sendable, Equatable {
     case cannotNameSelf
     /// A page cursor that this service did not make.
     case invalidCursor
+    /// Only the office's leads and head open its planned work.
+    case mayNotOpenPlannedWork
+    /// The kind is not one this office opens itself (its workflow is not `office_initiated`,
+    /// or belongs to another office).
+    case notPlannedWork(kind: CaseKind, office: OfficeCode)
+    /// An audited or evaluated entity, or a planned period, that cannot be.
+    case invalidPlannedWork(String)
     /// Five random references in a row were taken (with 2^55 of them: a broken generator).
     case referencesExhausted
 }
