@@ -5,7 +5,7 @@
 BEGIN ISOLATION LEVEL READ COMMITTED;
 SELECT set_config('oversight.actor', 'oig-lead', true), set_config('oversight.memberships', '{OIG:' || 'lead}', true),
        set_config('oversight.offices', '{OIG}', true), set_config('oversight.sharing_offices', '{ECO,EVM,OMB,OSS}', true),
-       set_config('oversight.system', '', true);
+       set_config('oversight.system', '', true), set_config('oversight.follows_up', 'false', true);
 SELECT id, reference, kind, workflow_version_id, office, state, category, priority, title, narrative, occurred_on,
     location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head,
     snapshot, due_at, opened_at, closed_at, outcome, version, event_seq, event_hash, reporter_version,

@@ -134,6 +134,7 @@ struct AccessPolicyTests {
                     switch expected {
                     case .none: []
                     case .reporter: [.read, .messageReporter]
+                    case .followUp: [.read]  // never in this matrix: none of its cases is a recommendation
                     case .officer: relation == .assignee ? accessTestOfficerActions : accessTestOfficerActions.union([.claim])
                     case .full: accessTestFullActions
                     }

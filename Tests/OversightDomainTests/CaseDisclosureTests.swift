@@ -10,7 +10,7 @@ struct CaseDisclosureTests {
 
     @Test func theReporterSeesTheSummaryOnly() {
         let access = CaseAccess(view: .reporter, actions: [.read, .messageReporter])
-        #expect(access.disclosed == [.summary])
+        #expect(access.disclosed == [.summary, .reporterThread])
         #expect(access.writesAsReporter)
     }
 
@@ -18,7 +18,8 @@ struct CaseDisclosureTests {
         let access = CaseAccess(view: .officer, actions: [.read, .comment, .readHistory, .transition])
         #expect(
             access.disclosed == [
-                .summary, .content, .assignee, .workflowActions, .links, .internalThread, .commentAuthors, .parties, .history, .internalVersion,
+                .summary, .content, .assignee, .workflowActions, .links, .reporterThread, .internalThread, .commentAuthors, .parties, .history,
+                .internalVersion,
             ])
         #expect(!access.writesAsReporter)
     }
@@ -34,6 +35,12 @@ struct CaseDisclosureTests {
         #expect(!CaseAccess(view: .officer, actions: [.read], seesReporterIdentity: false).discloses(.reporterIdentity))
         // Never through the reporter view, whatever the flag says.
         #expect(!CaseAccess(view: .reporter, actions: [.read], seesReporterIdentity: true).discloses(.reporterIdentity))
+    }
+
+    @Test func aRecommendationsFollowUpSeesItsContentAndStepsOnly() {
+        let access = CaseAccess(view: .followUp, actions: [.read, .transition])
+        #expect(access.disclosed == [.summary, .content, .workflowActions, .internalVersion])
+        #expect(!access.writesAsReporter)
     }
 
     @Test func leadsAndHeadsSeeEverything() {

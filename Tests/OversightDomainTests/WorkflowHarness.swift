@@ -14,10 +14,16 @@ struct WorkflowCast {
     var otherOfficer: Actor { person("officer-other", .officer) }
     var lead: Actor { person("lead-1", .lead) }
     var head: Actor { person("head-1", .head) }
+    /// A recommendation's owner and their head, in a management office.
+    static let ownerOffice = OfficeCode("PRC")!
+    var owner: Actor { person("owner-1", .staff, in: Self.ownerOffice) }
+    var ownerHead: Actor { person("owner-head-1", .head, in: Self.ownerOffice) }
 
     /// Someone allowed to take `transition` who is not the assignee where possible (so that
     /// separation of duties holds), else the assignee.
     func actor(for transition: TransitionDefinition) -> Actor {
+        if transition.roles.contains(.ownerHead) { return ownerHead }
+        if transition.roles.contains(.owner) { return owner }
         if transition.roles.contains(.head) { return head }
         if transition.roles.contains(.lead) { return lead }
         if transition.roles.contains(.officer) { return otherOfficer }
@@ -38,6 +44,8 @@ extension WorkflowDefinition {
                 CaseParty(personID: "witness-1", role: .witness),
             ])
         snapshot.assignee = cast.assigneeID
+        // Every case names an owner: only recommendations' transitions ask for one.
+        snapshot.owner = RecommendationOwner(office: WorkflowCast.ownerOffice, personID: "owner-1")
         return snapshot
     }
 

@@ -16,7 +16,7 @@ struct WorkflowPropertyTests {
         let cast = WorkflowCast(office: workflow.office)
         var random = SeededGenerator(seed: UInt64(truncatingIfNeeded: kind.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }))
         let actors = [
-            cast.assignee, cast.otherOfficer, cast.lead, cast.head,
+            cast.assignee, cast.otherOfficer, cast.lead, cast.head, cast.owner, cast.ownerHead,
             cast.person("dg", .executive), cast.person("admin", .admin), cast.person("staff", .staff),
             cast.person("reporter-1", .head), cast.person("subject-1", .lead),
         ]

@@ -34,6 +34,7 @@ enum APIBody {
         let actions: [String]?
         let links: [Link]?
         let plan: [String: String]?
+        let recommendation: Recommendation?
         let filedBy: String?
         let routingRule: String?
         let conflict: String?
@@ -41,6 +42,14 @@ enum APIBody {
         let location: String?
         let region: String?
         let countryOffice: String?
+    }
+
+    struct Recommendation: Decodable {
+        let ownerOffice: String
+        let owner: String
+        let priority: String?
+        let dueDate: String?
+        let managementResponse: String?
     }
 
     struct CaseList: Decodable {

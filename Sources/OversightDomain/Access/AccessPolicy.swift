@@ -4,6 +4,10 @@ public enum CaseView: Int, Sendable, Hashable, Comparable, CaseIterable, CustomS
     case none
     /// Reporter-facing status and the messages addressed to the reporter.
     case reporter
+    /// A recommendation as management follows it up (its owner, the owner office's lead and
+    /// head, the executive offices): its content and the steps open to the reader, never the
+    /// source office's notes, parties or history.
+    case followUp
     /// The case's content, internal notes, parties and history, for the officer working it.
     case officer
     /// Everything, with triage and assignment, for the office's lead and head.
@@ -15,6 +19,7 @@ public enum CaseView: Int, Sendable, Hashable, Comparable, CaseIterable, CustomS
         switch self {
         case .none: "none"
         case .reporter: "reporter"
+        case .followUp: "follow_up"
         case .officer: "officer"
         case .full: "full"
         }
@@ -68,10 +73,13 @@ public struct CaseAccessFacts: Sendable, Hashable {
     public let restrictedToHead: Bool
     /// From the workflow: the assigned officer may learn who reported.
     public let assigneeSeesReporter: Bool
+    /// A recommendation's owner.
+    public let owner: RecommendationOwner?
 
     public init(
         kind: CaseKind, office: OfficeCode, confidentialToOffice: Bool, filedBy: String?, parties: [CaseParty],
-        assignee: String?, sealedFrom: Set<OfficeCode> = [], restrictedToHead: Bool = false, assigneeSeesReporter: Bool = false
+        assignee: String?, sealedFrom: Set<OfficeCode> = [], restrictedToHead: Bool = false, assigneeSeesReporter: Bool = false,
+        owner: RecommendationOwner? = nil
     ) {
         self.kind = kind
         self.office = office
@@ -82,6 +90,7 @@ public struct CaseAccessFacts: Sendable, Hashable {
         self.sealedFrom = sealedFrom
         self.restrictedToHead = restrictedToHead
         self.assigneeSeesReporter = assigneeSeesReporter
+        self.owner = owner
     }
 
     public init(snapshot: CaseSnapshot, workflow: WorkflowDefinition) {
@@ -89,7 +98,7 @@ public struct CaseAccessFacts: Sendable, Hashable {
             kind: snapshot.kind, office: snapshot.office, confidentialToOffice: workflow.confidentialToOffice,
             filedBy: snapshot.filedBy, parties: snapshot.parties, assignee: snapshot.assignee,
             sealedFrom: snapshot.sealedFrom, restrictedToHead: snapshot.restrictedToHead,
-            assigneeSeesReporter: workflow.assigneeSeesReporter)
+            assigneeSeesReporter: workflow.assigneeSeesReporter, owner: snapshot.owner)
     }
 }
 
@@ -118,7 +127,7 @@ public struct AccessPolicy: Sendable {
         if actor.memberships.contains(where: { facts.sealedFrom.contains($0.office) }) { return .denied }
         // Only case roles in the case's own office see content. This is also what keeps an
         // ombuds case inside the Ombudsperson's office: no role elsewhere reaches it.
-        guard let role = actor.caseRole(in: facts.office) else { return .denied }
+        guard let role = actor.caseRole(in: facts.office) else { return followUp(actor, facts) }
         let assigned = facts.assignee == actor.id
         if facts.restrictedToHead, role != .head, !assigned { return .denied }
 
@@ -134,6 +143,23 @@ public struct AccessPolicy: Sendable {
         default:
             return .denied
         }
+    }
+
+    /// A recommendation, for readers outside its source office: its owner and the owner
+    /// office's lead and head act on it; the executive offices (the Chief of Staff's follows
+    /// every recommendation up) and executives read it.
+    func followUp(_ actor: Actor, _ facts: CaseAccessFacts) -> CaseAccess {
+        guard let owner = facts.owner else { return .denied }
+        if actor.id == owner.personID || !actor.roles(in: owner.office).isDisjoint(with: [.lead, .head]) {
+            return CaseAccess(view: .followUp, actions: [.read, .transition])
+        }
+        if followsUpRecommendations(actor) { return CaseAccess(view: .followUp, actions: [.read]) }
+        return .denied
+    }
+
+    /// Executives, and members of the executive offices (the Chief of Staff's).
+    public func followsUpRecommendations(_ actor: Actor) -> Bool {
+        actor.memberships.contains { $0.role == .executive || offices.office($0.office)?.function == .executive }
     }
 
     /// Whether `actor` may be assigned the case: a person recused from it may not.

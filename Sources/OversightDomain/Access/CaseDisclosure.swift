@@ -16,6 +16,8 @@ public enum CaseDisclosure: String, Sendable, Hashable, CaseIterable {
     case reporterIdentity = "reporter_identity"
     /// How the case was routed and which conflict moved it.
     case routing
+    /// The thread with the reporter (messages to and from them).
+    case reporterThread = "reporter_thread"
     /// Internal notes, not only the thread with the reporter.
     case internalThread = "internal_thread"
     /// Which officer wrote a message (the reporter sees "office").
@@ -34,6 +36,8 @@ extension CaseAccess {
     static func disclosures(view: CaseView, actions: Set<CaseAction>, seesReporterIdentity: Bool) -> Set<CaseDisclosure> {
         var shown: Set<CaseDisclosure> = []
         if view >= .reporter { shown.insert(.summary) }
+        if view == .reporter || view >= .officer { shown.insert(.reporterThread) }
+        if view == .followUp { shown.formUnion([.content, .workflowActions, .internalVersion]) }
         if view >= .officer {
             shown.formUnion([.content, .assignee, .workflowActions, .links, .internalThread, .commentAuthors, .parties, .internalVersion])
             if actions.contains(.readHistory) { shown.insert(.history) }

@@ -5,7 +5,8 @@ import Yams
 /// by `WorkflowValidator`, on the definition read here.
 enum WorkflowReader {
     static let topKeys: Set<String> = [
-        "kind", "title", "office", "confidential_to_office", "assignee_sees_reporter", "office_initiated", "reporter_clocks", "clocks", "states",
+        "kind", "title", "office", "confidential_to_office", "assignee_sees_reporter", "office_initiated", "recommendations_from", "reporter_clocks",
+        "clocks", "states",
         "transitions",
     ]
     static let stateKeys: Set<String> = ["name", "kind", "reporter_status", "deadline_days", "outcome"]
@@ -24,6 +25,7 @@ enum WorkflowReader {
         let confidential = root.bool("confidential_to_office", log: &log, default: false)
         let assigneeSeesReporter = root.bool("assignee_sees_reporter", log: &log, default: false)
         let officeInitiated = root.bool("office_initiated", log: &log, default: false)
+        let recommendationsFrom = root.strings("recommendations_from", log: &log, required: false)
 
         var reporterClocks: ReporterClockPolicy?
         if let cursor = root.child("reporter_clocks") {
@@ -70,7 +72,8 @@ enum WorkflowReader {
         guard let kind, let title, let office else { return nil }
         return WorkflowDefinition(
             kind: CaseKind(kind), title: title, office: office, confidentialToOffice: confidential,
-            assigneeSeesReporter: assigneeSeesReporter, officeInitiated: officeInitiated, reporterClocks: reporterClocks, clocks: clocks,
+            assigneeSeesReporter: assigneeSeesReporter, officeInitiated: officeInitiated, recommendationsFrom: recommendationsFrom,
+            reporterClocks: reporterClocks, clocks: clocks,
             states: states, transitions: transitions)
     }
 

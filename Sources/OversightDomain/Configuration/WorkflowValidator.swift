@@ -16,6 +16,13 @@ enum WorkflowValidator {
             )
         }
 
+        for (index, name) in workflow.recommendationsFrom.enumerated() where workflow.state(name) == nil {
+            log.add(file, "recommendations_from[\(index)]", "no state \"\(name)\"")
+        }
+        if !workflow.recommendationsFrom.isEmpty, workflow.kind == .recommendation {
+            log.add(file, "recommendations_from", "a recommendation does not issue recommendations")
+        }
+
         for (index, transition) in workflow.transitions.enumerated() {
             let sources = transition.from.compactMap(workflow.state)
             if transition.from.isEmpty {

@@ -13,6 +13,8 @@ public struct DueItem: Sendable, Hashable {
         case acknowledgement
         /// The next periodic feedback to the reporter.
         case feedback
+        /// A recommendation's due date (the `due_date` field, agreed in the action plan).
+        case recommendationDue
     }
 
     public let kind: Kind
@@ -50,6 +52,10 @@ public struct CaseDeadlines: Sendable {
         }
         for (name, clock) in snapshot.clocks.sorted(by: { $0.key < $1.key }) where clock.stoppedAt == nil {
             items.append(DueItem(kind: .clock(name), dueAt: clock.dueAt(calendar), isPaused: clock.pausedAt != nil))
+        }
+        // A recommendation is due at the end of its due date (UTC).
+        if case .text(let text) = snapshot.fields["due_date"], let day = CalendarDay(text) {
+            items.append(DueItem(kind: .recommendationDue, dueAt: Date(timeIntervalSince1970: Double(day.index + 1) * 86_400), isPaused: false))
         }
         // Duties to the reporter run in calendar days and do not pause: the reporter is owed
         // news even while the case waits.

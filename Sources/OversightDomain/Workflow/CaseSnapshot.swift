@@ -73,6 +73,8 @@ public struct CaseSnapshot: Sendable, Hashable {
     public var sealedFrom: Set<OfficeCode>
     /// Only the head of the office sees it (a subject works in the office).
     public var restrictedToHead: Bool
+    /// A recommendation's owner (the roles `owner` and `owner_head` of its workflow).
+    public var owner: RecommendationOwner?
 
     /// A new case in the workflow's initial state.
     public init(

@@ -14,6 +14,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
     /// Whether the office opens cases of this kind itself (planned work: audits, evaluations),
     /// besides any filing routed to it.
     public let officeInitiated: Bool
+    /// The states in which the case's team issues recommendations (the report's step of an
+    /// audit, an evaluation, an investigation's management-implication report).
+    public let recommendationsFrom: [String]
     /// Acknowledgement and feedback duties to the reporter; nil when none are imposed.
     public let reporterClocks: ReporterClockPolicy?
     /// Named clocks that transitions start and stop (e.g. the 180-day investigation clock).
@@ -23,7 +26,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
 
     public init(
         kind: CaseKind, title: String, office: OfficeCode, confidentialToOffice: Bool, assigneeSeesReporter: Bool = false,
-        officeInitiated: Bool = false, reporterClocks: ReporterClockPolicy?, clocks: [ClockDefinition],
+        officeInitiated: Bool = false, recommendationsFrom: [String] = [], reporterClocks: ReporterClockPolicy?, clocks: [ClockDefinition],
         states: [StateDefinition], transitions: [TransitionDefinition]
     ) {
         self.kind = kind
@@ -32,6 +35,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
         self.confidentialToOffice = confidentialToOffice
         self.assigneeSeesReporter = assigneeSeesReporter
         self.officeInitiated = officeInitiated
+        self.recommendationsFrom = recommendationsFrom
         self.reporterClocks = reporterClocks
         self.clocks = clocks
         self.states = states
@@ -95,6 +99,10 @@ public enum TransitionRole: String, Sendable, Codable, CaseIterable {
     case head
     /// The officer the case is assigned to (holding any case role in the office).
     case assignee
+    /// A recommendation's owner: the person in management who answers for it.
+    case owner
+    /// The head of a recommendation's owner office (who may formally accept the risk).
+    case ownerHead = "owner_head"
 }
 
 public struct TransitionDefinition: Sendable, Hashable {

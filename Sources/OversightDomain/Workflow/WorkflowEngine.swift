@@ -121,6 +121,10 @@ public struct WorkflowEngine: Sendable {
             case .head: if roles.contains(.head) { return true }
             case .assignee:
                 if snapshot.assignee == actor.id, actor.caseRole(in: snapshot.office) != nil { return true }
+            case .owner:
+                if let owner = snapshot.owner, owner.personID == actor.id { return true }
+            case .ownerHead:
+                if let owner = snapshot.owner, actor.roles(in: owner.office).contains(.head) { return true }
             }
         }
         return false

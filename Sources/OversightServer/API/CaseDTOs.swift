@@ -149,6 +149,8 @@ struct CaseResponse: ResponseEncodable, Sendable {
     let links: [LinkResponse]?
     /// Planned work (audits, evaluations): scope, entity, planned period, team.
     let plan: [String: String]?
+    /// A recommendation: its owner, priority, due date, and management's response.
+    let recommendation: RecommendationDetail?
     // Whoever may learn who reported (full view; the assignee where the workflow says so).
     let filedBy: String?
     // Full view.
@@ -195,6 +197,7 @@ struct CaseResponse: ResponseEncodable, Sendable {
         actions = shown(.workflowActions, access.actions.map(\.rawValue).sorted())
         self.links = shown(.links, links.map { LinkResponse(reference: $0.reference, relation: $0.relation) })
         plan = shown(.content, Self.plan(snapshot()))
+        recommendation = shown(.content, record.owner.map { RecommendationDetail(owner: $0, fields: snapshot().fields) })
         filedBy = shown(.reporterIdentity, record.filedBy)
         routingRule = shown(.routing, record.routingRule)
         conflict = shown(.routing, record.conflict)

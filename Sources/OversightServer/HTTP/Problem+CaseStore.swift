@@ -46,6 +46,10 @@ extension CaseStoreError: ProblemConvertible {
             Problem(.notPlannedWork, detail: "\(office) does not open \(kind) cases itself; see the workflows marked office_initiated")
         case .invalidPlannedWork(let why):
             Problem(.invalidPlan, detail: why)
+        case .notAtReportStep(let state):
+            Problem(.notAtReportStep, detail: "recommendations are issued at the report step, not in \"\(state)\"")
+        case .invalidOwner(let why):
+            Problem(.invalidOwner, detail: why)
         case .referencesExhausted:
             Problem(.internalError, detail: "the request could not be completed; quote the request id to support")
         }

@@ -60,6 +60,9 @@ public struct Problem: ProblemConvertible, Sendable {
         public static let notPlannedWork = Kind(
             slug: "not-planned-work", title: "The office does not open cases of this kind", status: .unprocessableContent)
         public static let invalidPlan = Kind(slug: "invalid-plan", title: "The plan cannot be", status: .unprocessableContent)
+        public static let notAtReportStep = Kind(
+            slug: "not-at-report-step", title: "Recommendations are issued at the report step", status: .conflict)
+        public static let invalidOwner = Kind(slug: "invalid-owner", title: "The recommendation's owner cannot be", status: .unprocessableContent)
         public static let cannotNameSelf = Kind(slug: "cannot-name-yourself", title: "You cannot name yourself on a case", status: .conflict)
 
         /// A refusal of the workflow engine: `/problems/transition-wrong-state`, ...

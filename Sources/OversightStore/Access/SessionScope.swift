@@ -19,13 +19,16 @@ public enum SessionScope: Sendable, Hashable {
         case routing
         /// A redacting close removing the visitor's idempotency record (only its caller reads it).
         case redaction
+        /// Counting a source's open recommendations, some of which its closer may not see.
+        case recommendationCount = "recommendation-count"
     }
 
     /// How a system job appears as an event's actor.
     public static func eventActor(_ job: SystemJob) -> String { "system:\(job.rawValue)" }
 
     /// Sets the scope for the current transaction. One statement; every value is bound.
-    package func apply(sharingOffices: [String], _ connection: isolated PostgresConnection) throws {
+    /// `followsUp`: the person follows recommendations up (an executive office's member).
+    package func apply(sharingOffices: [String], followsUp: Bool = false, _ connection: isolated PostgresConnection) throws {
         let actorID: String
         let memberships: [String]
         let offices: [String]
@@ -47,7 +50,8 @@ public enum SessionScope: Sendable, Hashable {
             SELECT set_config('oversight.actor', \(actorID), true), set_config('oversight.memberships', \(memberships)::text[]::text, true),
                    set_config('oversight.offices', \(offices)::text[]::text, true),
                    set_config('oversight.sharing_offices', \(sharingOffices)::text[]::text, true),
-                   set_config('oversight.system', \(system), true)
+                   set_config('oversight.system', \(system), true),
+                   set_config('oversight.follows_up', \(followsUp ? "true" : "false"), true)
             """ as PostgresQuery).prepared())
     }
 }

@@ -47,6 +47,10 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
     public let reporterVersion: Int
     /// From the case row's party columns (subjects, declared conflicts, witnesses, reporters).
     public let parties: [CaseParty]
+    /// A recommendation's owner (management office and person).
+    public let owner: RecommendationOwner?
+    /// The audit, evaluation or investigation that issued a recommendation.
+    public let sourceCaseID: UUID?
     /// Linked cases (reference, relation), when the read asked for them.
     public let links: [CaseLink]
     /// The snapshot column's JSON, decoded only when the engine needs it: lists and access
@@ -61,7 +65,8 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         priority: Priority, title: String, narrative: String, occurredOn: String?, location: String?, region: String?,
         countryOffice: String?, filedBy: String?, assignee: String?, routingRule: String, conflict: String?, sealedFrom: Set<OfficeCode>,
         restrictedToHead: Bool, snapshotJSON: String, dueAt: Date, nextEscalationAt: Date, openedAt: Date, closedAt: Date?,
-        outcome: String?, version: Int, eventSeq: Int, eventHash: Data, updatedAt: Date, reporterVersion: Int, parties: [CaseParty]
+        outcome: String?, version: Int, eventSeq: Int, eventHash: Data, updatedAt: Date, reporterVersion: Int, parties: [CaseParty],
+        owner: RecommendationOwner? = nil, sourceCaseID: UUID? = nil
     ) {
         self.id = id
         self.reference = reference
@@ -95,6 +100,8 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         self.updatedAt = updatedAt
         self.reporterVersion = reporterVersion
         self.parties = parties
+        self.owner = owner
+        self.sourceCaseID = sourceCaseID
         self.links = []
     }
 
@@ -138,6 +145,9 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         .init("conflicted_ids") { CasePartyColumns.ids($0.parties, .conflicted) },
         .init("witness_ids") { CasePartyColumns.ids($0.parties, .witness) },
         .init("reporter_ids") { CasePartyColumns.ids($0.parties, .reporter) },
+        .init("owner_office") { $0.owner?.office.rawValue },
+        .init("owner_id") { $0.owner?.personID },
+        .init("source_case_id") { $0.sourceCaseID },
     ]
 
     /// The select list every case query reads (and `RETURNING` gives back).
@@ -189,6 +199,15 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
             parties += try row.decode(column, as: [String].self).map { CaseParty(personID: $0, role: role) }
         }
         self.parties = parties
+        let ownerOffice = try row.decode("owner_office", as: String?.self)
+        let ownerID = try row.decode("owner_id", as: String?.self)
+        if let ownerOffice, let ownerID {
+            guard let office = OfficeCode(ownerOffice) else { throw StoredValueError(column: "owner_office", value: ownerOffice) }
+            owner = RecommendationOwner(office: office, personID: ownerID)
+        } else {
+            owner = nil
+        }
+        sourceCaseID = try row.decode("source_case_id")
         links = row.contains("links_json") ? try row.decode("links_json", as: PostgresJSON<[CaseLink]>?.self)?.value ?? [] : []
     }
 
@@ -203,13 +222,15 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
                     fields: [:], visitedStates: [state], pausedFrom: nil, stageClock: nil, clocks: [:],
                     openRecommendations: 0, outcome: outcome, filedAt: openedAt, acknowledgedAt: nil,
                     lastReporterUpdateAt: nil, triageDueAt: nil, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead))
-        return CaseSnapshot(
+        var snapshot = CaseSnapshot(
             kind: kind, office: office, state: state, assignee: assignee, filedBy: filedBy, parties: parties,
             fields: document.fields.mapValues(\.field), visitedStates: Set(document.visitedStates), pausedFrom: document.pausedFrom,
             stageClock: document.stageClock, clocks: document.clocks, openRecommendations: document.openRecommendations,
             outcome: outcome, filedAt: openedAt, acknowledgedAt: document.acknowledgedAt,
             lastReporterUpdateAt: document.lastReporterUpdateAt, triageDueAt: document.triageDueAt,
             sealedFrom: sealedFrom, restrictedToHead: restrictedToHead, formerAssignees: Set(document.formerAssignees ?? []))
+        snapshot.owner = owner
+        return snapshot
     }
 
     /// Facts for the access policy, given the case's workflow: columns only.
@@ -217,7 +238,7 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         CaseAccessFacts(
             kind: kind, office: office, confidentialToOffice: workflow.confidentialToOffice, filedBy: filedBy,
             parties: parties, assignee: assignee, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead,
-            assigneeSeesReporter: workflow.assigneeSeesReporter)
+            assigneeSeesReporter: workflow.assigneeSeesReporter, owner: owner)
     }
 }
 

@@ -91,7 +91,7 @@ extension CaseStore {
         let (access, rows) = try await transaction(.person(actor)) { connection in
             guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             let access = store.checkedAccess(actor, to: record)
-            guard access.discloses(.summary) else { throw CaseStoreError.notFound }
+            guard access.discloses(.reporterThread) else { throw CaseStoreError.notFound }
             let onlyReporterThread = !access.discloses(.internalThread)
             var query: PostgresQuery = """
                 SELECT id, author, visibility, body, created_at FROM comments

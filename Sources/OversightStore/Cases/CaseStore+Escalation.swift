@@ -12,6 +12,7 @@ extension DueItem.Kind {
         case .clock(let clock): "clock:\(clock)"
         case .acknowledgement: "acknowledgement"
         case .feedback: "feedback"
+        case .recommendationDue: "recommendation_due"
         }
     }
 }

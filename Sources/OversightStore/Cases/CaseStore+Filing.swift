@@ -84,6 +84,9 @@ struct NewCase: Sendable {
     var countryOffice: String?
     var routingRule: String
     var conflict: String?
+    /// A recommendation's owner and source.
+    var owner: RecommendationOwner? = nil
+    var sourceCaseID: UUID? = nil
 
     func facts(openedAt: Date) -> CaseFacts {
         CaseFacts(values: [
@@ -219,7 +222,7 @@ extension CaseStore {
                 filedBy: snapshot.filedBy, assignee: nil, routingRule: new.routingRule, conflict: new.conflict, sealedFrom: snapshot.sealedFrom,
                 restrictedToHead: snapshot.restrictedToHead, snapshotJSON: snapshotJSON, dueAt: due, nextEscalationAt: due, openedAt: now,
                 closedAt: nil, outcome: nil, version: 1, eventSeq: head.seq, eventHash: head.hash, updatedAt: now, reporterVersion: 1,
-                parties: snapshot.parties)
+                parties: snapshot.parties, owner: new.owner, sourceCaseID: new.sourceCaseID)
             // No RETURNING and no conflict target: either would need the new row to pass the read
             // policy, and a linked case opened at another office is not the actor's to read.
             let inserted = try connection.execute(row.insert(" ON CONFLICT DO NOTHING").prepared())

@@ -17,9 +17,13 @@ extension CaseStore {
             guard record.version == expectedVersion else { throw CaseStoreError.versionMismatch(current: record.version) }
             let workflow = try store.workflow(of: record)
             let engine = WorkflowEngine(workflow: workflow, calendar: store.calendar(for: record.office))
+            var snapshot = record.snapshot
+            if !workflow.recommendationsFrom.isEmpty {
+                snapshot.openRecommendations = try store.openRecommendations(of: record, for: actor, connection)
+            }
             let decision: TransitionDecision
             do {
-                decision = try engine.decide(name, on: record.snapshot, by: actor, input: input, at: now)
+                decision = try engine.decide(name, on: snapshot, by: actor, input: input, at: now)
             } catch let refusal as TransitionRefusal {
                 throw CaseStoreError.refused(refusal)
             }

@@ -55,8 +55,9 @@ public struct CaseStore: Sendable {
         _ scope: SessionScope, _ body: @Sendable (isolated PostgresConnection) throws -> Result
     ) async throws -> Result {
         let sharing = sharingOffices
+        let followsUp = if case .person(let actor) = scope { policy.followsUpRecommendations(actor) } else { false }
         return try await pool.withTransaction { connection in
-            try scope.apply(sharingOffices: sharing, connection)
+            try scope.apply(sharingOffices: sharing, followsUp: followsUp, connection)
             return try body(connection)
         }
     }

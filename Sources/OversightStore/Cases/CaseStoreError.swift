@@ -34,6 +34,12 @@ public enum CaseStoreError: Error, Sendable, Equatable {
     case notPlannedWork(kind: CaseKind, office: OfficeCode)
     /// An audited or evaluated entity, or a planned period, that cannot be.
     case invalidPlannedWork(String)
+    /// Recommendations are issued at the source's report step only (its workflow's
+    /// `recommendations_from`), and never from a closed case.
+    case notAtReportStep(state: String)
+    /// The owner is not a person of the owner office in the staff directory, or is named on
+    /// the source case.
+    case invalidOwner(String)
     /// Five random references in a row were taken (with 2^55 of them: a broken generator).
     case referencesExhausted
 }
