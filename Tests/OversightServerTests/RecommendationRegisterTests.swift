@@ -133,8 +133,10 @@ struct RecommendationRegisterTests {
         }
     }
 
-    @Test func eachReaderSeesTheRecommendationsTheyMay() async throws {
-        try await CaseAPIHarness.run { api in
+    /// With the store's own checks and with row security alone.
+    @Test(arguments: AccessEnforcement.allCases)
+    func eachReaderSeesTheRecommendationsTheyMay(_ enforcement: AccessEnforcement) async throws {
+        try await CaseAPIHarness.run(enforcement: enforcement) { api in
             let lead = try await api.token("oig-lead", "OIG:lead")
             let audit = try await auditAtFinalReport(api, lead: lead)
             let reference = try await issue(api, audit, token: lead, text: "Rotate approvers", priority: "high", due: "2027-06-30")

@@ -198,7 +198,7 @@ extension CaseStore {
         let more = records.count > pageSize
         if more { records.removeLast() }
         let next = more ? records.last.map { RegisterPosition(dueAt: $0.dueAt, id: $0.id) } : nil
-        return (records.filter { access(actor, to: $0).discloses(.summary) }, next)
+        return (records.filter { checkedAccess(actor, to: $0).discloses(.summary) }, next)
     }
 
     /// How many of the source's recommendations are still open, whoever may see them: counted
