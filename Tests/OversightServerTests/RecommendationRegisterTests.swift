@@ -122,6 +122,12 @@ struct RecommendationRegisterTests {
             // The third is overdue once its date has passed, and holds the audit open.
             api.clock.advance(days: 11)
             #expect(try await register(api, lead, "overdue=true").references == [overdue])
+            // Overdue, it climbs the owner's side of the ladder: the owner, their head, the Chief of Staff.
+            _ = try await api.store.escalateOverdue(at: api.clock.now().addingTimeInterval(15 * 86_400))
+            #expect(
+                try await EscalationLadderTests().recipients(api, overdue, item: "recommendation_due") == [
+                    "1": "fin-gus", "2": "fin-head", "3": "cos",
+                ])
             #expect(try await api.transition(audit, "begin_follow_up", token: lead).status == .ok)
             let early = try await api.transition(audit, "close_audit", token: ig, note: "done")
             #expect(early.problemType == "/problems/transition-guard-failed")

@@ -54,8 +54,8 @@ struct ReplicaTests {
                     if more == 0 { break }
                     total += more
                 }
-                #expect(total == 8)  // triage and acknowledgement of each of the four cases
-                #expect(try await api.count("SELECT count(*) AS n FROM escalations") == 8)
+                #expect(total == 12)  // of each of the four cases: triage (levels 1 and 2: a week over) and acknowledgement
+                #expect(try await api.count("SELECT count(*) AS n FROM escalations") == 12)
             }
         }
     }

@@ -42,12 +42,12 @@ struct ReviewFindingsTests {
             // One case a sweep: the unreadable one comes first, and must not come back.
             var escalated = 0
             for _ in 0..<4 { escalated += try await api.store.escalateOverdue(at: later, batch: 1) }
-            #expect(escalated == 2)  // the ordinary case's triage and acknowledgement
+            #expect(escalated == 3)  // the ordinary case's triage (levels 1 and 2: a week over) and acknowledgement
             #expect(
                 try await api.count(
                     """
                     SELECT count(*) AS n FROM escalations e JOIN cases c ON c.id = e.case_id WHERE c.reference = \(ordinary)
-                    """) == 2)
+                    """) == 3)
             #expect(
                 try await api.count(
                     """

@@ -65,7 +65,7 @@ enum OfficesReader {
 
 enum RoutingReader {
     static func read(_ root: YAMLCursor, log: inout ProblemLog) -> RoutingTable? {
-        _ = root.keys(allowed: ["default_triage_hours", "rules"], log: &log)
+        _ = root.keys(allowed: ["default_triage_hours", "rules", "escalation"], log: &log)
         let file = root.file
         let defaultTriage = root.int("default_triage_hours", log: &log)
         if let defaultTriage, defaultTriage <= 0 { log.add(file, "default_triage_hours", "must be a positive number of hours") }
@@ -88,8 +88,31 @@ enum RoutingReader {
                     category: category, label: label, office: office, kind: CaseKind(kind), priority: priority,
                     triageHours: triage, region: region, position: position))
         }
+        var rungs: [EscalationRung] = []
+        for cursor in root.sequence("escalation", log: &log, required: false) {
+            _ = cursor.keys(allowed: ["after_days", "to"], log: &log)
+            guard let days = cursor.int("after_days", log: &log), let to = cursor.string("to", log: &log) else { continue }
+            if days < 0 { log.add(file, cursor.path + ".after_days", "must be zero or more days, got \(days)") }
+            if let previous = rungs.last, days <= previous.afterDays {
+                log.add(file, cursor.path + ".after_days", "each rung comes after the one before (\(previous.afterDays) days)")
+            }
+            let recipient: EscalationRung.Recipient
+            switch to {
+            case "assignee": recipient = .assignee
+            case "office_head": recipient = .officeHead
+            case "director_general": recipient = .directorGeneral
+            default:
+                guard to.hasPrefix("head_of:"), let office = OfficeCode(String(to.dropFirst("head_of:".count))) else {
+                    log.add(file, cursor.path + ".to", "unknown recipient \"\(to)\" (assignee, office_head, head_of:OFFICE, director_general)")
+                    continue
+                }
+                recipient = .headOf(office)
+            }
+            rungs.append(EscalationRung(afterDays: days, recipient: recipient))
+        }
         guard let defaultTriage else { return nil }
-        return RoutingTable(defaultTriageHours: defaultTriage, rules: rules)
+        return RoutingTable(
+            defaultTriageHours: defaultTriage, rules: rules, escalation: rungs.isEmpty ? .assigneeOnly : EscalationLadder(rungs: rungs))
     }
 }
 

@@ -117,6 +117,11 @@ public struct OversightConfiguration: Sendable {
                         "routes \(rule.kind) to \(rule.office), but workflows/\(rule.kind).yaml belongs to \(workflow.office)")
                 }
             }
+            for (index, rung) in routing.escalation.rungs.enumerated() {
+                if case .headOf(let office) = rung.recipient, let offices, offices.office(office) == nil {
+                    log.add("routing.yaml", "escalation[\(index)].to", "unknown office \(office)")
+                }
+            }
             if routing.rules.isEmpty { log.add("routing.yaml", "rules", "no category is routed anywhere") }
             // A category whose every rule is limited to a region is routed nowhere elsewhere.
             for category in routing.categories where !routing.rules.contains(where: { $0.category == category && $0.region == nil }) {

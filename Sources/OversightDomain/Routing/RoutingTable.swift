@@ -4,10 +4,13 @@ public struct RoutingTable: Sendable, Hashable {
     public let defaultTriageHours: Int
     /// Ordered; the first rule matching the category (and region, when the rule names one) wins.
     public let rules: [RoutingRule]
+    /// How overdue items escalate.
+    public let escalation: EscalationLadder
 
-    public init(defaultTriageHours: Int, rules: [RoutingRule]) {
+    public init(defaultTriageHours: Int, rules: [RoutingRule], escalation: EscalationLadder = .assigneeOnly) {
         self.defaultTriageHours = defaultTriageHours
         self.rules = rules
+        self.escalation = escalation
     }
 
     /// Every category a filer can choose, in the order of the rules.

@@ -18,7 +18,9 @@ extension CaseStore {
             let workflow = try store.workflow(of: record)
             let engine = WorkflowEngine(workflow: workflow, calendar: store.calendar(for: record.office))
             var snapshot = record.snapshot
-            if !workflow.recommendationsFrom.isEmpty {
+            // Counted only for a transition that asks (closing an audit): a count is three more
+            // statements, which every other transition does without.
+            if workflow.transition(name)?.guards.contains(.noOpenRecommendations) == true {
                 snapshot.openRecommendations = try store.openRecommendations(of: record, for: actor, connection)
             }
             let decision: TransitionDecision
