@@ -97,6 +97,10 @@ public struct OversightService: Sendable {
         if settings.sweepIntervalSeconds > 0 {
             services.append(.init(service: RecurringJob.deadlineSweep(store, every: .seconds(settings.sweepIntervalSeconds), logger: logger)))
         }
+        if settings.dispatchIntervalSeconds > 0 {
+            services.append(
+                .init(service: RecurringJob.notificationDispatch(store, every: .seconds(settings.dispatchIntervalSeconds), logger: logger)))
+        }
         if let checkpoints {
             services.append(
                 .init(

@@ -90,6 +90,10 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("sweep-interval-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("deadlines.sweep_interval_seconds")))
     var sweepIntervalSeconds: String?
 
+    @Option(
+        name: .customLong("dispatch-interval-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("notifications.dispatch_interval_seconds")))
+    var dispatchIntervalSeconds: String?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp(ServiceSettings.flagHelp("log.level")))
     var logLevel: String?
 
@@ -126,6 +130,7 @@ struct SettingsOptions: ParsableArguments {
         values["checkpoint.key_file"] = checkpointKeyFile
         values["checkpoint.interval_seconds"] = checkpointIntervalSeconds
         values["deadlines.sweep_interval_seconds"] = sweepIntervalSeconds
+        values["notifications.dispatch_interval_seconds"] = dispatchIntervalSeconds
         values["log.level"] = logLevel
         values["log.format"] = logFormat
         return values

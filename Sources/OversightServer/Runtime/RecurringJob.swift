@@ -34,6 +34,16 @@ public struct RecurringJob: Service {
         }
     }
 
+    /// Delivers the outbox into inboxes, draining full batches.
+    public static func notificationDispatch(_ store: CaseStore, every interval: Duration, logger: Logger) -> RecurringJob {
+        RecurringJob("notification dispatch", every: interval, logger: logger) {
+            var delivered = 0
+            repeat {
+                delivered = try await store.deliverNotifications(batch: 100)
+            } while delivered >= 100 && !Task.isCancelled
+        }
+    }
+
     /// Escalates overdue stages and reporter duties, draining full batches.
     public static func deadlineSweep(_ store: CaseStore, every interval: Duration, logger: Logger) -> RecurringJob {
         RecurringJob("deadline sweep", every: interval, logger: logger) {

@@ -66,6 +66,8 @@ public struct ServiceSettings: Sendable, Equatable {
     public var openAPIFile = "openapi.yaml"
     /// How often the deadline sweeper looks for overdue cases; 0 turns it off.
     public var sweepIntervalSeconds = 60
+    /// How often the outbox is delivered into inboxes (0: off).
+    public var dispatchIntervalSeconds = 5
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
 

@@ -21,6 +21,8 @@ public enum SessionScope: Sendable, Hashable {
         case redaction
         /// Counting a source's open recommendations, some of which its closer may not see.
         case recommendationCount = "recommendation-count"
+        /// Delivering the outbox into people's inboxes.
+        case dispatcher
     }
 
     /// How a system job appears as an event's actor.
