@@ -355,11 +355,15 @@ struct CaseDeadlineTests {
         ).snapshot
         snapshot = try engine.decide("draft_findings", on: snapshot, by: deadlineTestInvestigator, at: now).snapshot
         let notifiedAt = now
-        snapshot = try engine.decide("notify_subject", on: snapshot, by: deadlineTestInvestigator, at: notifiedAt).snapshot
+        snapshot = try engine.decide(
+            "notify_subject", on: snapshot, by: deadlineTestInvestigator, input: ["allegations_summary": .text("what is alleged")], at: notifiedAt
+        ).snapshot
         #expect(
             try deadlineTestItem(.stage("subject_comments"), in: deadlines.dueItems(for: snapshot)).dueAt
                 == notifiedAt.addingTimeInterval(10 * deadlineTestDay))
-        #expect(throws: TransitionRefusal.guardFailed(.daysSince(field: "subject_notified_at", days: 10))) {
+        #expect(
+            throws: TransitionRefusal.guardFailed(.anyOf([.fieldSet("subject_response_at"), .daysSince(field: "subject_notified_at", days: 10)]))
+        ) {
             try engine.decide(
                 "issue_final_report", on: snapshot, by: deadlineTestInvestigator,
                 at: notifiedAt.addingTimeInterval(9 * deadlineTestDay))

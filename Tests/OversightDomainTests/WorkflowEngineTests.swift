@@ -132,6 +132,17 @@ struct WorkflowEngineTests {
                     snapshot.fields[field] = .date(epoch.addingTimeInterval(-Double(days - 1) * day))
                 case .noOpenRecommendations:
                     snapshot.openRecommendations = 2
+                case .anyOf(let alternatives):
+                    // Every alternative fails (the shipped ones: a field unset, a period not over).
+                    for alternative in alternatives {
+                        if case .fieldSet(let field) = alternative {
+                            snapshot.fields[field] = nil
+                            input[field] = nil
+                        }
+                        if case .daysSince(let field, let days) = alternative {
+                            snapshot.fields[field] = .date(epoch.addingTimeInterval(-Double(days - 1) * day))
+                        }
+                    }
                 }
                 // The guards listed before this one must still hold for the refusal to name it.
                 if condition == .approverNotAssignee, transition.guards.prefix(index).contains(.assigned) { actor = cast.head }

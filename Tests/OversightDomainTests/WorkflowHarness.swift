@@ -62,6 +62,11 @@ extension WorkflowDefinition {
                 if case .date = snapshot.fields[field] {} else { snapshot.fields[field] = .date(now.addingTimeInterval(-400 * day)) }
             case .visited(let state): snapshot.visitedStates.insert(state)
             case .noOpenRecommendations: snapshot.openRecommendations = 0
+            case .anyOf(let guards):
+                // The last alternative (a period that has passed) is the one a test can always meet.
+                if case .daysSince(let field, _) = guards.last {
+                    if case .date = snapshot.fields[field] {} else { snapshot.fields[field] = .date(now.addingTimeInterval(-400 * day)) }
+                }
             case .assigned, .approverNotAssignee: break
             }
         }

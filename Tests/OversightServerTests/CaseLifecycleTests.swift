@@ -39,7 +39,8 @@ struct CaseLifecycleTests {
                 (investigator, "begin_evidence_collection", nil), (investigator, "record_subject_interview", "interviewed"),
                 (investigator, "draft_findings", nil), (investigator, "notify_subject", nil),
             ] as [(String, String, String?)] {
-                let reply = try await api.transition(reference, transition, token: token, note: note)
+                let fields: [String: Any] = transition == "notify_subject" ? ["allegations_summary": "Two payments for one delivery"] : [:]
+                let reply = try await api.transition(reference, transition, token: token, note: note, fields: fields)
                 #expect(reply.status == .ok, "\(transition): \(String(decoding: reply.body, as: UTF8.self))")
             }
             // Due process: no final report before the subject's comment period has passed.

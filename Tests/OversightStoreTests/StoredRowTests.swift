@@ -52,5 +52,23 @@ struct StoredRowTests {
         #expect(try columns(of: "cases") == CaseRecord.columnList)
         #expect(try columns(of: "case_events") == CaseEvent.columnList)
         #expect(try columns(of: "case_keys") == StoredCaseKey.columnList)
+
+        // The case's select and RETURNING lists, in every script that reads a case.
+        for name in ["queue", "transition", "view"] {
+            let text = try String(contentsOf: Self.root.appendingPathComponent("Benchmarks/pgbench/\(name).sql"), encoding: .utf8)
+            var rest = text[...]
+            var lists = 0
+            while let start = rest.range(of: "id, reference, kind") {
+                let tail = rest[start.lowerBound...]
+                let end =
+                    [tail.range(of: "FROM")?.lowerBound, tail.range(of: ";")?.lowerBound, tail.range(of: "\n    ,")?.lowerBound]
+                    .compactMap { $0 }.min() ?? tail.endIndex
+                let list = tail[..<end].split(whereSeparator: { $0 == "," || $0.isWhitespace }).joined(separator: ", ")
+                #expect(list == CaseRecord.columnList, "\(name).sql")
+                lists += 1
+                rest = tail[end...]
+            }
+            #expect(lists > 0, "\(name).sql reads no case")
+        }
     }
 }

@@ -145,6 +145,15 @@ public struct AccessPolicy: Sendable {
         }
     }
 
+    /// Whether `actor` may see the subject view of a case and respond to it: they are named
+    /// as its subject (and as nothing else on it: a declared conflict hides it more), they were
+    /// notified, and the workflow's comment period is open (`windowOpen`). They see what the
+    /// investigator wrote for them, never the reporter, other parties or notes.
+    public func subjectMayRespond(_ actor: Actor, to facts: CaseAccessFacts, windowOpen: Bool) -> Bool {
+        let roles = Set(facts.parties.filter { $0.personID == actor.id }.map(\.role))
+        return windowOpen && roles == [.subject] && facts.filedBy != actor.id
+    }
+
     /// A recommendation, for readers outside its source office: its owner and the owner
     /// office's lead and head act on it; the executive offices (the Chief of Staff's follows
     /// every recommendation up) and executives read it.

@@ -5,7 +5,8 @@ import Yams
 /// by `WorkflowValidator`, on the definition read here.
 enum WorkflowReader {
     static let topKeys: Set<String> = [
-        "kind", "title", "office", "confidential_to_office", "assignee_sees_reporter", "office_initiated", "recommendations_from", "reporter_clocks",
+        "kind", "title", "office", "confidential_to_office", "assignee_sees_reporter", "office_initiated", "recommendations_from",
+        "subject_responds_in", "reporter_clocks",
         "clocks", "states",
         "transitions",
     ]
@@ -26,6 +27,7 @@ enum WorkflowReader {
         let assigneeSeesReporter = root.bool("assignee_sees_reporter", log: &log, default: false)
         let officeInitiated = root.bool("office_initiated", log: &log, default: false)
         let recommendationsFrom = root.strings("recommendations_from", log: &log, required: false)
+        let subjectRespondsIn = root.strings("subject_responds_in", log: &log, required: false)
 
         var reporterClocks: ReporterClockPolicy?
         if let cursor = root.child("reporter_clocks") {
@@ -73,6 +75,7 @@ enum WorkflowReader {
         return WorkflowDefinition(
             kind: CaseKind(kind), title: title, office: office, confidentialToOffice: confidential,
             assigneeSeesReporter: assigneeSeesReporter, officeInitiated: officeInitiated, recommendationsFrom: recommendationsFrom,
+            subjectRespondsIn: subjectRespondsIn,
             reporterClocks: reporterClocks, clocks: clocks,
             states: states, transitions: transitions)
     }
@@ -165,7 +168,7 @@ enum WorkflowReader {
 
     /// A guard is a plain name or a one-key mapping (`visited: preliminary_review`).
     private static func readGuard(_ cursor: YAMLCursor, states: [StateDefinition], log: inout ProblemLog) -> Guard? {
-        let known = "approver_not_assignee, assigned, visited, field_true, field_set, days_since, no_open_recommendations"
+        let known = "approver_not_assignee, assigned, visited, field_true, field_set, days_since, no_open_recommendations, any_of"
         if let name = cursor.scalarText {
             switch name {
             case "approver_not_assignee": return .approverNotAssignee
@@ -202,6 +205,13 @@ enum WorkflowReader {
                 return nil
             }
             return .daysSince(field: field, days: days)
+        case "any_of":
+            let alternatives = argument.elements(log: &log).compactMap { readGuard($0, states: states, log: &log) }
+            guard alternatives.count >= 2 else {
+                log.add(cursor.file, argument.path, "any_of needs two guards or more")
+                return nil
+            }
+            return .anyOf(alternatives)
         default:
             log.add(cursor.file, cursor.path, "unknown guard \"\(key)\" (known: \(known))")
             return nil

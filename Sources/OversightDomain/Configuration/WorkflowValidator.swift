@@ -19,6 +19,9 @@ enum WorkflowValidator {
         for (index, name) in workflow.recommendationsFrom.enumerated() where workflow.state(name) == nil {
             log.add(file, "recommendations_from[\(index)]", "no state \"\(name)\"")
         }
+        for (index, name) in workflow.subjectRespondsIn.enumerated() where workflow.state(name)?.kind != .active {
+            log.add(file, "subject_responds_in[\(index)]", "no active state \"\(name)\"")
+        }
         if !workflow.recommendationsFrom.isEmpty, workflow.kind == .recommendation {
             log.add(file, "recommendations_from", "a recommendation does not issue recommendations")
         }

@@ -17,6 +17,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
     /// The states in which the case's team issues recommendations (the report's step of an
     /// audit, an evaluation, an investigation's management-implication report).
     public let recommendationsFrom: [String]
+    /// The states in which a subject who was notified sees the subject view and may respond
+    /// (the investigation's comment period).
+    public let subjectRespondsIn: [String]
     /// Acknowledgement and feedback duties to the reporter; nil when none are imposed.
     public let reporterClocks: ReporterClockPolicy?
     /// Named clocks that transitions start and stop (e.g. the 180-day investigation clock).
@@ -26,7 +29,8 @@ public struct WorkflowDefinition: Sendable, Hashable {
 
     public init(
         kind: CaseKind, title: String, office: OfficeCode, confidentialToOffice: Bool, assigneeSeesReporter: Bool = false,
-        officeInitiated: Bool = false, recommendationsFrom: [String] = [], reporterClocks: ReporterClockPolicy?, clocks: [ClockDefinition],
+        officeInitiated: Bool = false, recommendationsFrom: [String] = [], subjectRespondsIn: [String] = [], reporterClocks: ReporterClockPolicy?,
+        clocks: [ClockDefinition],
         states: [StateDefinition], transitions: [TransitionDefinition]
     ) {
         self.kind = kind
@@ -36,6 +40,7 @@ public struct WorkflowDefinition: Sendable, Hashable {
         self.assigneeSeesReporter = assigneeSeesReporter
         self.officeInitiated = officeInitiated
         self.recommendationsFrom = recommendationsFrom
+        self.subjectRespondsIn = subjectRespondsIn
         self.reporterClocks = reporterClocks
         self.clocks = clocks
         self.states = states
@@ -159,6 +164,8 @@ public enum Guard: Sendable, Hashable, CustomStringConvertible {
     case daysSince(field: String, days: Int)
     /// Every recommendation raised by the case is closed.
     case noOpenRecommendations
+    /// At least one of the guards holds (the subject responded, or their period ended).
+    indirect case anyOf([Guard])
 
     public var description: String {
         switch self {
@@ -169,6 +176,7 @@ public enum Guard: Sendable, Hashable, CustomStringConvertible {
         case .fieldSet(let field): "field_set(\(field))"
         case .daysSince(let field, let days): "days_since(\(field), \(days))"
         case .noOpenRecommendations: "no_open_recommendations"
+        case .anyOf(let guards): "any_of(\(guards.map(\.description).joined(separator: ", ")))"
         }
     }
 }

@@ -149,6 +149,8 @@ public struct WorkflowEngine: Sendable {
             return now.timeIntervalSince(date) >= Double(days) * 86_400
         case .noOpenRecommendations:
             return snapshot.openRecommendations == 0
+        case .anyOf(let guards):
+            return guards.contains { holds($0, snapshot: snapshot, fields: fields, actor: actor, now: now) }
         }
     }
 

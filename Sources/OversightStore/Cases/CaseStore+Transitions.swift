@@ -82,7 +82,8 @@ extension CaseStore {
                     subject_ids = CASE WHEN \(redacted) THEN '{}' ELSE subject_ids END,
                     conflicted_ids = CASE WHEN \(redacted) THEN '{}' ELSE conflicted_ids END,
                     witness_ids = CASE WHEN \(redacted) THEN '{}' ELSE witness_ids END,
-                    reporter_ids = CASE WHEN \(redacted) THEN '{}' ELSE reporter_ids END
+                    reporter_ids = CASE WHEN \(redacted) THEN '{}' ELSE reporter_ids END,
+                    subject_view_open = \(workflow.subjectRespondsIn.contains(decision.snapshot.state))
                 WHERE id = \(record.id)
                 """
             update.append(Self.returningCase())
