@@ -10,14 +10,13 @@ SELECT count(*) AS n, min(opened_at) AS oldest FROM cases WHERE filed_by = 'benc
 INSERT INTO cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
     narrative, occurred_on, location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from,
     restricted_to_head, snapshot, due_at, next_escalation_at, opened_at, closed_at, outcome, version, event_seq, event_hash,
-    updated_at, reporter_version, subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id,
-    subject_view_open)
+    updated_at, reporter_version, subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id)
 VALUES (gen_random_uuid(), upper(substr(md5(random()::text), 1, 4) || '-' || substr(md5(random()::text), 1, 4) || '-'
        || substr(md5(random()::text), 1, 4)), 'investigation', :wv, 'OIG', 'received', 'fraud', 'normal', 2,
     'Invoices paid twice', 'Two payments for one delivery.', NULL, NULL, 'Europe', NULL, 'bench-filer-' || :f, NULL,
     'routing.yaml rules[0] (fraud)', NULL, '{}', false,
     '{"fields":{},"visited_states":["received"],"clocks":{},"open_recommendations":0}', now() + interval '3 days',
-    now() + interval '3 days', now(), NULL, NULL, 1, 2, '\x00', now(), 1, '{}', '{}', '{}', '{}', NULL, NULL, NULL, false)
+    now() + interval '3 days', now(), NULL, NULL, 1, 2, '\x00', now(), 1, '{}', '{}', '{}', '{}', NULL, NULL, NULL)
 ON CONFLICT DO NOTHING RETURNING id \gset
 INSERT INTO case_keys (case_id, key, destroyed_at) VALUES (:id, decode(md5(random()::text) || md5(random()::text), 'hex'), NULL);
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)

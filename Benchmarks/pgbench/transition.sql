@@ -9,7 +9,7 @@ SELECT set_config('oversight.actor', 'oig-lead', true), set_config('oversight.me
 SELECT id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title, narrative, occurred_on,
     location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head, snapshot,
     due_at, next_escalation_at, opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, reporter_version,
-    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id, subject_view_open
+    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id
 FROM cases WHERE reference = (SELECT reference FROM bench_prepared WHERE n = :n) FOR UPDATE \gset c_
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
 VALUES (:c_id, :c_event_seq + 1, 'transition', 'oig-lead', now(),
@@ -23,10 +23,10 @@ UPDATE cases SET state = state, snapshot = snapshot, outcome = NULL, closed_at =
     occurred_on = CASE WHEN false THEN NULL ELSE occurred_on END, country_office = CASE WHEN false THEN NULL ELSE country_office END,
     filed_by = CASE WHEN false THEN NULL ELSE filed_by END, subject_ids = CASE WHEN false THEN '{}' ELSE subject_ids END,
     conflicted_ids = CASE WHEN false THEN '{}' ELSE conflicted_ids END, witness_ids = CASE WHEN false THEN '{}' ELSE witness_ids END,
-    reporter_ids = CASE WHEN false THEN '{}' ELSE reporter_ids END, subject_view_open = false
+    reporter_ids = CASE WHEN false THEN '{}' ELSE reporter_ids END = false
 WHERE id = :c_id
 RETURNING id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title, narrative, occurred_on,
     location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head, snapshot,
     due_at, next_escalation_at, opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, reporter_version,
-    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id, subject_view_open;
+    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id;
 COMMIT;

@@ -10,7 +10,7 @@ SELECT set_config('oversight.actor', 'oig-lead', true), set_config('oversight.me
 SELECT id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title, narrative, occurred_on,
     location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head, snapshot,
     due_at, next_escalation_at, opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, reporter_version,
-    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id, subject_view_open
+    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id
     , (SELECT coalesce(json_agg(json_build_object('reference', l.linked_reference, 'relation', l.relation)
                                 ORDER BY l.created_at, l.linked_reference), '[]')
        FROM case_links l WHERE l.case_id = cases.id) AS links_json

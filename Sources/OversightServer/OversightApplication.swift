@@ -81,6 +81,7 @@ public enum OversightApplication {
             PlannedWorkRoutes(store: cases.store).register(on: v1)
             RecommendationRoutes(store: cases.store).register(on: v1)
             NotificationRoutes(store: cases.store).register(on: v1)
+            SubjectRoutes(store: cases.store).register(on: v1)
         }
         // Added last: Hummingbird applies it to the not-found responder only.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path.description, $0.method) }))

@@ -20,7 +20,8 @@ struct DatabaseBoundaryTests {
                 """
                 SELECT c.relname AS name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced
                 FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
-                  AND (c.relname = 'cases' OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'case_id'))
+                  AND (c.relname IN ('cases', 'notifications')
+                       OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'case_id'))
                 ORDER BY c.relname
                 """)
             #expect(tables.count >= 9)

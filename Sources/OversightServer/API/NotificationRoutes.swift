@@ -21,7 +21,8 @@ struct NotificationRoutes: Sendable {
             id = notification.id
             kind = notification.kind
             reference = notification.reference
-            link = notification.reference.map { "/v1/cases/\($0)" }
+            // A subject is sent to their own view, the only one they have.
+            link = notification.reference.map { notification.kind == "notify_subject" ? "/v1/cases/\($0)/subject-view" : "/v1/cases/\($0)" }
             createdAt = notification.createdAt
             readAt = notification.readAt
         }

@@ -50,6 +50,8 @@ extension CaseStoreError: ProblemConvertible {
             Problem(.notAtReportStep, detail: "recommendations are issued at the report step, not in \"\(state)\"")
         case .invalidOwner(let why):
             Problem(.invalidOwner, detail: why)
+        case .alreadyResponded:
+            Problem(.alreadyResponded, detail: "your response is recorded; it cannot be replaced")
         case .referencesExhausted:
             Problem(.internalError, detail: "the request could not be completed; quote the request id to support")
         }

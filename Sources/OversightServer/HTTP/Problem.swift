@@ -63,6 +63,7 @@ public struct Problem: ProblemConvertible, Sendable {
         public static let notAtReportStep = Kind(
             slug: "not-at-report-step", title: "Recommendations are issued at the report step", status: .conflict)
         public static let invalidOwner = Kind(slug: "invalid-owner", title: "The recommendation's owner cannot be", status: .unprocessableContent)
+        public static let alreadyResponded = Kind(slug: "already-responded", title: "The response is already recorded", status: .conflict)
         public static let cannotNameSelf = Kind(slug: "cannot-name-yourself", title: "You cannot name yourself on a case", status: .conflict)
 
         /// A refusal of the workflow engine: `/problems/transition-wrong-state`, ...

@@ -23,6 +23,8 @@ public enum SessionScope: Sendable, Hashable {
         case recommendationCount = "recommendation-count"
         /// Delivering the outbox into people's inboxes.
         case dispatcher
+        /// Recording a subject's response in a case they may not read.
+        case subjectResponse = "subject-response"
     }
 
     /// How a system job appears as an event's actor.

@@ -51,8 +51,6 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
     public let owner: RecommendationOwner?
     /// The audit, evaluation or investigation that issued a recommendation.
     public let sourceCaseID: UUID?
-    /// The subject was notified and may respond (the workflow's `subject_responds_in`).
-    public let subjectViewOpen: Bool
     /// Linked cases (reference, relation), when the read asked for them.
     public let links: [CaseLink]
     /// The snapshot column's JSON, decoded only when the engine needs it: lists and access
@@ -68,7 +66,7 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         countryOffice: String?, filedBy: String?, assignee: String?, routingRule: String, conflict: String?, sealedFrom: Set<OfficeCode>,
         restrictedToHead: Bool, snapshotJSON: String, dueAt: Date, nextEscalationAt: Date, openedAt: Date, closedAt: Date?,
         outcome: String?, version: Int, eventSeq: Int, eventHash: Data, updatedAt: Date, reporterVersion: Int, parties: [CaseParty],
-        owner: RecommendationOwner? = nil, sourceCaseID: UUID? = nil, subjectViewOpen: Bool = false
+        owner: RecommendationOwner? = nil, sourceCaseID: UUID? = nil
     ) {
         self.id = id
         self.reference = reference
@@ -104,7 +102,6 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         self.parties = parties
         self.owner = owner
         self.sourceCaseID = sourceCaseID
-        self.subjectViewOpen = subjectViewOpen
         self.links = []
     }
 
@@ -151,7 +148,6 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         .init("owner_office") { $0.owner?.office.rawValue },
         .init("owner_id") { $0.owner?.personID },
         .init("source_case_id") { $0.sourceCaseID },
-        .init("subject_view_open") { $0.subjectViewOpen },
     ]
 
     /// The select list every case query reads (and `RETURNING` gives back).
@@ -212,7 +208,6 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
             owner = nil
         }
         sourceCaseID = try row.decode("source_case_id")
-        subjectViewOpen = try row.decode("subject_view_open")
         links = row.contains("links_json") ? try row.decode("links_json", as: PostgresJSON<[CaseLink]>?.self)?.value ?? [] : []
     }
 

@@ -30,6 +30,7 @@ extension CaseStore {
                 throw CaseStoreError.refused(refusal)
             }
 
+            try store.openOrCloseSubjectViews(record, decision: decision, workflow: workflow, at: now, connection)
             var eventData = ["transition": name, "from": decision.from, "to": decision.to]
             eventData["fields"] = input.isEmpty ? nil : input.keys.sorted().joined(separator: ",")
             if decision.reopened { eventData["reopened"] = "true" }
@@ -82,8 +83,7 @@ extension CaseStore {
                     subject_ids = CASE WHEN \(redacted) THEN '{}' ELSE subject_ids END,
                     conflicted_ids = CASE WHEN \(redacted) THEN '{}' ELSE conflicted_ids END,
                     witness_ids = CASE WHEN \(redacted) THEN '{}' ELSE witness_ids END,
-                    reporter_ids = CASE WHEN \(redacted) THEN '{}' ELSE reporter_ids END,
-                    subject_view_open = \(workflow.subjectRespondsIn.contains(decision.snapshot.state))
+                    reporter_ids = CASE WHEN \(redacted) THEN '{}' ELSE reporter_ids END
                 WHERE id = \(record.id)
                 """
             update.append(Self.returningCase())

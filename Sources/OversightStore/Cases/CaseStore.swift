@@ -202,5 +202,8 @@ public struct CaseStore: Sendable {
 /// afterwards).
 public enum EventActor {
     public static let reporter = "reporter"
+    /// The subject of the allegation, in their own response (the investigators know who they
+    /// are; the history need not carry the id).
+    public static let subject = "subject"
     public static let routing = "system:routing"
 }

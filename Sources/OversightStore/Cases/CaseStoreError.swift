@@ -40,6 +40,8 @@ public enum CaseStoreError: Error, Sendable, Equatable {
     /// The owner is not a person of the owner office in the staff directory, or is named on
     /// the source case.
     case invalidOwner(String)
+    /// The subject has already responded.
+    case alreadyResponded
     /// Five random references in a row were taken (with 2^55 of them: a broken generator).
     case referencesExhausted
 }

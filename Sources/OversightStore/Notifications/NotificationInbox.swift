@@ -16,7 +16,7 @@ extension CaseStore {
     /// The outbox kinds the inbox delivers, with whom each reaches. Duties to the reporter
     /// and the subject wait for their own channels (a reporter's inbox would tie them to the
     /// case in one more table).
-    static let deliveredKinds = ["case_filed", "case_opened", "escalation", "recommendation_issued"]
+    static let deliveredKinds = ["case_filed", "case_opened", "escalation", "recommendation_issued", "notify_subject", "subject_responded"]
 
     /// Delivers up to `batch` outbox rows into inboxes, as the dispatcher job: rows are
     /// claimed with `FOR UPDATE SKIP LOCKED` and each (row, recipient) is unique, so several
@@ -63,6 +63,13 @@ extension CaseStore {
     {
         var candidates: [String] = []
         switch kind {
+        case "notify_subject":
+            // Due process: each subject whose view is open, whatever else hides the case from
+            // them (the subject view is all they will see).
+            return try connection.query("SELECT subject_id FROM subject_views WHERE case_id = \(record.id) AND open ORDER BY subject_id")
+                .map { try $0.decode("subject_id", as: String.self) }
+        case "subject_responded":
+            if let assignee = record.assignee { candidates.append(assignee) }
         case "case_filed", "case_opened":
             // The office's new-case alert reaches its head (the directory knows heads only),
             // while the case is still there: a case moved since has an alert of its own.
@@ -112,7 +119,11 @@ extension CaseStore {
         if let cursor { query.append(" AND n.id < \(cursor)") }
         // A case the reader can no longer see (sealed, restricted since) drops out of the list:
         // its reference alone would say it exists.
-        query.append(" AND (n.reference IS NULL OR EXISTS (SELECT 1 FROM cases c WHERE c.reference = n.reference))")
+        query.append(
+            """
+             AND (n.reference IS NULL OR EXISTS (SELECT 1 FROM cases c WHERE c.reference = n.reference)
+                  OR EXISTS (SELECT 1 FROM subject_views v WHERE v.reference = n.reference AND v.open))
+            """)
         query.append(" ORDER BY n.id DESC LIMIT \(pageSize + 1)")
         let statement = query
         let rows = try await transaction(.person(actor)) { connection in try connection.query(statement) }
