@@ -201,3 +201,69 @@ struct CalendarDayText {
         return formatter.string(from: date.addingTimeInterval(Double(days) * 86_400))
     }
 }
+
+extension RecommendationRegisterTests {
+    /// An evaluation's recommendations each get their own management response, and the
+    /// evaluation pipeline (EVM's queue by kind) shows where the evaluation stands.
+    @Test func anEvaluationsRecommendationsEachGetAManagementResponse() async throws {
+        try await CaseAPIHarness.run { api in
+            let head = try await api.token("evm-head", "EVM:head")
+            let evaluator = try await api.token("evm-eli", "EVM:officer")
+            let opened = try await api.call(
+                .post, "/v1/offices/EVM/cases", token: head, body: ["kind": "evaluation", "title": "Country programme, Asia", "entity": "Asia"])
+            let evaluation = try opened.decode(APIBody.Case.self).reference
+            #expect(try await api.call(.post, "/v1/cases/\(evaluation)/assignment", token: head, body: ["assignee": "evm-eli"]).status == .ok)
+            for (token, step, fields) in [
+                (head, "approve_tor", ["evaluation_type": "centralized"]), (evaluator, "begin_inception", [:]),
+                (evaluator, "begin_data_collection", [:]), (evaluator, "draft_findings", [:]), (evaluator, "circulate_draft", [:]),
+                (evaluator, "finalize_report", [:]),
+            ] as [(String, String, [String: Any])] {
+                let reply = try await api.transition(evaluation, step, token: token, fields: fields)
+                try #require(reply.status == .ok, "\(step): \(String(decoding: reply.body, as: UTF8.self))")
+            }
+            let toFinance = try await issue(
+                api, evaluation, token: evaluator, text: "Fund the monitoring system", priority: "high", due: "2027-09-30"
+            )
+            .decode(APIBody.Case.self).reference
+            let toHR = try await issue(
+                api, evaluation, token: evaluator, text: "Train country staff in results-based management", priority: "medium", due: "2027-12-31",
+                owner: "hr-fatima", office: "HRM"
+            ).decode(APIBody.Case.self).reference
+            #expect(try await api.transition(evaluation, "request_management_response", token: head).status == .ok)
+
+            for (reference, who, role, response) in [
+                (toFinance, "fin-gus", "FIN:staff", "accepted"), (toHR, "hr-fatima", "HRM:staff", "partially_accepted"),
+            ] {
+                let owner = try await api.token(who, role)
+                let reply = try await api.transition(
+                    reference, "agree_action_plan", token: owner,
+                    fields: ["management_response": response, "action_plan": "as agreed", "due_date": "2027-11-30"])
+                #expect(reply.status == .ok, "\(who): \(String(decoding: reply.body, as: UTF8.self))")
+                #expect(try reply.decode(APIBody.Case.self).recommendation?.managementResponse == response)
+            }
+            // A response outside the list is refused.
+            let rejected = try await api.transition(
+                toFinance, "agree_action_plan", token: try await api.token("fin-gus", "FIN:staff"),
+                fields: ["management_response": "maybe", "action_plan": "-", "due_date": "2027-11-30"])
+            #expect(rejected.status != .ok)
+
+            let sourced = try await register(api, head, "source=\(evaluation)")
+            #expect(sourced.references == [toFinance, toHR])
+            #expect(sourced.items.allSatisfy { $0.state == "action_plan_agreed" && $0.source == evaluation })
+
+            #expect(
+                try await api.transition(
+                    evaluation, "record_management_response", token: evaluator, fields: ["management_response": "per recommendation"]
+                )
+                .status == .ok)
+            #expect(try await api.transition(evaluation, "publish_report", token: head).status == .ok)
+            #expect(try await api.transition(evaluation, "begin_follow_up", token: head).status == .ok)
+            let pipeline = try await api.call(.get, "/v1/offices/EVM/queue?kind=evaluation", token: head).decode(QueueTests.Page.self)
+            #expect(pipeline.cases.map(\.reference) == [evaluation])
+            #expect(pipeline.cases.first?.state == "follow_up")
+            // Two recommendations are open: the evaluation stays open.
+            let early = try await api.transition(evaluation, "close_evaluation", token: head, note: "done")
+            #expect(early.problemType == "/problems/transition-guard-failed")
+        }
+    }
+}
