@@ -23,7 +23,7 @@ UPDATE cases SET state = state, snapshot = snapshot, outcome = NULL, closed_at =
     occurred_on = CASE WHEN false THEN NULL ELSE occurred_on END, country_office = CASE WHEN false THEN NULL ELSE country_office END,
     filed_by = CASE WHEN false THEN NULL ELSE filed_by END, subject_ids = CASE WHEN false THEN '{}' ELSE subject_ids END,
     conflicted_ids = CASE WHEN false THEN '{}' ELSE conflicted_ids END, witness_ids = CASE WHEN false THEN '{}' ELSE witness_ids END,
-    reporter_ids = CASE WHEN false THEN '{}' ELSE reporter_ids END = false
+    reporter_ids = CASE WHEN false THEN '{}' ELSE reporter_ids END
 WHERE id = :c_id
 RETURNING id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title, narrative, occurred_on,
     location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head, snapshot,
