@@ -39,6 +39,49 @@ struct StoredRowTests {
         await pool.close()
     }
 
+    /// Every statement of the ceiling scripts plans against the migrated schema (pgbench
+    /// variables replaced by sample values): a script the bench would abort on fails here.
+    @Test func theCeilingScriptsPlanAgainstTheSchema() async throws {
+        let options = try await suitePostgres().makeDatabase("ceiling")
+        let pool = PostgresPool(.init(options: options, maxConnections: 1))
+        do {
+            try await Migrator(pool: pool, migrations: try Migration.load(from: Self.root.appendingPathComponent("Schema").path)).migrate()
+            let samples = [
+                ":c_event_hash": "'\\x00'::bytea", ":c_event_seq": "1", ":c_id": "gen_random_uuid()", ":id": "gen_random_uuid()",
+                ":prepared": "1", ":filers": "1", ":wv": "1", ":n": "1", ":f": "1",
+            ]
+            for name in ["file", "transition", "queue", "view"] {
+                var text = try String(contentsOf: Self.root.appendingPathComponent("Benchmarks/pgbench/\(name).sql"), encoding: .utf8)
+                text = text.split(separator: "\n").filter { !$0.hasPrefix("--") && !$0.hasPrefix("\\") }.joined(separator: "\n")
+                text = text.replacingOccurrences(of: "\\gset c_", with: ";").replacingOccurrences(of: "\\gset", with: ";")
+                for (variable, value) in samples.sorted(by: { $0.key.count > $1.key.count }) {
+                    text = text.replacingOccurrences(of: variable, with: value)
+                }
+                let statements = text.components(separatedBy: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                    .map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }
+                    .filter { !$0.isEmpty && !["BEGIN", "COMMIT"].contains(where: $0.hasPrefix) }
+                #expect(statements.count >= 2, "\(name).sql")
+                let script =
+                    "BEGIN;\nCREATE TEMP TABLE bench_prepared (n int, reference text);\n"
+                    + "CREATE TEMP TABLE bench_refs (n int, reference text);\n"
+                    + statements.map { "EXPLAIN " + $0 + ";" }.joined(separator: "\n") + "\nROLLBACK;\n"
+                let path = NSTemporaryDirectory() + "ceiling-\(name)-\(UUID().uuidString).sql"
+                try script.write(toFile: path, atomically: true, encoding: .utf8)
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                let contents = try FileContents(path: path)
+                do {
+                    try await pool.withConnection { connection in try await connection.run(PostgresScript(fileContents: contents)) }
+                } catch {
+                    Issue.record("\(name).sql does not plan: \(error)")
+                }
+            }
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+    }
+
     /// The database ceiling (pgbench) writes the same columns the service writes, in the
     /// same order: the scripts may not drift from the definitions either.
     @Test func theCeilingScriptsWriteTheDefinedColumns() throws {
