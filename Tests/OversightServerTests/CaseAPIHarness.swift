@@ -108,6 +108,7 @@ struct CaseAPIHarness: Sendable {
         settings.openAPIFile = packageRoot.appendingPathComponent("openapi.yaml").path
         settings.poolSize = 8
         settings.sweepIntervalSeconds = 0
+        settings.dispatchIntervalSeconds = 0
         settings.checkpointIntervalSeconds = 0
         settings.metricsPort = 0
         return settings
