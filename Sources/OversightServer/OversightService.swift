@@ -19,6 +19,8 @@ public struct OversightService: Sendable {
     public let dependencies: ServiceDependencies
     /// Signed history checkpoints, when a folder and a key are configured.
     public let checkpoints: CheckpointSetup?
+    /// The organization's gateways events are posted to (`Config/webhooks.yaml`).
+    public let webhooks: WebhookConfiguration
     let logger: Logger
 
     /// Why the service cannot start, for a person: names the setting or file at fault.
@@ -50,6 +52,12 @@ public struct OversightService: Sendable {
         } catch {
             throw StartupError("invalid configuration in \(settings.policyDirectory): \(error)")
         }
+        let webhooks: WebhookConfiguration
+        do {
+            webhooks = try WebhookConfiguration.load(directory: settings.policyDirectory)
+        } catch {
+            throw StartupError("invalid webhooks in \(settings.policyDirectory): \(error)")
+        }
         let openAPIDocument: String
         do {
             openAPIDocument = try String(contentsOfFile: settings.openAPIFile, encoding: .utf8)
@@ -80,7 +88,7 @@ public struct OversightService: Sendable {
                 cases: CaseServices(store: store, keys: keys, cursors: cursors, openAPIDocument: openAPIDocument))
             return OversightService(
                 settings: settings, configuration: configuration, runtime: runtime, store: store, keys: keys,
-                dependencies: dependencies, checkpoints: checkpoints, logger: logger)
+                dependencies: dependencies, checkpoints: checkpoints, webhooks: webhooks, logger: logger)
         } catch {
             await runtime.shutdown()
             throw StartupError("cannot prepare the case store: \(error)")
@@ -98,8 +106,17 @@ public struct OversightService: Sendable {
             services.append(.init(service: RecurringJob.deadlineSweep(store, every: .seconds(settings.sweepIntervalSeconds), logger: logger)))
         }
         if settings.dispatchIntervalSeconds > 0 {
+            let subscriptions = webhooks.endpoints.map(\.subscription)
             services.append(
-                .init(service: RecurringJob.notificationDispatch(store, every: .seconds(settings.dispatchIntervalSeconds), logger: logger)))
+                .init(
+                    service: RecurringJob.notificationDispatch(
+                        store, webhooks: subscriptions, every: .seconds(settings.dispatchIntervalSeconds), logger: logger)))
+            if !webhooks.endpoints.isEmpty {
+                let sender = WebhookSender(
+                    outbox: WebhookOutbox(pool: runtime.pool, policy: webhooks.policy), endpoints: webhooks.endpoints, logger: logger)
+                services.append(
+                    .init(service: RecurringJob.webhookDelivery(sender, every: .seconds(settings.dispatchIntervalSeconds), logger: logger)))
+            }
         }
         if let checkpoints {
             services.append(

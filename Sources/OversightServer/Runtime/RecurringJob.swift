@@ -35,12 +35,24 @@ public struct RecurringJob: Service {
     }
 
     /// Delivers the outbox into inboxes, draining full batches.
-    public static func notificationDispatch(_ store: CaseStore, every interval: Duration, logger: Logger) -> RecurringJob {
+    public static func notificationDispatch(
+        _ store: CaseStore, webhooks: [WebhookSubscription], every interval: Duration, logger: Logger
+    ) -> RecurringJob {
         RecurringJob("notification dispatch", every: interval, logger: logger) {
             var delivered = 0
             repeat {
-                delivered = try await store.deliverNotifications(batch: 100)
+                delivered = try await store.deliverNotifications(batch: 100, webhooks: webhooks)
             } while delivered >= 100 && !Task.isCancelled
+        }
+    }
+
+    /// Posts due webhook deliveries to the organization's gateways, draining full batches.
+    public static func webhookDelivery(_ sender: WebhookSender, every interval: Duration, logger: Logger) -> RecurringJob {
+        RecurringJob("webhook delivery", every: interval, logger: logger) {
+            var sent = 0
+            repeat {
+                sent = try await sender.sendDue(limit: 20)
+            } while sent >= 20 && !Task.isCancelled
         }
     }
 

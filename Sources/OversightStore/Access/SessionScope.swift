@@ -23,6 +23,8 @@ public enum SessionScope: Sendable, Hashable {
         case recommendationCount = "recommendation-count"
         /// Delivering the outbox into people's inboxes.
         case dispatcher
+        /// Sending webhook deliveries and administering them.
+        case webhookSender = "webhook-sender"
         /// Recording a subject's response in a case they may not read.
         case subjectResponse = "subject-response"
     }

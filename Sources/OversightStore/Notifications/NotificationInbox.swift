@@ -24,7 +24,7 @@ extension CaseStore {
     /// as it is: never someone named on it, never a member of an office it is sealed from,
     /// only its head when restricted, only its own office when confidential to it.
     @discardableResult
-    public func deliverNotifications(batch: Int = 100, at time: Date? = nil) async throws -> Int {
+    public func deliverNotifications(batch: Int = 100, webhooks: [WebhookSubscription] = [], at time: Date? = nil) async throws -> Int {
         let now = time ?? clock()
         let store = self
         return try await transaction(.system(.dispatcher)) { connection in
@@ -49,6 +49,19 @@ extension CaseStore {
                         """
                         INSERT INTO notifications (outbox_id, recipient, kind, reference, created_at)
                         VALUES (\(outboxID), \(recipient), \(kind), \(reference), \(now)) ON CONFLICT DO NOTHING
+                        """)
+                }
+                // Each subscribed webhook gets the event too: its kind, the case's reference and a
+                // link, under an id the receiver de-duplicates by.
+                for webhook in webhooks where webhook.kinds?.contains(kind) ?? true {
+                    let eventID = UUID()
+                    var event = ["event_id": eventID.uuidString.lowercased(), "kind": kind, "at": ISO8601DateFormatter().string(from: now)]
+                    event["reference"] = reference
+                    event["link"] = reference.map { "/v1/cases/\($0)" }
+                    try connection.execute(
+                        """
+                        INSERT INTO webhook_deliveries (outbox_id, webhook, event_id, kind, payload, next_attempt_at)
+                        VALUES (\(outboxID), \(webhook.name), \(eventID), \(kind), \(PostgresJSON(event)), \(now)) ON CONFLICT DO NOTHING
                         """)
                 }
                 try connection.execute("UPDATE outbox SET delivered_at = \(now) WHERE id = \(outboxID)")
