@@ -89,6 +89,25 @@ struct NotificationInboxTests {
         }
     }
 
+    @Test func aCaseRestrictedToTheHeadNotifiesTheHeadAlone() async throws {
+        try await CaseAPIHarness.run { api in
+            let staff = try await api.token("hr-fatima", "HRM:staff")
+            // An OIG investigator is named: the case goes to the Inspector General alone.
+            let reference = try await api.file(staff, subjects: ["inv-bruno"])
+            #expect(try await api.count("SELECT count(*) AS n FROM cases WHERE restricted_to_head") == 1)
+            // Overdue too, so that the ladder queues escalations as well as the new-case alert.
+            _ = try await api.store.escalateOverdue(at: api.clock.now().addingTimeInterval(30 * 86_400))
+            _ = try await api.store.deliverNotifications()
+            let recipients = try await api.adminPool.query("SELECT DISTINCT recipient FROM notifications ORDER BY recipient")
+                .map { try $0.decode("recipient", as: String.self) }
+            // The head of the office, then the ladder's Chief of Staff and Director General: no
+            // one else of OIG.
+            #expect(recipients == ["cos", "dg", "ig"])
+            #expect(try await inbox(api, try await api.token("ig", "OIG:head")).items.contains { $0.reference == reference })
+            #expect(try await inbox(api, try await api.token("inv-bruno", "OIG:officer")).items.isEmpty)
+        }
+    }
+
     @Test func twoDispatchersDeliverEachNotificationOnce() async throws {
         try await CaseAPIHarness.run { api in
             let staff = try await api.token("hr-fatima", "HRM:staff")

@@ -102,8 +102,8 @@ extension CaseStore {
     }
 
     /// The case as it is now decides: a person named on it, its filer, a member of an office
-    /// it is sealed from, anyone but its head when restricted (its assignee and a
-    /// recommendation's owner side excepted), anyone outside its office when confidential.
+    /// it is sealed from, anyone of its office but the head (and the assignee) when restricted,
+    /// anyone outside its office when confidential.
     func mayBeNotified(_ person: String, of record: CaseRecord, _ connection: isolated PostgresConnection) throws -> Bool {
         guard person != record.filedBy, !record.parties.contains(where: { $0.personID == person }) else { return false }
         let rows = try connection.query("SELECT office, heads_office FROM staff_directory WHERE person_id = \(person)")
@@ -111,8 +111,9 @@ extension CaseStore {
         let office: String = try row.decode("office")
         let heads: Bool = try row.decode("heads_office")
         if record.sealedFrom.contains(where: { $0.rawValue == office }) { return false }
-        let ownerSide = record.owner.map { $0.personID == person || $0.office.rawValue == office } ?? false
-        if record.restrictedToHead, !(heads && office == record.office.rawValue), person != record.assignee, !ownerSide { return false }
+        // Restricted to the head: a subject works in the office, so no one else of that office
+        // (but the assignee the head chose) hears of it.
+        if record.restrictedToHead, office == record.office.rawValue, !heads, person != record.assignee { return false }
         if let workflow = catalog.workflow(version: record.workflowVersionID), workflow.confidentialToOffice, office != record.office.rawValue {
             return false
         }
