@@ -28,7 +28,6 @@ struct WebhookDeliveryTests {
         }
 
         let state: Mutex<State>
-        let port = Mutex<Int?>(nil)
 
         init(failures: Int) { state = Mutex(State(failuresLeft: failures)) }
 
@@ -56,18 +55,22 @@ struct WebhookDeliveryTests {
             }
             var logger = Logger(label: "receiver")
             logger.logLevel = .critical  // its shutdown on cancel is not news
+            // The bound port arrives once the server runs; if it fails to start, the stream ends.
+            let (ports, announce) = AsyncStream<Int>.makeStream()
             let app = Application(
                 router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in self.port.withLock { $0 = channel.localAddress?.port } }, logger: logger)
-            let server = Task { try await app.runService() }
+                onServerRunning: { channel in
+                    if let port = channel.localAddress?.port { announce.yield(port) }
+                }, logger: logger)
+            let server = Task {
+                try? await app.runService()
+                announce.finish()
+            }
             defer { server.cancel() }
             var url: String?
-            for _ in 0..<500 {
-                if let port = port.withLock({ $0 }) {
-                    url = "http://127.0.0.1:\(port)/hook"
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(10))
+            for await port in ports {
+                url = "http://127.0.0.1:\(port)/hook"
+                break
             }
             try await body(try #require(url, "the receiver did not start"))
         }
