@@ -94,6 +94,17 @@ struct RecommendationRegisterTests {
             for suffix in ["events", "parties", "comments"] {
                 #expect(try await api.call(.get, "/v1/cases/\(implemented.reference)/\(suffix)", token: owner).status == .notFound, "\(suffix)")
             }
+            // Keyset pages, one at a time, give each recommendation once, by due date.
+            var paged: [String] = []
+            var cursor: String?
+            for _ in 0..<5 {
+                let query = "source=\(audit)&limit=1" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try await register(api, lead, query)
+                paged += page.items.map(\.reference)
+                cursor = page.nextCursor
+                if cursor == nil { break }
+            }
+            #expect(paged == [overdue, implemented.reference, riskAccepted])
             // The source office sees where each came from.
             #expect(try await register(api, lead, "source=\(audit)").items.allSatisfy { $0.source == audit })
 
@@ -119,6 +130,17 @@ struct RecommendationRegisterTests {
                 riskAccepted, "accept_risk", token: ownerHead, fields: ["risk_acceptance_by": "dg", "reason": "cost exceeds the risk"])
             #expect(try accepted.decode(APIBody.Case.self).state == "closed_risk_accepted")
 
+            // Closed ones sort last (their due date is infinite) and still page one at a time.
+            var afterClosing: [String] = []
+            var next: String?
+            for _ in 0..<5 {
+                let page = try await register(api, lead, "source=\(audit)&limit=1" + (next.map { "&cursor=\($0)" } ?? ""))
+                afterClosing += page.items.map(\.reference)
+                next = page.nextCursor
+                if next == nil { break }
+            }
+            #expect(afterClosing.first == overdue)
+            #expect(Set(afterClosing) == [overdue, implemented.reference, riskAccepted] && afterClosing.count == 3)
             // The third is overdue once its date has passed, and holds the audit open.
             api.clock.advance(days: 11)
             #expect(try await register(api, lead, "overdue=true").references == [overdue])

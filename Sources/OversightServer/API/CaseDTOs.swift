@@ -205,6 +205,20 @@ struct CaseResponse: ResponseEncodable, Sendable {
 }
 
 extension CaseResponse {
+    /// The case as `actor` may see it, with its ETag (the reporter's follows the reporter's
+    /// version, so polling it reveals no internal work); `created` adds 201 and Location.
+    static func edited(
+        _ record: CaseRecord, access: CaseAccess? = nil, store: CaseStore, actor: Actor, links: [CaseLink] = [], created: Bool = false
+    ) -> EditedResponse<CaseResponse> {
+        let access = access ?? store.access(actor, to: record)
+        let body = CaseResponse(
+            record, access: access, workflow: store.catalog.workflow(version: record.workflowVersionID), actor: actor, links: links)
+        let etag = access.discloses(.internalVersion) ? "\"\(record.version)\"" : "\"r\(record.reporterVersion)\""
+        var headers: HTTPFields = [.eTag: etag]
+        if created { headers[.location] = "/v1/cases/\(record.reference)" }
+        return EditedResponse(status: created ? .created : nil, headers: headers, response: body)
+    }
+
     /// The plan's fields, as text; nil for a case that is not planned work.
     static func plan(_ snapshot: CaseSnapshot) -> [String: String]? {
         let fields = snapshot.fields

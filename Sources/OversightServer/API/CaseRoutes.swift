@@ -157,12 +157,7 @@ struct CaseRoutes: Sendable {
         try context.parameters.require("reference", as: CaseReference.self).description
     }
 
-    /// The case as this reader may see it, with its ETag: the reporter's follows the
-    /// reporter's version, so polling it reveals no internal work.
     func caseResponse(_ record: CaseRecord, access: CaseAccess, links: [CaseLink], context: Context) -> EditedResponse<CaseResponse> {
-        let body = CaseResponse(
-            record, access: access, workflow: store.catalog.workflow(version: record.workflowVersionID), actor: context.actor, links: links)
-        let etag = access.discloses(.internalVersion) ? "\"\(record.version)\"" : "\"r\(record.reporterVersion)\""
-        return EditedResponse(headers: [.eTag: etag], response: body)
+        CaseResponse.edited(record, access: access, store: store, actor: context.actor, links: links)
     }
 }

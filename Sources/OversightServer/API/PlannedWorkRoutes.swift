@@ -18,11 +18,7 @@ struct PlannedWorkRoutes: Sendable {
         let office = try context.parameters.require("office", as: OfficeCode.self)
         let body = try await request.decodeStrict(OpenPlannedWorkRequest.self, context: context)
         let record = try await store.open(try body.plannedWork(), at: office, by: context.actor)
-        let access = store.access(context.actor, to: record)
-        return EditedResponse(
-            status: .created, headers: [.location: "/v1/cases/\(record.reference)", .eTag: "\"\(record.version)\""],
-            response: CaseResponse(
-                record, access: access, workflow: store.catalog.workflow(version: record.workflowVersionID), actor: context.actor, links: []))
+        return CaseResponse.edited(record, store: store, actor: context.actor, created: true)
     }
 }
 

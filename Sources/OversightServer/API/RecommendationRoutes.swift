@@ -20,11 +20,7 @@ struct RecommendationRoutes: Sendable {
         let source = try context.parameters.require("reference", as: CaseReference.self).description
         let body = try await request.decodeStrict(IssueRecommendationRequest.self, context: context)
         let record = try await store.issueRecommendation(try body.recommendation(), from: source, by: context.actor)
-        return EditedResponse(
-            status: .created, headers: [.location: "/v1/cases/\(record.reference)", .eTag: "\"\(record.version)\""],
-            response: CaseResponse(
-                record, access: store.access(context.actor, to: record), workflow: store.catalog.workflow(version: record.workflowVersionID),
-                actor: context.actor, links: []))
+        return CaseResponse.edited(record, store: store, actor: context.actor, created: true)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> ListResponse<RegisterItem> {

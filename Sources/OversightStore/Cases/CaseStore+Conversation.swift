@@ -85,7 +85,7 @@ extension CaseStore {
     public func comments(_ reference: String, for actor: Actor, after cursor: String? = nil, limit: Int = defaultListLimit) async throws -> Page<
         CaseComment
     > {
-        let position = try cursor.map(ListCursor.init(comment:))
+        let position = try cursor.map(ListCursor.init(timeAndID:))
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         let store = self
         let (access, rows) = try await transaction(.person(actor)) { connection in
@@ -171,8 +171,8 @@ extension CaseStore {
     }
 }
 
-/// Where a page of comments or parties ended: the sort key of its last item, as an opaque
-/// text. It only says where to continue; row security decides what is read.
+/// Where a page of comments, parties or recommendations ended: the sort key of its last item,
+/// as an opaque text. It only says where to continue; row security decides what is read.
 struct ListCursor {
     var time: Date
     var id = UUID()
@@ -191,7 +191,9 @@ struct ListCursor {
     }
 
     var text: String {
-        let parts = [String(CaseEventChain.microseconds(time)), id.uuidString, person, role]
+        // An infinite time (a closed recommendation's due date) is written as such: read back
+        // from microseconds it would no longer equal PostgreSQL's 'infinity'.
+        let parts = [time == .distantFuture ? "inf" : String(CaseEventChain.microseconds(time)), id.uuidString, person, role]
         return Data(parts.joined(separator: "\u{1F}").utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
     }
@@ -202,15 +204,15 @@ struct ListCursor {
             throw .invalidCursor
         }
         let parts = decoded.components(separatedBy: "\u{1F}")
-        guard parts.count == 4, let micros = Int64(parts[0]) else { throw .invalidCursor }
-        return [String(micros)] + parts.dropFirst()
+        guard parts.count == 4, parts[0] == "inf" || Int64(parts[0]) != nil else { throw .invalidCursor }
+        return parts
     }
 
     private static func date(_ micros: String) -> Date {
-        Date(timeIntervalSince1970: Double(Int64(micros) ?? 0) / 1_000_000)
+        micros == "inf" ? .distantFuture : Date(timeIntervalSince1970: Double(Int64(micros) ?? 0) / 1_000_000)
     }
 
-    init(comment text: String) throws(CaseStoreError) {
+    init(timeAndID text: String) throws(CaseStoreError) {
         let parts = try Self.parts(text)
         guard let id = UUID(uuidString: parts[1]) else { throw .invalidCursor }
         self.init(time: Self.date(parts[0]), id: id)

@@ -69,28 +69,12 @@ public struct RegisterPosition: Sendable, Hashable {
         self.id = id
     }
 
-    /// Opaque text: microseconds (or `inf` for a closed one's infinite due date) and the id.
-    public var text: String {
-        let due = dueAt == .distantFuture ? "inf" : String(CaseEventChain.microseconds(dueAt))
-        return Data("\(due)\u{1F}\(id.uuidString)".utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-    }
+    /// Opaque text, as the other lists' cursors.
+    public var text: String { ListCursor(time: dueAt, id: id).text }
 
     public init(text: String) throws(CaseStoreError) {
-        let base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard text.utf8.count <= 128, let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else {
-            throw .invalidCursor
-        }
-        let parts = decoded.components(separatedBy: "\u{1F}")
-        guard parts.count == 2, let id = UUID(uuidString: parts[1]) else { throw .invalidCursor }
-        if parts[0] == "inf" {
-            dueAt = .distantFuture
-        } else if let micros = Int64(parts[0]) {
-            dueAt = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
-        } else {
-            throw .invalidCursor
-        }
-        self.id = id
+        let cursor = try ListCursor(timeAndID: text)
+        self.init(dueAt: cursor.time, id: cursor.id)
     }
 }
 

@@ -103,14 +103,6 @@ public struct CaseStore: Sendable {
         return try connection.query(query.prepared()).first.map { try CaseRecord(row: $0) }
     }
 
-    /// Reads a case by its id.
-    static func load(id: UUID, _ connection: isolated PostgresConnection) throws -> CaseRecord? {
-        var query: PostgresQuery = "SELECT "
-        query.append(CaseRecord.select)
-        query.append(" FROM cases WHERE id = \(id)")
-        return try connection.query(query).first.map { try CaseRecord(row: $0) }
-    }
-
     /// Locks a case for a change by `actor`; a case they may not see is `notFound`, exactly
     /// like a missing one.
     func lockVisible(_ reference: String, for actor: Actor, _ connection: isolated PostgresConnection) throws -> (CaseRecord, CaseAccess) {
