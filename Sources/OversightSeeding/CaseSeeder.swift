@@ -70,6 +70,8 @@ public struct CaseSeeder: Sendable {
             written += size
             logger.info("seeded", metadata: ["cases": "\(written)/\(count)", "events": "\(events)"])
         }
+        let cells = try await loader.rebuildReportRollups()
+        logger.info("report rollups rebuilt", metadata: ["cells": "\(cells)"])
         try await loader.analyze()
         let elapsed = ContinuousClock.now - started
         return Report(cases: count, events: events, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

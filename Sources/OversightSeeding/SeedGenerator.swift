@@ -113,12 +113,13 @@ struct SeedGenerator {
         let span = max(60, ageDays * 86_400 * 0.8)
         var from = workflow.initialState.name
         for (transition, target) in path {
+            let entered = at
             at = at.addingTimeInterval(span / Double(path.count + 2))
-            events.append(
-                (
-                    "transition", ["transition": transition.name, "from": from, "to": target.name], at,
-                    assignee ?? "head-\(rule.office.rawValue.lowercased())"
-                ))
+            var data = ["transition": transition.name, "from": from, "to": target.name]
+            if let limit = workflow.state(from)?.deadlineDays {
+                data["stage_deadline"] = at.timeIntervalSince(entered) <= Double(limit) * 86_400 ? "within" : "late"
+            }
+            events.append(("transition", data, at, assignee ?? "head-\(rule.office.rawValue.lowercased())"))
             from = target.name
         }
         let wanted = 3 + Int(random.next() % 8)

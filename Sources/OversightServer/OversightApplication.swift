@@ -29,12 +29,16 @@ public struct CaseServices: Sendable {
     public let keys: TokenKeys
     public let cursors: QueueCursorCodec
     public let openAPIDocument: String
+    public let reports: ReportService
 
-    public init(store: CaseStore, keys: TokenKeys, cursors: QueueCursorCodec, openAPIDocument: String) {
+    /// `reportPool`: where reports are read (a streaming replica); the store's pool when nil.
+    public init(store: CaseStore, keys: TokenKeys, cursors: QueueCursorCodec, openAPIDocument: String, reportPool: PostgresPool? = nil) {
         self.store = store
         self.keys = keys
         self.cursors = cursors
         self.openAPIDocument = openAPIDocument
+        self.reports = ReportService(
+            source: ReportRollup(pool: reportPool ?? store.pool), configuration: store.configuration, clock: store.clock)
     }
 }
 
@@ -82,6 +86,7 @@ public enum OversightApplication {
             RecommendationRoutes(store: cases.store).register(on: v1)
             NotificationRoutes(store: cases.store).register(on: v1)
             SubjectRoutes(store: cases.store).register(on: v1)
+            ReportRoutes(reports: cases.reports).register(on: v1)
         }
         // Added last: Hummingbird applies it to the not-found responder only.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path.description, $0.method) }))

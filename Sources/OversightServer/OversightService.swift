@@ -85,7 +85,8 @@ public struct OversightService: Sendable {
             let migrator = Migrator(pool: runtime.pool, migrations: try Migration.load(from: settings.schemaDirectory), logger: logger)
             let dependencies = ServiceDependencies(
                 pool: runtime.pool, probe: DatabaseProbe(pool: runtime.pool, migrator: migrator), metrics: metrics,
-                cases: CaseServices(store: store, keys: keys, cursors: cursors, openAPIDocument: openAPIDocument))
+                cases: CaseServices(
+                    store: store, keys: keys, cursors: cursors, openAPIDocument: openAPIDocument, reportPool: runtime.reportPool))
             return OversightService(
                 settings: settings, configuration: configuration, runtime: runtime, store: store, keys: keys,
                 dependencies: dependencies, checkpoints: checkpoints, webhooks: webhooks, logger: logger)

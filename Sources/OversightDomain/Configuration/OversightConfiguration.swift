@@ -30,6 +30,8 @@ public struct OversightConfiguration: Sendable {
     public let workflows: [CaseKind: WorkflowDefinition]
     /// The text each workflow was read from, for storing versions by content hash.
     public let workflowSources: [CaseKind: String]
+    /// `reports.yaml` (optional: the defaults when absent).
+    public var reports: ReportSettings = .defaults
 
     public func workflow(_ kind: CaseKind) -> WorkflowDefinition? { workflows[kind] }
 
@@ -129,9 +131,19 @@ public struct OversightConfiguration: Sendable {
             }
         }
 
+        var reports = ReportSettings.defaults
+        if let text = input.files["reports.yaml"], let root = YAMLCursor.parse(text, file: "reports.yaml", log: &log) {
+            reports = ReportSettingsReader.read(root, log: &log)
+            if let gender = reports.genderCoordinationOffice, let offices, offices.office(gender) == nil {
+                log.add("reports.yaml", "gender_coordination.office", "unknown office \(gender)")
+            }
+        }
+
         guard log.problems.isEmpty, let offices, let routing else {
             throw ConfigurationError(problems: log.problems)
         }
-        return OversightConfiguration(offices: offices, routing: routing, workflows: workflows, workflowSources: sources)
+        var configuration = OversightConfiguration(offices: offices, routing: routing, workflows: workflows, workflowSources: sources)
+        configuration.reports = reports
+        return configuration
     }
 }

@@ -64,6 +64,9 @@ public struct Problem: ProblemConvertible, Sendable {
             slug: "not-at-report-step", title: "Recommendations are issued at the report step", status: .conflict)
         public static let invalidOwner = Kind(slug: "invalid-owner", title: "The recommendation's owner cannot be", status: .unprocessableContent)
         public static let alreadyResponded = Kind(slug: "already-responded", title: "The response is already recorded", status: .conflict)
+        public static let invalidReportPeriod = Kind(slug: "invalid-report-period", title: "The report period is not valid", status: .badRequest)
+        public static let invalidReportFilter = Kind(slug: "invalid-report-filter", title: "The report cannot be cut that way", status: .badRequest)
+        public static let unknownReport = Kind(slug: "unknown-report", title: "No such report", status: .notFound)
         public static let cannotNameSelf = Kind(slug: "cannot-name-yourself", title: "You cannot name yourself on a case", status: .conflict)
 
         /// A refusal of the workflow engine: `/problems/transition-wrong-state`, ...

@@ -18,13 +18,16 @@ public final class DatabaseRuntime: Sendable {
     public let ownerOptions: PostgresConnectionOptions?
     /// The private server this runtime started, nil when a URL is configured.
     public let privateServer: LocalPostgresServer?
+    /// Connections to the report replica (`database.report_url`), nil when reports read the primary.
+    public let reportPool: PostgresPool?
     let logger: Logger
 
     private init(
         pool: PostgresPool, applicationOptions: PostgresConnectionOptions, ownerOptions: PostgresConnectionOptions?,
-        privateServer: LocalPostgresServer?, logger: Logger
+        privateServer: LocalPostgresServer?, reportPool: PostgresPool?, logger: Logger
     ) {
         self.pool = pool
+        self.reportPool = reportPool
         self.applicationOptions = applicationOptions
         self.ownerOptions = ownerOptions
         self.privateServer = privateServer
@@ -77,9 +80,17 @@ public final class DatabaseRuntime: Sendable {
                 acquireTimeout: .milliseconds(Int(settings.poolTimeoutSeconds * 1000))),
             logger: logger
         )
+        let reportPool = settings.reportDatabaseURL.map { url in
+            PostgresPool(
+                .init(
+                    options: PostgresConnectionOptions(url: url, applicationName: "oversight-reports").timeouts(
+                        statementMilliseconds: settings.statementTimeoutMilliseconds, lockMilliseconds: settings.lockTimeoutMilliseconds
+                    ).keepalives(), maxConnections: settings.poolSize, acquireTimeout: .milliseconds(Int(settings.poolTimeoutSeconds * 1000))),
+                logger: logger)
+        }
         return DatabaseRuntime(
             pool: pool, applicationOptions: applicationOptions, ownerOptions: ownerOptions,
-            privateServer: privateServer, logger: logger)
+            privateServer: privateServer, reportPool: reportPool, logger: logger)
     }
 
     /// Makes the owner and application logins on a server this process controls, as its
@@ -173,6 +184,7 @@ public final class DatabaseRuntime: Sendable {
     /// Closes the pool, then stops the private server if there is one.
     public func shutdown() async {
         await pool.close()
+        if let reportPool { await reportPool.close() }
         guard let privateServer else { return }
         do {
             try await privateServer.stop()

@@ -19,6 +19,9 @@ public struct ServiceSettings: Sendable, Equatable {
     /// With a configured database and none, migrations are left to `oversight migrate` run
     /// with it.
     public var databaseOwnerURL: String?
+    /// A streaming replica the reports are read from (the application login on it); nil: the
+    /// primary. Reports read only the rollup, which replicates with everything else.
+    public var reportDatabaseURL: String?
     public var poolSize = 8
     public var poolTimeoutSeconds = 10.0
     /// A statement running longer is cancelled (one slow query must not hold a pooled

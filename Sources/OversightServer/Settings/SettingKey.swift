@@ -48,6 +48,15 @@ struct SettingKey: Sendable {
             return true
         },
         SettingKey(
+            path: "database.report_url", environment: "OVERSIGHT_REPORT_DATABASE_URL", flag: "--report-database-url",
+            expected: "a postgresql:// or postgres:// URL of a streaming replica reports are read from, or empty for the primary",
+            mayHoldSecret: true
+        ) { settings, value in
+            guard let url = postgresURL(value) else { return false }
+            settings.reportDatabaseURL = url
+            return true
+        },
+        SettingKey(
             path: "database.owner_url", environment: "OVERSIGHT_DATABASE_OWNER_URL", flag: "--database-owner-url",
             expected: "a postgresql:// or postgres:// URL of the schema owner's login, or empty", mayHoldSecret: true
         ) { settings, value in

@@ -27,6 +27,8 @@ public enum SessionScope: Sendable, Hashable {
         case webhookSender = "webhook-sender"
         /// Recording a subject's response in a case they may not read.
         case subjectResponse = "subject-response"
+        /// Recomputing report cells from the raw rows (every case counts in some report).
+        case reporting
     }
 
     /// How a system job appears as an event's actor.

@@ -43,6 +43,9 @@ package struct BulkCaseLoad: Sendable {
     package func load(_ rows: Rows) async throws {
         try await pool.withTransaction { connection in
             try connection.execute("SET LOCAL synchronous_commit = off")
+            // The report rollups are rebuilt once after the whole load (`rebuildReportRollups`),
+            // not row by row.
+            try connection.execute("SET LOCAL oversight.rollups = 'deferred'")
             try connection.run(
                 PostgresScript(
                     """
@@ -65,10 +68,17 @@ package struct BulkCaseLoad: Sendable {
         }
     }
 
+    /// Rebuilds the report rollups from the raw rows (`report_backfill()`); the number of
+    /// cells written.
+    package func rebuildReportRollups() async throws -> Int {
+        try await ReportRollup.rebuild(ownerPool: pool)
+    }
+
     /// Fresh planner statistics after a large load.
     package func analyze() async throws {
         try await pool.query("ANALYZE cases")
         try await pool.query("ANALYZE case_events")
         try await pool.query("ANALYZE case_parties")
+        try await pool.query("ANALYZE report_cells")
     }
 }

@@ -34,6 +34,11 @@ extension CaseStore {
             var eventData = ["transition": name, "from": decision.from, "to": decision.to]
             eventData["fields"] = input.isEmpty ? nil : input.keys.sorted().joined(separator: ",")
             if decision.reopened { eventData["reopened"] = "true" }
+            // Whether the stage being left met its deadline, as its own clock (pauses, business
+            // days) counts it: what the timeliness report's "share within deadline" counts.
+            if workflow.state(decision.from)?.deadlineDays != nil, let due = snapshot.stageClock?.dueAt(engine.calendar) {
+                eventData["stage_deadline"] = now <= due ? "within" : "late"
+            }
             var events = [NewEvent("transition", eventData)]
             let redacted = decision.effects.contains(.redactIdentifyingDetails)
             for effect in decision.effects {

@@ -1,0 +1,100 @@
+import Foundation
+
+/// How a report's tables are made from rollup cells: rows grouped (and nested) by dimensions,
+/// each count column a sum of what each cell adds to it.
+struct CountColumn {
+    let column: ReportColumn
+    /// What one cell adds to this column (0 when it does not belong).
+    let amount: (RollupCount) -> Int
+
+    init(_ key: String, _ title: String, part: Bool = false, _ amount: @escaping (RollupCount) -> Int) {
+        column = ReportColumn(key, title, kind: .count, part: part)
+        self.amount = amount
+    }
+
+    /// The cell's count when `matches`, else 0.
+    static func counting(_ key: String, _ title: String, part: Bool = false, where matches: @escaping (RollupCount) -> Bool) -> CountColumn {
+        CountColumn(key, title, part: part) { matches($0) ? $0.n : 0 }
+    }
+}
+
+/// A row dimension: the value a cell is grouped by and how a value is labelled.
+struct RowLevel {
+    let key: (RollupCount) -> String
+    let label: (String) -> String
+    /// Row order; by label when nil.
+    let order: [String]?
+
+    init(_ key: @escaping (RollupCount) -> String, label: @escaping (String) -> String = ReportLabels.humanized, order: [String]? = nil) {
+        self.key = key
+        self.label = label
+        self.order = order
+    }
+}
+
+enum ReportLabels {
+    /// `sexual_harassment` → "Sexual harassment"; "" → "(not recorded)".
+    static func humanized(_ value: String) -> String {
+        guard let first = value.first else { return "(not recorded)" }
+        return String(first).uppercased() + value.dropFirst().replacingOccurrences(of: "_", with: " ")
+    }
+
+    static func verbatim(_ value: String) -> String { value.isEmpty ? "(not recorded)" : value }
+}
+
+extension ReportTable {
+    /// A table of nested rows (`levels`: office, then kind, ...), count columns, optionally a
+    /// row-total column summing the `part` columns and a total row. Rows whose every count is
+    /// zero are left out.
+    static func counts(
+        id: String, title: String, rowHeading: String, levels: [RowLevel], columns: [CountColumn], rowTotal: ReportColumn? = nil,
+        cells: [RollupCount], total: Bool = true, chart: ReportChart? = nil
+    ) -> ReportTable {
+        let allColumns = columns.map(\.column) + (rowTotal.map { [$0] } ?? [])
+        func values(_ group: [RollupCount]) -> [Int] {
+            var sums = columns.map { column in group.reduce(0) { $0 + column.amount($1) } }
+            if rowTotal != nil { sums.append(zip(columns, sums).filter { $0.0.column.part }.reduce(0) { $0 + $1.1 }) }
+            return sums
+        }
+        func rows(_ group: [RollupCount], depth: Int) -> [ReportRow] {
+            guard depth < levels.count else { return [] }
+            let level = levels[depth]
+            let grouped = Dictionary(grouping: group, by: level.key)
+            let keys = grouped.keys.sorted { lhs, rhs in
+                if let order = level.order {
+                    let (left, right) = (order.firstIndex(of: lhs) ?? Int.max, order.firstIndex(of: rhs) ?? Int.max)
+                    if left != right { return left < right }
+                }
+                return level.label(lhs) < level.label(rhs)
+            }
+            var result: [ReportRow] = []
+            for key in keys {
+                let members = grouped[key]!
+                let sums = values(members)
+                guard sums.contains(where: { $0 != 0 }) else { continue }
+                result.append(ReportRow(label: level.label(key), level: depth, cells: sums.map(ReportValue.count)))
+                result += rows(members, depth: depth + 1)
+            }
+            return result
+        }
+        let body = rows(cells, depth: 0)
+        let totalRow = total ? ReportRow(label: "Total", cells: values(cells).map(ReportValue.count)) : nil
+        return ReportTable(id: id, title: title, rowHeading: rowHeading, columns: allColumns, rows: body, total: totalRow, chart: chart)
+    }
+}
+
+/// Exact percentiles from a histogram of whole days (nearest rank: the smallest value with at
+/// least q of the observations at or below it).
+enum DayHistogram {
+    static func percentile(_ histogram: [Int: Int], _ q: Double) -> Int? {
+        let total = histogram.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        let rank = max(1, Int((q * Double(total)).rounded(.up)))
+        var seen = 0
+        for (days, count) in histogram.sorted(by: { $0.key < $1.key }) {
+            seen += count
+            if seen >= rank { return days }
+        }
+        return nil
+    }
+}

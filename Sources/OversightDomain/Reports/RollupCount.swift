@@ -1,0 +1,115 @@
+/// One cell of the report rollup (`report_cells`, Schema/0015): how many cases (or stage
+/// visits) share these values. Dimensions a query did not ask for are "".
+public struct RollupCount: Sendable, Hashable {
+    public enum Measure: String, Sendable, CaseIterable {
+        /// By the month a case was opened.
+        case received
+        /// By the month a case was closed, with its outcome.
+        case closed
+        /// Days from opening to closing, by closing month (and year, `closeDaysYear`).
+        case closeDays = "close_days"
+        case closeDaysYear = "close_days_year"
+        /// A milestone state the case has been in, by opening month.
+        case reached
+        /// An open case by the day it was opened, with its state.
+        case openDay = "open_day"
+        /// An open case by the day its earliest obligation falls due.
+        case dueDay = "due_day"
+        /// Days spent in a stage (`state`), by the month (year) it was left; `outcome` says
+        /// whether the stage deadline held ("within", "late", "" for none).
+        case stageDays = "stage_days"
+        case stageDaysYear = "stage_days_year"
+    }
+
+    public var measure: Measure
+    public var period: CalendarDay
+    public var office: String
+    public var kind: String
+    public var category: String
+    public var region: String
+    public var countryOffice: String
+    public var confinement: String
+    public var state: String
+    public var outcome: String
+    public var priority: String
+    public var ownerOffice: String
+    public var ioaCategory: String
+    public var visitorType: String
+    public var days: Int
+    public var n: Int
+
+    public init(
+        measure: Measure, period: CalendarDay, office: String, kind: String, category: String = "", region: String = "",
+        countryOffice: String = "", confinement: String = "", state: String = "", outcome: String = "", priority: String = "",
+        ownerOffice: String = "", ioaCategory: String = "", visitorType: String = "", days: Int = 0, n: Int
+    ) {
+        self.measure = measure
+        self.period = period
+        self.office = office
+        self.kind = kind
+        self.category = category
+        self.region = region
+        self.countryOffice = countryOffice
+        self.confinement = confinement
+        self.state = state
+        self.outcome = outcome
+        self.priority = priority
+        self.ownerOffice = ownerOffice
+        self.ioaCategory = ioaCategory
+        self.visitorType = visitorType
+        self.days = days
+        self.n = n
+    }
+}
+
+/// What a report asks the rollup for: measures over a span of periods, within filters.
+public struct RollupQuery: Sendable, Hashable {
+    public var measures: [RollupCount.Measure]
+    /// Periods from `from` (inclusive) to `to` (exclusive); nil: unbounded.
+    public var from: CalendarDay?
+    public var to: CalendarDay?
+    /// Only these periods (the first days of years or months), when given.
+    public var periods: [CalendarDay]?
+    public var offices: [String]?
+    public var kinds: [String]?
+    public var regions: [String]?
+    public var countryOffices: [String]?
+
+    public init(
+        _ measures: [RollupCount.Measure], from: CalendarDay? = nil, to: CalendarDay? = nil, periods: [CalendarDay]? = nil,
+        filters: ReportFilters = ReportFilters()
+    ) {
+        self.measures = measures
+        self.from = from
+        self.to = to
+        self.periods = periods
+        self.offices = filters.office.map { [$0] }
+        self.kinds = filters.kind.map { [$0] }
+        self.regions = filters.region.map { [$0] }
+        self.countryOffices = filters.countryOffice.map { [$0] }
+    }
+}
+
+/// The filters a reader chose (each optional).
+public struct ReportFilters: Sendable, Hashable {
+    public var office: String?
+    public var kind: String?
+    public var region: String?
+    public var countryOffice: String?
+
+    public init(office: String? = nil, kind: String? = nil, region: String? = nil, countryOffice: String? = nil) {
+        self.office = office
+        self.kind = kind
+        self.region = region
+        self.countryOffice = countryOffice
+    }
+
+    public var applied: [String: String] {
+        var result: [String: String] = [:]
+        result["office"] = office
+        result["kind"] = kind
+        result["region"] = region
+        result["country_office"] = countryOffice
+        return result
+    }
+}
