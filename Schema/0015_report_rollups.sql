@@ -230,6 +230,7 @@ BEGIN
     RETURN written;
 END $$;
 
-GRANT SELECT ON report_cells TO oversight_service;
+-- Both are aggregates: the raw view is what the tests and the bench compare the rollup with.
+GRANT SELECT ON report_cells, report_cells_raw TO oversight_service;
 -- Rebuilding is the owner's (oversight report backfill), not the service's.
 REVOKE EXECUTE ON FUNCTION report_backfill() FROM PUBLIC;

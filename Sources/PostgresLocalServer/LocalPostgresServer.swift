@@ -175,6 +175,28 @@ public struct LocalPostgresServer: Sendable {
         await connection.close()
     }
 
+    /// A streaming standby of this server in `dataDirectory` (`pg_basebackup -R`: it follows
+    /// this server's WAL over its Unix socket), configured but not started. For reading
+    /// reports from a replica; the tests start one to prove it.
+    public func makeStandby(dataDirectory: String, label: String) async throws -> LocalPostgresServer {
+        let standby = try LocalPostgresServer(
+            .init(dataDirectory: dataDirectory, database: configuration.database, durable: configuration.durable, label: label), logger: logger)
+        try await NIOThreadPool.singleton.runIfActive {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+            try self.handToServerUser(dataDirectory)
+            _ = try self.runAsServerUser([
+                self.binDirectory + "/pg_basebackup", "-D", dataDirectory, "-R", "-X", "stream", "--no-sync", "--checkpoint=fast",
+                "-h", self.socketDirectory, "-p", String(Self.port), "-U", Self.superuser,
+            ])
+            // The primary's socket lock and log live in its data folder here, and came along.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory)) ?? []
+            where name.hasPrefix(".s.PGSQL.") || name == "postgres.log" {
+                try FileManager.default.removeItem(atPath: dataDirectory + "/" + name)
+            }
+        }
+        return standby
+    }
+
     private func pgCtl(_ arguments: [String]) throws -> String {
         try runAsServerUser([binDirectory + "/pg_ctl"] + arguments)
     }

@@ -2,25 +2,26 @@ import CPosixSpawn
 import Foundation
 import Glibc
 
-/// Runs a command to completion with `posix_spawn` and `waitpid`.
+/// Runs a command to completion with `posix_spawn` and `waitpid` (PostgreSQL's tools here;
+/// headless Chromium in the report page tests).
 ///
 /// `Foundation.Process` hangs on `pg_ctl start` on Linux: the postmaster inherits the pipe
 /// Foundation watches for the child's exit, so the exit is never seen. Here the child's
 /// output goes to a file, every other inherited descriptor is closed in the child, and the
 /// parent waits for exactly the process it started.
-enum ProcessSpawner {
-    struct Failure: Error, CustomStringConvertible {
+public enum ProcessSpawner {
+    public struct Failure: Error, CustomStringConvertible {
         let command: [String]
         let status: Int32
         let output: String
-        var description: String {
+        public var description: String {
             "\(command.joined(separator: " ")) exited with status \(status)" + (output.isEmpty ? "" : ":\n\(output)")
         }
     }
 
     /// Runs `arguments[0]` (an absolute path) and returns its combined output. Blocks the
     /// calling thread; callers run it on a thread that may block.
-    static func run(_ arguments: [String], outputFile: String) throws -> String {
+    public static func run(_ arguments: [String], outputFile: String) throws -> String {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
