@@ -10,10 +10,13 @@
 -- confinement moves its past stages with it. report_cells_raw is the same cells recomputed
 -- from the raw rows: the backfill's source, the tests' reference and the bench's ceiling.
 --
--- No hot rows: each cell is split over 8 shards by the writing backend, so concurrent
+-- No hot rows: each cell is split over 8 shards by case (a hash of its id), so concurrent
 -- writers to one cell (a month's filings at one office) mostly touch different rows; a report
--- sums the shards. Rows of one statement are written in key order, so two writers never
--- wait on each other in opposite orders.
+-- sums the shards. A case's cells always live in its own shard, so what a change subtracts
+-- meets what an earlier one added, and a cell that comes to zero is deleted: no key outlives
+-- the cases it counts (an ombuds case's place, once redacted, is gone from here too). Rows of
+-- one statement are written in key order, so two writers never wait on each other in opposite
+-- orders.
 
 CREATE TABLE report_cells (
     measure text NOT NULL,
@@ -61,6 +64,9 @@ CREATE FUNCTION report_is_milestone(kind text, state text) RETURNS boolean LANGU
                              ('evaluation', 'management_response_issued'), ('evaluation', 'published'))
 $$;
 
+CREATE FUNCTION report_shard(case_id uuid) RETURNS smallint LANGUAGE sql IMMUTABLE
+    AS $$ SELECT (abs(hashtext(case_id::text)) % 8)::smallint $$;
+
 -- The cells one case row contributes. Deterministic in the row alone, so the trigger can
 -- subtract exactly what it once added.
 CREATE FUNCTION report_case_cells(c cases) RETURNS TABLE (
@@ -69,7 +75,8 @@ CREATE FUNCTION report_case_cells(c cases) RETURNS TABLE (
 ) LANGUAGE sql STABLE AS $$
     WITH k AS (
         SELECT c.office AS office, c.kind AS kind, c.category AS category, coalesce(c.region, '') AS region,
-               coalesce(c.country_office, '') AS country_office, report_confinement(c.sealed_from, c.restricted_to_head) AS confinement,
+               -- An ombuds case is counted by what survives its close only: never its country office.
+               CASE WHEN c.kind = 'ombuds_case' THEN '' ELSE coalesce(c.country_office, '') END AS country_office, report_confinement(c.sealed_from, c.restricted_to_head) AS confinement,
                c.priority AS priority, coalesce(c.owner_office, '') AS owner_office,
                CASE WHEN c.kind = 'ombuds_case' THEN coalesce(c.snapshot #>> '{fields,ioa_category,value}', '') ELSE '' END AS ioa,
                CASE WHEN c.kind = 'ombuds_case' THEN coalesce(c.snapshot #>> '{fields,visitor_type,value}', '') ELSE '' END AS visitor,
@@ -121,32 +128,37 @@ CREATE FUNCTION report_stage_cells(c cases, only_seq integer) RETURNS TABLE (
     WHERE only_seq IS NULL OR v.seq = only_seq
 $$;
 
--- Every cell recomputed from the raw rows: what the rollup must equal. The stages are found
--- here with one pass over the whole history, not the trigger's per-case function, so that a
--- mistake in either shows as a difference.
+-- Every case's cells recomputed from the raw rows, each in its case's shard. The stages are
+-- found here with one pass over the whole history, not the trigger's per-case function, so
+-- that a mistake in either shows as a difference.
+CREATE VIEW report_case_cells_raw AS
+    SELECT report_shard(c.id) AS shard, x.* FROM cases c, LATERAL report_case_cells(c) x
+    UNION ALL
+    SELECT report_shard(c.id), x.m, x.p, c.office, c.kind, '', '', '', report_confinement(c.sealed_from, c.restricted_to_head), s.stage,
+           s.deadline, '', '', '', '', d.days
+    FROM (SELECT e.case_id, e.data ->> 'from' AS stage, e.at, e.data ->> 'reopened' AS reopened,
+                 coalesce(e.data ->> 'stage_deadline', '') AS deadline,
+                 e.at - lag(e.at) OVER (PARTITION BY e.case_id ORDER BY e.seq) AS after_previous
+          FROM case_events e WHERE e.kind = 'transition') s
+    JOIN cases c ON c.id = s.case_id
+    CROSS JOIN LATERAL (VALUES ('stage_days', report_month(s.at)), ('stage_days_year', report_year(s.at))) AS x (m, p)
+    CROSS JOIN LATERAL (SELECT floor(extract(epoch FROM coalesce(s.after_previous, s.at - c.opened_at)) / 86400)::integer AS days) d
+    WHERE s.reopened IS DISTINCT FROM 'true';
+
+-- Every cell recomputed from the raw rows: what the rollup must equal (summed over shards).
 CREATE VIEW report_cells_raw AS
-    SELECT r.measure, r.period, r.office, r.kind, r.category, r.region, r.country_office, r.confinement, r.state, r.outcome, r.priority,
-           r.owner_office, r.ioa_category, r.visitor_type, r.days, count(*)::bigint AS n
-    FROM (SELECT x.* FROM cases c, LATERAL report_case_cells(c) x
-          UNION ALL
-          SELECT x.m, x.p, c.office, c.kind, '', '', '', report_confinement(c.sealed_from, c.restricted_to_head), s.stage, s.deadline,
-                 '', '', '', '', d.days
-          FROM (SELECT e.case_id, e.data ->> 'from' AS stage, e.at, e.data ->> 'reopened' AS reopened,
-                       coalesce(e.data ->> 'stage_deadline', '') AS deadline,
-                       e.at - lag(e.at) OVER (PARTITION BY e.case_id ORDER BY e.seq) AS after_previous
-                FROM case_events e WHERE e.kind = 'transition') s
-          JOIN cases c ON c.id = s.case_id
-          CROSS JOIN LATERAL (VALUES ('stage_days', report_month(s.at)), ('stage_days_year', report_year(s.at))) AS x (m, p)
-          CROSS JOIN LATERAL (SELECT floor(extract(epoch FROM coalesce(s.after_previous, s.at - c.opened_at)) / 86400)::integer AS days) d
-          WHERE s.reopened IS DISTINCT FROM 'true') r
+    SELECT measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority, owner_office,
+           ioa_category, visitor_type, days, count(*)::bigint AS n
+    FROM report_case_cells_raw
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15;
 
--- Adds signed cells to the rollup, netted, in key order, in this backend's shard.
-CREATE FUNCTION report_apply(deltas jsonb) RETURNS void LANGUAGE sql AS $$
+-- Adds one case's signed cells to the rollup, netted, in key order, in the case's shard; a
+-- cell that comes to zero is deleted (its key may name a place a redacted case no longer holds).
+CREATE FUNCTION report_apply(deltas jsonb, shard smallint) RETURNS void LANGUAGE sql AS $$
     INSERT INTO report_cells AS r (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
                                    owner_office, ioa_category, visitor_type, days, shard, n)
     SELECT d.measure, d.period, d.office, d.kind, d.category, d.region, d.country_office, d.confinement, d.state, d.outcome, d.priority,
-           d.owner_office, d.ioa_category, d.visitor_type, d.days, (pg_backend_pid() % 8)::smallint, sum(d.n)
+           d.owner_office, d.ioa_category, d.visitor_type, d.days, shard, sum(d.n)
     FROM jsonb_to_recordset(deltas) AS d (measure text, period date, office text, kind text, category text, region text, country_office text,
                                           confinement text, state text, outcome text, priority text, owner_office text, ioa_category text,
                                           visitor_type text, days integer, n bigint)
@@ -155,7 +167,15 @@ CREATE FUNCTION report_apply(deltas jsonb) RETURNS void LANGUAGE sql AS $$
     ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
     ON CONFLICT (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority, owner_office,
                  ioa_category, visitor_type, days, shard)
-    DO UPDATE SET n = r.n + excluded.n
+    DO UPDATE SET n = r.n + excluded.n;
+    DELETE FROM report_cells r
+    USING jsonb_to_recordset(deltas) AS d (measure text, period date, office text, kind text, category text, region text, country_office text,
+                                           confinement text, state text, outcome text, priority text, owner_office text, ioa_category text,
+                                           visitor_type text, days integer, n bigint)
+    WHERE d.n < 0 AND r.n = 0 AND r.shard = report_apply.shard AND r.measure = d.measure AND r.period = d.period
+      AND r.office = d.office AND r.kind = d.kind AND r.category = d.category AND r.region = d.region AND r.country_office = d.country_office
+      AND r.confinement = d.confinement AND r.state = d.state AND r.outcome = d.outcome AND r.priority = d.priority
+      AND r.owner_office = d.owner_office AND r.ioa_category = d.ioa_category AND r.visitor_type = d.visitor_type AND r.days = d.days;
 $$;
 
 -- The seeder loads millions of rows and rebuilds the rollup once after (oversight
@@ -176,7 +196,7 @@ BEGIN
     IF report_rollups_deferred() THEN RETURN NULL; END IF;
     scope := coalesce(current_setting('oversight.system', true), '');
     PERFORM set_config('oversight.system', 'reporting', true);
-    PERFORM report_apply(coalesce(jsonb_agg(to_jsonb(d)), '[]')) FROM (
+    PERFORM report_apply(coalesce(jsonb_agg(to_jsonb(d)), '[]'), report_shard(coalesce(NEW.id, OLD.id))) FROM (
         SELECT x.*, 1 AS n FROM report_case_cells(NEW) x WHERE TG_OP <> 'DELETE'
         UNION ALL SELECT x.*, -1 FROM report_case_cells(OLD) x WHERE TG_OP <> 'INSERT'
         UNION ALL SELECT x.*, 1 FROM report_stage_cells(NEW, NULL) x WHERE moved
@@ -193,7 +213,7 @@ BEGIN
     IF report_rollups_deferred() OR NEW.kind <> 'transition' OR NEW.data ->> 'reopened' = 'true' THEN RETURN NULL; END IF;
     scope := coalesce(current_setting('oversight.system', true), '');
     PERFORM set_config('oversight.system', 'reporting', true);
-    PERFORM report_apply(coalesce(jsonb_agg(to_jsonb(d)), '[]')) FROM (
+    PERFORM report_apply(coalesce(jsonb_agg(to_jsonb(d)), '[]'), report_shard(NEW.case_id)) FROM (
         SELECT x.*, 1 AS n FROM cases c, LATERAL report_stage_cells(c, NEW.seq) x WHERE c.id = NEW.case_id
     ) d;
     PERFORM set_config('oversight.system', scope, true);
@@ -225,12 +245,13 @@ BEGIN
     INSERT INTO report_cells (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
                               owner_office, ioa_category, visitor_type, days, shard, n)
     SELECT measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority, owner_office,
-           ioa_category, visitor_type, days, 0, n FROM report_cells_raw;
+           ioa_category, visitor_type, days, shard, count(*) FROM report_case_cells_raw
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16;
     GET DIAGNOSTICS written = ROW_COUNT;
     RETURN written;
 END $$;
 
 -- Both are aggregates: the raw view is what the tests and the bench compare the rollup with.
-GRANT SELECT ON report_cells, report_cells_raw TO oversight_service;
+GRANT SELECT ON report_cells, report_cells_raw, report_case_cells_raw TO oversight_service;
 -- Rebuilding is the owner's (oversight report backfill), not the service's.
 REVOKE EXECUTE ON FUNCTION report_backfill() FROM PUBLIC;

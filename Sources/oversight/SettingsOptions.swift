@@ -27,6 +27,9 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("database-owner-url"), help: ArgumentHelp(ServiceSettings.flagHelp("database.owner_url")))
     var databaseOwnerURL: String?
 
+    @Option(name: .customLong("report-database-url"), help: ArgumentHelp(ServiceSettings.flagHelp("database.report_url")))
+    var reportDatabaseURL: String?
+
     @Option(name: .customLong("pool-size"), help: ArgumentHelp(ServiceSettings.flagHelp("database.pool_size")))
     var poolSize: String?
 
@@ -109,6 +112,7 @@ struct SettingsOptions: ParsableArguments {
         values["server.openapi_file"] = openapiFile
         values["database.url"] = databaseURL
         values["database.owner_url"] = databaseOwnerURL
+        values["database.report_url"] = reportDatabaseURL
         values["database.pool_size"] = poolSize
         values["database.pool_timeout_seconds"] = poolTimeoutSeconds
         values["database.statement_timeout_ms"] = statementTimeoutMs

@@ -48,9 +48,10 @@ struct StoredRowTests {
             try await Migrator(pool: pool, migrations: try Migration.load(from: Self.root.appendingPathComponent("Schema").path)).migrate()
             let samples = [
                 ":c_event_hash": "'\\x00'::bytea", ":c_event_seq": "1", ":c_id": "gen_random_uuid()", ":id": "gen_random_uuid()",
-                ":prepared": "1", ":filers": "1", ":wv": "1", ":n": "1", ":f": "1",
+                ":prepared": "1", ":filers": "1", ":wv": "1", ":n": "1", ":f": "1", ":from": "'2026-01-01'", ":to": "'2027-01-01'",
             ]
-            for name in ["file", "transition", "queue", "view"] {
+            let reports = ["caseload", "ageing", "timeliness", "outcomes", "retaliation", "ombuds", "recommendations", "evaluations", "indicators"]
+            for name in ["file", "transition", "queue", "view"] + reports.map({ "report/" + $0 }) {
                 var text = try String(contentsOf: Self.root.appendingPathComponent("Benchmarks/pgbench/\(name).sql"), encoding: .utf8)
                 text = text.split(separator: "\n").filter { !$0.hasPrefix("--") && !$0.hasPrefix("\\") }.joined(separator: "\n")
                 text = text.replacingOccurrences(of: "\\gset c_", with: ";").replacingOccurrences(of: "\\gset", with: ";")
@@ -65,7 +66,7 @@ struct StoredRowTests {
                     "BEGIN;\nCREATE TEMP TABLE bench_prepared (n int, reference text);\n"
                     + "CREATE TEMP TABLE bench_refs (n int, reference text);\n"
                     + statements.map { "EXPLAIN " + $0 + ";" }.joined(separator: "\n") + "\nROLLBACK;\n"
-                let path = NSTemporaryDirectory() + "ceiling-\(name)-\(UUID().uuidString).sql"
+                let path = NSTemporaryDirectory() + "ceiling-\(name.replacingOccurrences(of: "/", with: "-"))-\(UUID().uuidString).sql"
                 try script.write(toFile: path, atomically: true, encoding: .utf8)
                 defer { try? FileManager.default.removeItem(atPath: path) }
                 let contents = try FileContents(path: path)

@@ -104,7 +104,7 @@ extension Reading {
                     columns: [received, closed], cells: flow),
                 .counts(
                     id: "by_month", title: "By month", rowHeading: "Month",
-                    levels: [RowLevel({ ReportPeriod.monthLabel($0.period) }, label: ReportLabels.verbatim)], columns: [received, closed],
+                    levels: [.months(of: period)], columns: [received, closed],
                     cells: flow,
                     chart: ReportChart(.line, series: ["received"], description: "Ombuds cases opened each month")),
                 .counts(

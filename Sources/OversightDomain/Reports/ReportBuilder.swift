@@ -128,7 +128,7 @@ struct Reading {
                     columns: flowColumns(), cells: all),
                 .counts(
                     id: "by_month", title: "By month", rowHeading: "Month",
-                    levels: [RowLevel({ ReportPeriod.monthLabel($0.period) }, label: ReportLabels.verbatim)],
+                    levels: [.months(of: period)],
                     columns: Array(flowColumns().prefix(2)), cells: monthly,
                     chart: ReportChart(.line, series: ["received", "closed"], description: "Cases received and closed each month of the period")),
             ], []

@@ -24,11 +24,22 @@ struct RowLevel {
     let label: (String) -> String
     /// Row order; by label when nil.
     let order: [String]?
+    /// Rows shown even when all their counts are zero (every month of the period).
+    let always: [String]
 
-    init(_ key: @escaping (RollupCount) -> String, label: @escaping (String) -> String = ReportLabels.humanized, order: [String]? = nil) {
+    init(
+        _ key: @escaping (RollupCount) -> String, label: @escaping (String) -> String = ReportLabels.humanized, order: [String]? = nil,
+        always: [String] = []
+    ) {
         self.key = key
         self.label = label
-        self.order = order
+        self.order = order ?? (always.isEmpty ? nil : always)
+        self.always = always
+    }
+
+    /// One row per month of `period`, labelled YYYY-MM.
+    static func months(of period: ReportPeriod) -> RowLevel {
+        RowLevel({ ReportPeriod.monthLabel($0.period) }, label: ReportLabels.verbatim, always: period.months.map(ReportPeriod.monthLabel))
     }
 }
 
@@ -60,7 +71,7 @@ extension ReportTable {
             guard depth < levels.count else { return [] }
             let level = levels[depth]
             let grouped = Dictionary(grouping: group, by: level.key)
-            let keys = grouped.keys.sorted { lhs, rhs in
+            let keys = Set(grouped.keys).union(depth == 0 ? level.always : []).sorted { lhs, rhs in
                 if let order = level.order {
                     let (left, right) = (order.firstIndex(of: lhs) ?? Int.max, order.firstIndex(of: rhs) ?? Int.max)
                     if left != right { return left < right }
@@ -69,9 +80,9 @@ extension ReportTable {
             }
             var result: [ReportRow] = []
             for key in keys {
-                let members = grouped[key]!
+                let members = grouped[key] ?? []
                 let sums = values(members)
-                guard sums.contains(where: { $0 != 0 }) else { continue }
+                guard sums.contains(where: { $0 != 0 }) || (depth == 0 && level.always.contains(key)) else { continue }
                 result.append(ReportRow(label: level.label(key), level: depth, cells: sums.map(ReportValue.count)))
                 result += rows(members, depth: depth + 1)
             }

@@ -13,7 +13,7 @@ enum ReportHTML {
         thead th{background:#eef2f6;text-align:center}td{text-align:right;font-variant-numeric:tabular-nums}
         th[scope=row]{text-align:left;font-weight:normal}tr.level-1 th{padding-left:1.5rem}tr.level-2 th{padding-left:3rem;color:#333}
         tr.level-0 th{font-weight:600}tfoot th,tfoot td{font-weight:700;background:#f6f6f6}
-        td.withheld{color:#8a1c1c;font-style:italic}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#444}
+        td.withheld{color:#8a1c1c;font-style:italic}td.empty{text-align:left;color:#555}figure{margin:1rem 0}figcaption{font-size:.85rem;color:#444}
         svg.chart text{font-size:11px;fill:#222}svg.chart .axis{stroke:#888}svg.chart .legend{font-size:12px}
         .notes{font-size:.85rem;color:#333}nav a{margin-right:1rem}
         @media print{body{margin:0;max-width:none;font-size:10pt}nav{display:none}h2{break-after:avoid}table,figure{break-inside:avoid}
@@ -72,11 +72,10 @@ enum ReportHTML {
                         : "<td class=\"withheld\" title=\"withheld\">\(HTMLText.escape(cell.display))</td>"
                 }.joined() + "</tr>"
         }
-        html += table.rows.map(row).joined() + "</tbody>"
+        html += table.rows.map(row).joined()
+        if table.rows.isEmpty { html += "<tr><td colspan=\"\(table.columns.count + 1)\" class=\"empty\">No cases in this period.</td></tr>" }
+        html += "</tbody>"
         if let total = table.total { html += "<tfoot>" + row(total) + "</tfoot>" }
-        if table.rows.isEmpty {
-            html += "<tbody><tr><td colspan=\"\(table.columns.count + 1)\">No cases in this period.</td></tr></tbody>"
-        }
         return html + "</table>"
     }
 

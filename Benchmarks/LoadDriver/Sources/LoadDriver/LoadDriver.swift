@@ -9,11 +9,13 @@ import NIOCore
 @main
 struct LoadDriver: AsyncParsableCommand {
     enum Scenario: String, ExpressibleByArgument, CaseIterable {
-        case file, transition, queue, view
+        case file, transition, queue, view, report
     }
 
+    static let reportNames = ["caseload", "ageing", "timeliness", "outcomes", "retaliation", "ombuds", "recommendations", "evaluations", "indicators"]
+
     @Option(help: "Service base URL (loopback only).") var url = "http://127.0.0.1:8080"
-    @Option(help: "file, transition, queue or view.") var scenario: Scenario
+    @Option(help: "file, transition, queue, view or report.") var scenario: Scenario
     @Option(help: "Requests in flight.") var concurrency = 8
     @Option(help: "Measured seconds (after a 2 s warm-up).") var duration = 15
     @Option(help: "Bearer token of the caller.") var token: String
@@ -21,6 +23,8 @@ struct LoadDriver: AsyncParsableCommand {
     var tokensFile: String?
     @Option(help: "A file of case references, one a line: view picks at random; transition splits them between workers.")
     var referencesFile: String?
+    @Option(help: "For report: the query of every report request (the period), e.g. from=2026-01&to=2026-12.")
+    var reportQuery = ""
 
     func validate() throws {
         guard let host = URL(string: url)?.host, ["127.0.0.1", "localhost", "::1"].contains(host) else {
@@ -32,7 +36,7 @@ struct LoadDriver: AsyncParsableCommand {
     func run() async throws {
         let references = try Self.lines(referencesFile)
         let tokens = try Self.lines(tokensFile)
-        guard scenario == .queue || scenario == .file || !references.isEmpty else { throw ValidationError("\(scenario) needs --references-file") }
+        guard [.queue, .file, .report].contains(scenario) || !references.isEmpty else { throw ValidationError("\(scenario) needs --references-file") }
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
@@ -56,10 +60,14 @@ struct LoadDriver: AsyncParsableCommand {
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var errors = 0
         var statuses: [UInt: Int] = [:]
+        var perReport: [String: Histogram<UInt64>] = [:]
         for result in results {
             histogram.add(result.histogram)
             errors += result.errors
             for (status, count) in result.statuses { statuses[status, default: 0] += count }
+            for (name, part) in result.perReport {
+                perReport[name, default: Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)].add(part)
+            }
         }
         let count = Int(histogram.totalCount)
         let report: [String: Any] = [
@@ -68,6 +76,12 @@ struct LoadDriver: AsyncParsableCommand {
             "p50_ms": Double(histogram.valueAtPercentile(50)) / 1000, "p95_ms": Double(histogram.valueAtPercentile(95)) / 1000,
             "p99_ms": Double(histogram.valueAtPercentile(99)) / 1000,
             "statuses": Dictionary(uniqueKeysWithValues: statuses.map { (String($0.key), $0.value) }),
+            "reports": perReport.mapValues { part in
+                [
+                    "requests": Int(part.totalCount), "p50_ms": Double(part.valueAtPercentile(50)) / 1000,
+                    "p99_ms": Double(part.valueAtPercentile(99)) / 1000,
+                ]
+            },
         ]
         print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]), as: UTF8.self))
     }
@@ -98,6 +112,8 @@ struct LoadDriver: AsyncParsableCommand {
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var errors = 0
         var statuses: [UInt: Int] = [:]
+        /// For report: each report's latencies.
+        var perReport: [String: Histogram<UInt64>] = [:]
     }
 
     func work(client: HTTPClient, state: inout WorkerState, warmUp: ContinuousClock.Instant, end: ContinuousClock.Instant) async throws
@@ -120,6 +136,11 @@ struct LoadDriver: AsyncParsableCommand {
             guard started >= warmUp else { continue }
             let micros = UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
             _ = result.histogram.record(max(1, micros))
+            if scenario == .report {
+                let name = Self.reportNames[(state.worker + state.next - 1) % Self.reportNames.count]
+                _ = result.perReport[name, default: Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)]
+                    .record(max(1, micros))
+            }
             result.statuses[response.status.code, default: 0] += 1
             if response.status.code >= 400 { result.errors += 1 }
         }
@@ -142,6 +163,11 @@ struct LoadDriver: AsyncParsableCommand {
             }
         case .view:
             request = HTTPClientRequest(url: url + "/v1/cases/" + state.references.randomElement(using: &state.random)!)
+        case .report:
+            // Every report in turn, each worker starting at its own.
+            let name = Self.reportNames[(state.worker + state.next) % Self.reportNames.count]
+            state.next += 1
+            request = HTTPClientRequest(url: url + "/v1/reports/" + name + (reportQuery.isEmpty ? "" : "?" + reportQuery))
         case .queue:
             // As a triaging lead does: a first page (the four filters in turn), then the next
             // two pages of the same filter through the cursor; the ceiling runs the same mix.
