@@ -12,7 +12,9 @@ struct LoadDriver: AsyncParsableCommand {
         case file, transition, queue, view, report
     }
 
-    static let reportNames = ["caseload", "ageing", "timeliness", "outcomes", "retaliation", "ombuds", "recommendations", "evaluations", "indicators"]
+    static let reportNames = [
+        "caseload", "ageing", "timeliness", "outcomes", "retaliation", "ombuds", "recommendations", "evaluations", "indicators",
+    ]
 
     @Option(help: "Service base URL (loopback only).") var url = "http://127.0.0.1:8080"
     @Option(help: "file, transition, queue, view or report.") var scenario: Scenario
