@@ -10,12 +10,12 @@
 -- confinement moves its past stages with it. report_cells_raw is the same cells recomputed
 -- from the raw rows: the backfill's source, the tests' reference and the bench's ceiling.
 --
--- No hot rows: each cell is split over 8 shards by case (a hash of its id), so concurrent
--- writers to one cell (a month's filings at one office) mostly touch different rows; a report
--- sums the shards. A case's cells always live in its own shard, so what a change subtracts
--- meets what an earlier one added, and a cell that comes to zero is deleted: no key outlives
--- the cases it counts (an ombuds case's place, once redacted, is gone from here too). Rows of
--- one statement are written in key order, so two writers never wait on each other in opposite
+-- No hot rows: a writing transaction adds to its own shard (1 to 7, by transaction id), so
+-- concurrent writers to one cell (a month's filings at one office) mostly touch different
+-- rows; a job (report_compact, every few seconds) folds each written cell's shards into
+-- shard 0, where the backfill puts everything, and deletes a cell that comes to zero: no key
+-- outlives the cases it counts. A report sums whatever shards there are. Rows of one
+-- statement are written in key order, so two writers never wait on each other in opposite
 -- orders.
 
 CREATE TABLE report_cells (
@@ -63,9 +63,6 @@ CREATE FUNCTION report_is_milestone(kind text, state text) RETURNS boolean LANGU
                              ('retaliation_review', 'interim_protection_pending'), ('investigation', 'investigation'),
                              ('evaluation', 'management_response_issued'), ('evaluation', 'published'))
 $$;
-
-CREATE FUNCTION report_shard(case_id uuid) RETURNS smallint LANGUAGE sql IMMUTABLE
-    AS $$ SELECT (abs(hashtext(case_id::text)) % 8)::smallint $$;
 
 -- The cells one case row contributes. Deterministic in the row alone, so the trigger can
 -- subtract exactly what it once added.
@@ -128,13 +125,13 @@ CREATE FUNCTION report_stage_cells(c cases, only_seq integer) RETURNS TABLE (
     WHERE only_seq IS NULL OR v.seq = only_seq
 $$;
 
--- Every case's cells recomputed from the raw rows, each in its case's shard. The stages are
--- found here with one pass over the whole history, not the trigger's per-case function, so
--- that a mistake in either shows as a difference.
+-- Every case's cells recomputed from the raw rows. The stages are found here with one pass
+-- over the whole history, not the trigger's per-case function, so that a mistake in either
+-- shows as a difference.
 CREATE VIEW report_case_cells_raw AS
-    SELECT report_shard(c.id) AS shard, x.* FROM cases c, LATERAL report_case_cells(c) x
+    SELECT x.* FROM cases c, LATERAL report_case_cells(c) x
     UNION ALL
-    SELECT report_shard(c.id), x.m, x.p, c.office, c.kind, '', '', '', report_confinement(c.sealed_from, c.restricted_to_head), s.stage,
+    SELECT x.m, x.p, c.office, c.kind, '', '', '', report_confinement(c.sealed_from, c.restricted_to_head), s.stage,
            s.deadline, '', '', '', '', d.days
     FROM (SELECT e.case_id, e.data ->> 'from' AS stage, e.at, e.data ->> 'reopened' AS reopened,
                  coalesce(e.data ->> 'stage_deadline', '') AS deadline,
@@ -152,8 +149,12 @@ CREATE VIEW report_cells_raw AS
     FROM report_case_cells_raw
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15;
 
--- Adds one case's signed cells to the rollup, netted, in key order, in the case's shard; a
--- cell that comes to zero is deleted (its key may name a place a redacted case no longer holds).
+-- This transaction's shard: 1 to 7 (0 is the compacted one).
+CREATE FUNCTION report_shard() RETURNS smallint LANGUAGE sql VOLATILE
+    AS $$ SELECT (1 + txid_current() % 7)::smallint $$;
+
+-- Adds signed cells to the rollup, netted, in key order, in this transaction's shard; a cell
+-- of that shard that comes to zero is deleted at once (the compaction deletes the rest).
 CREATE FUNCTION report_apply(deltas jsonb, shard smallint) RETURNS void LANGUAGE sql AS $$
     INSERT INTO report_cells AS r (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
                                    owner_office, ioa_category, visitor_type, days, shard, n)
@@ -196,7 +197,7 @@ BEGIN
     IF report_rollups_deferred() THEN RETURN NULL; END IF;
     scope := coalesce(current_setting('oversight.system', true), '');
     PERFORM set_config('oversight.system', 'reporting', true);
-    PERFORM report_apply(coalesce(jsonb_agg(to_jsonb(d)), '[]'), report_shard(coalesce(NEW.id, OLD.id))) FROM (
+    PERFORM report_apply(coalesce(jsonb_agg(to_jsonb(d)), '[]'), report_shard()) FROM (
         SELECT x.*, 1 AS n FROM report_case_cells(NEW) x WHERE TG_OP <> 'DELETE'
         UNION ALL SELECT x.*, -1 FROM report_case_cells(OLD) x WHERE TG_OP <> 'INSERT'
         UNION ALL SELECT x.*, 1 FROM report_stage_cells(NEW, NULL) x WHERE moved
@@ -213,7 +214,7 @@ BEGIN
     IF report_rollups_deferred() OR NEW.kind <> 'transition' OR NEW.data ->> 'reopened' = 'true' THEN RETURN NULL; END IF;
     scope := coalesce(current_setting('oversight.system', true), '');
     PERFORM set_config('oversight.system', 'reporting', true);
-    PERFORM report_apply(coalesce(jsonb_agg(to_jsonb(d)), '[]'), report_shard(NEW.case_id)) FROM (
+    PERFORM report_apply(coalesce(jsonb_agg(to_jsonb(d)), '[]'), report_shard()) FROM (
         SELECT x.*, 1 AS n FROM cases c, LATERAL report_stage_cells(c, NEW.seq) x WHERE c.id = NEW.case_id
     ) d;
     PERFORM set_config('oversight.system', scope, true);
@@ -233,6 +234,39 @@ CREATE TRIGGER cases_report_cells_change AFTER UPDATE ON cases FOR EACH ROW
     EXECUTE FUNCTION report_follow_case();
 CREATE TRIGGER case_events_report_cells AFTER INSERT ON case_events FOR EACH ROW EXECUTE FUNCTION report_follow_transition();
 
+-- Folds the shards of up to `batch` cells written since the last run into shard 0, deleting
+-- a cell whose total is zero. One at a time (an advisory lock); each cell's rows are locked in
+-- key order first, so a writer adding to one of them waits, and is then counted, or finds the
+-- row gone and writes a new one. Returns the shard rows folded (0: nothing was left to fold).
+CREATE FUNCTION report_compact(batch integer) RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    folded integer;
+BEGIN
+    IF NOT pg_try_advisory_xact_lock(hashtext('report_compact')) THEN RETURN 0; END IF;
+    WITH written AS (
+        SELECT DISTINCT measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
+               owner_office, ioa_category, visitor_type, days
+        FROM (SELECT * FROM report_cells WHERE shard > 0 LIMIT batch) w),
+    locked AS (
+        SELECT r.ctid AS row_id FROM report_cells r
+        JOIN written k USING (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
+                              owner_office, ioa_category, visitor_type, days)
+        ORDER BY r.measure, r.period, r.office, r.kind, r.category, r.region, r.country_office, r.confinement, r.state, r.outcome,
+                 r.priority, r.owner_office, r.ioa_category, r.visitor_type, r.days, r.shard
+        FOR UPDATE OF r),
+    gone AS (DELETE FROM report_cells r USING locked l WHERE r.ctid = l.row_id RETURNING r.*),
+    put AS (
+        INSERT INTO report_cells (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
+                                  owner_office, ioa_category, visitor_type, days, shard, n)
+        SELECT measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority, owner_office,
+               ioa_category, visitor_type, days, 0, sum(n)
+        FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 HAVING sum(n) <> 0
+        RETURNING 1)
+    SELECT count(*) INTO folded FROM gone WHERE shard > 0;
+    RETURN folded;
+END $$;
+CREATE INDEX report_cells_written ON report_cells (shard) WHERE shard > 0;
+
 -- Rebuilds the rollup from the raw rows (oversight report backfill): after a bulk load, or
 -- a migration that changes what a cell counts.
 CREATE FUNCTION report_backfill() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
@@ -245,13 +279,12 @@ BEGIN
     INSERT INTO report_cells (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
                               owner_office, ioa_category, visitor_type, days, shard, n)
     SELECT measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority, owner_office,
-           ioa_category, visitor_type, days, shard, count(*) FROM report_case_cells_raw
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16;
+           ioa_category, visitor_type, days, 0, n FROM report_cells_raw;
     GET DIAGNOSTICS written = ROW_COUNT;
     RETURN written;
 END $$;
 
 -- Both are aggregates: the raw view is what the tests and the bench compare the rollup with.
-GRANT SELECT ON report_cells, report_cells_raw, report_case_cells_raw TO oversight_service;
+GRANT SELECT ON report_cells, report_cells_raw TO oversight_service;
 -- Rebuilding is the owner's (oversight report backfill), not the service's.
 REVOKE EXECUTE ON FUNCTION report_backfill() FROM PUBLIC;

@@ -106,6 +106,10 @@ public struct OversightService: Sendable {
         if settings.sweepIntervalSeconds > 0 {
             services.append(.init(service: RecurringJob.deadlineSweep(store, every: .seconds(settings.sweepIntervalSeconds), logger: logger)))
         }
+        if settings.reportCompactIntervalSeconds > 0 {
+            services.append(
+                .init(service: RecurringJob.reportCompaction(runtime.pool, every: .seconds(settings.reportCompactIntervalSeconds), logger: logger)))
+        }
         if settings.dispatchIntervalSeconds > 0 {
             let subscriptions = webhooks.endpoints.map(\.subscription)
             services.append(

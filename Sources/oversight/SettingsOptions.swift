@@ -30,6 +30,11 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("report-database-url"), help: ArgumentHelp(ServiceSettings.flagHelp("database.report_url")))
     var reportDatabaseURL: String?
 
+    @Option(
+        name: .customLong("report-compact-interval-seconds"),
+        help: ArgumentHelp(ServiceSettings.flagHelp("reports.compact_interval_seconds")))
+    var reportCompactIntervalSeconds: String?
+
     @Option(name: .customLong("pool-size"), help: ArgumentHelp(ServiceSettings.flagHelp("database.pool_size")))
     var poolSize: String?
 
@@ -113,6 +118,7 @@ struct SettingsOptions: ParsableArguments {
         values["database.url"] = databaseURL
         values["database.owner_url"] = databaseOwnerURL
         values["database.report_url"] = reportDatabaseURL
+        values["reports.compact_interval_seconds"] = reportCompactIntervalSeconds
         values["database.pool_size"] = poolSize
         values["database.pool_timeout_seconds"] = poolTimeoutSeconds
         values["database.statement_timeout_ms"] = statementTimeoutMs

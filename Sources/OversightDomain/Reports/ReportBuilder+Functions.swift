@@ -34,7 +34,7 @@ extension Reading {
     }
 
     func timeliness() async throws -> ([ReportTable], [String]) {
-        let visits = try await cells(monthly: .stageDays, yearly: .stageDaysYear)
+        let visits = try await cells(monthly: .stageDays, yearly: .stageDaysYear, keep: [.state, .outcome, .days])
         return (
             [stageTable(id: "by_stage", title: "Days in each stage left during the period", visits, levels: [RowLevel(\.kind), RowLevel(\.state)])],
             [
@@ -55,8 +55,11 @@ extension Reading {
     func retaliation() async throws -> ([ReportTable], [String]) {
         var scoped = filters
         scoped.kind = "retaliation_review"
-        let cohort = try await cells(RollupQuery([.received, .reached], from: period.start, to: period.end, filters: scoped))
-        let closed = try await cells(RollupQuery([.closed], from: period.start, to: period.end, filters: scoped))
+        let cohort = try await cells(
+            RollupQuery(
+                [.received, .reached], from: period.start, to: period.end, filters: scoped, keep: [.region, .state], grouped: .all(as: period.start)))
+        let closed = try await cells(
+            RollupQuery([.closed], from: period.start, to: period.end, filters: scoped, keep: [.region, .outcome], grouped: .all(as: period.start)))
         var columns = [CountColumn.counting("requests", "Requests") { $0.measure == .received }]
         columns += Self.retaliationMilestones.map { state, title in CountColumn.counting(state, title) { $0.measure == .reached && $0.state == state }
         }
@@ -87,7 +90,9 @@ extension Reading {
     func ombuds() async throws -> ([ReportTable], [String]) {
         var scoped = filters
         scoped.kind = "ombuds_case"
-        let flow = try await cells(RollupQuery([.received, .closed], from: period.start, to: period.end, filters: scoped))
+        let flow = try await cells(
+            RollupQuery(
+                [.received, .closed], from: period.start, to: period.end, filters: scoped, keep: [.ioaCategory, .visitorType, .region, .outcome]))
         let received = CountColumn.counting("received", "Cases opened") { $0.measure == .received }
         let closed = CountColumn.counting("closed", "Cases closed") { $0.measure == .closed }
         return (
@@ -120,15 +125,17 @@ extension Reading {
     func recommendations() async throws -> ([ReportTable], [String]) {
         var scoped = filters
         scoped.kind = "recommendation"
-        let flow = try await cells(RollupQuery([.received, .closed], to: period.end, filters: scoped))
-        let closing = try await cells(monthly: .closeDays, yearly: .closeDaysYear, kind: "recommendation")
-        let open = try await cells(RollupQuery([.openDay, .dueDay], filters: scoped))
+        let flow = try await flow(scoped, keep: [.ownerOffice, .priority, .outcome], keepForHistory: [.ownerOffice, .priority])
+        let closing = try await cells(
+            monthly: .closeDays, yearly: .closeDaysYear, kind: "recommendation", keep: [.ownerOffice, .priority, .outcome, .days])
+        let open = try await cells(
+            RollupQuery([.openDay, .dueDay], filters: scoped, keep: [.ownerOffice, .priority], grouped: .buckets([request.asOf])))
         let asOf = request.asOf.index
         let owner = RowLevel(\.ownerOffice, label: ReportLabels.verbatim)
         let priority = RowLevel(\.priority, order: ["urgent", "high", "normal", "low"])
         let flowColumns = [
             CountColumn.counting("issued", "Issued") { $0.measure == .received && inPeriod($0) },
-            CountColumn("open_at_end", "Open at period end") { $0.measure == .received ? $0.n : ($0.measure == .closed ? -$0.n : 0) },
+            Self.openAtEnd,
             CountColumn.counting("risk_accepted", "Risk accepted") { $0.measure == .closed && inPeriod($0) && $0.outcome == "risk_accepted" },
         ]
         let implemented = [
@@ -166,9 +173,10 @@ extension Reading {
     func evaluations() async throws -> ([ReportTable], [String]) {
         var scoped = filters
         scoped.kind = "evaluation"
-        let open = try await cells(RollupQuery([.openDay], filters: scoped))
-        let flow = try await cells(RollupQuery([.received, .closed], from: period.start, to: period.end, filters: scoped))
-        let stages = try await cells(monthly: .stageDays, yearly: .stageDaysYear, kind: "evaluation")
+        let open = try await cells(RollupQuery([.openDay], filters: scoped, keep: [.state], grouped: .all(as: period.start)))
+        let flow = try await cells(
+            RollupQuery([.received, .closed], from: period.start, to: period.end, filters: scoped, keep: [.outcome], grouped: .all(as: period.start)))
+        let stages = try await cells(monthly: .stageDays, yearly: .stageDaysYear, kind: "evaluation", keep: [.state, .outcome, .days])
         let responses = stages.filter { $0.state == "management_response_pending" }
         return (
             [
@@ -195,8 +203,11 @@ extension Reading {
     // MARK: Indicators
 
     func indicators() async throws -> ([ReportTable], [String]) {
-        let flow = try await cells(RollupQuery([.received, .closed], from: period.start, to: period.end, filters: filters))
-        let closing = try await cells(monthly: .closeDays, yearly: .closeDaysYear)
+        let flow = try await cells(
+            RollupQuery(
+                [.received, .closed], from: period.start, to: period.end, filters: filters, keep: [.region, .outcome], grouped: .all(as: period.start)
+            ))
+        let closing = try await cells(monthly: .closeDays, yearly: .closeDaysYear, keep: [.days])
         let regions = Set(flow.map(\.region)).union(settings.headcountByRegion.keys).sorted()
         var perStaff = ReportTable.counts(
             id: "reports_per_staff", title: "Reports per 100 staff, by region", rowHeading: "Region",

@@ -75,15 +75,32 @@ struct Reading {
 
     /// Cells of a measure kept both by month and by year, over the period: whole years from
     /// the yearly rows, the other months from the monthly ones.
-    func cells(monthly: RollupCount.Measure, yearly: RollupCount.Measure, kind: String? = nil) async throws -> [RollupCount] {
+    func cells(monthly: RollupCount.Measure, yearly: RollupCount.Measure, kind: String? = nil, keep: Set<RollupDimension>) async throws
+        -> [RollupCount]
+    {
         var scoped = filters
         if let kind { scoped.kind = kind }
         let split = period.yearsAndMonths
         var result: [RollupCount] = []
-        if !split.years.isEmpty { result += try await cells(RollupQuery([yearly], periods: split.years, filters: scoped)) }
-        if !split.months.isEmpty { result += try await cells(RollupQuery([monthly], periods: split.months, filters: scoped)) }
+        if !split.years.isEmpty {
+            result += try await cells(RollupQuery([yearly], periods: split.years, filters: scoped, keep: keep, grouped: .all(as: period.start)))
+        }
+        if !split.months.isEmpty {
+            result += try await cells(RollupQuery([monthly], periods: split.months, filters: scoped, keep: keep, grouped: .all(as: period.start)))
+        }
         return result
     }
+
+    /// Cells received or closed in the period (dated its first day) and, dated `historic`,
+    /// every cell up to its end: what "open at the period end" is counted from.
+    func flow(_ filters: ReportFilters, keep: Set<RollupDimension>, keepForHistory: Set<RollupDimension>) async throws -> [RollupCount] {
+        try await cells(
+            RollupQuery([.received, .closed], from: period.start, to: period.end, filters: filters, keep: keep, grouped: .all(as: period.start)))
+            + cells(RollupQuery([.received, .closed], to: period.end, filters: filters, keep: keepForHistory, grouped: .all(as: Self.historic)))
+    }
+
+    /// The date the history of a flow is returned under (before any case).
+    static let historic = CalendarDay(index: 0)
 
     func inPeriod(_ cell: RollupCount) -> Bool { cell.period >= period.start && cell.period < period.end }
 
@@ -108,13 +125,21 @@ struct Reading {
         [
             .counting("received", "Received") { $0.measure == .received && inPeriod($0) },
             .counting("closed", "Closed") { $0.measure == .closed && inPeriod($0) },
-            CountColumn("open_at_end", "Open at period end") { $0.measure == .received ? $0.n : ($0.measure == .closed ? -$0.n : 0) },
+            Self.openAtEnd,
         ]
     }
 
+    /// Received minus closed, over the whole history up to the period's end.
+    static var openAtEnd: CountColumn {
+        CountColumn("open_at_end", "Open at period end") { cell in
+            guard cell.period == historic else { return 0 }
+            return cell.measure == .received ? cell.n : (cell.measure == .closed ? -cell.n : 0)
+        }
+    }
+
     func caseload() async throws -> ([ReportTable], [String]) {
-        let all = try await cells(RollupQuery([.received, .closed], to: period.end, filters: filters))
-        let monthly = all.filter(inPeriod)
+        let all = try await flow(filters, keep: [.region, .countryOffice], keepForHistory: [.region, .countryOffice])
+        let monthly = try await cells(RollupQuery([.received, .closed], from: period.start, to: period.end, filters: filters))
         return (
             [
                 .counts(
@@ -143,8 +168,12 @@ struct Reading {
     ]
 
     func ageing() async throws -> ([ReportTable], [String]) {
-        let open = try await cells(RollupQuery([.openDay, .dueDay], filters: filters))
         let asOf = request.asOf.index
+        // Opening days grouped by the age bands' bounds, due days by the report day.
+        let bounds = [366 - 1, 180, 90, 30, -1].map { CalendarDay(index: asOf - $0) }
+        let open =
+            try await cells(RollupQuery([.openDay], filters: filters, keep: [.state], grouped: .buckets(bounds)))
+            + cells(RollupQuery([.dueDay], filters: filters, keep: [.state], grouped: .buckets([request.asOf])))
         let bands = Self.ageBands.map { band in
             CountColumn.counting(band.key, band.title, part: true) { $0.measure == .openDay && band.range.contains(asOf - $0.period.index) }
         }
@@ -174,7 +203,8 @@ struct Reading {
     func outcomes() async throws -> ([ReportTable], [String]) {
         var scoped = filters
         scoped.kind = "investigation"
-        let closed = try await cells(RollupQuery([.closed], from: period.start, to: period.end, filters: scoped))
+        let closed = try await cells(
+            RollupQuery([.closed], from: period.start, to: period.end, filters: scoped, keep: [.outcome], grouped: .all(as: period.start)))
         var columns = Self.investigationOutcomes.map { outcome in
             CountColumn.counting(outcome, ReportLabels.humanized(outcome), part: true) { $0.outcome == outcome }
         }

@@ -62,9 +62,29 @@ public struct RollupCount: Sendable, Hashable {
     }
 }
 
+/// The dimensions a query may keep; the rest come back as "" (and cells differing only in
+/// them are summed by the database), so that a report reads a few hundred rows, not every cell.
+/// Office, kind, category and confinement are always kept: who may count a cell depends on them.
+public enum RollupDimension: Sendable, Hashable, CaseIterable {
+    case region, countryOffice, state, outcome, priority, ownerOffice, ioaCategory, visitorType, days
+}
+
+/// How a query returns periods.
+public enum PeriodGrouping: Sendable, Hashable {
+    /// Each period as it is.
+    case each
+    /// Every period as this one day (the cells summed).
+    case all(as: CalendarDay)
+    /// Periods grouped by ascending bounds: a period from bounds[i] up to bounds[i + 1] comes back
+    /// as bounds[i], one before bounds[0] as the day before bounds[0].
+    case buckets([CalendarDay])
+}
+
 /// What a report asks the rollup for: measures over a span of periods, within filters.
 public struct RollupQuery: Sendable, Hashable {
     public var measures: [RollupCount.Measure]
+    public var keep: Set<RollupDimension> = []
+    public var periodGrouping: PeriodGrouping = .each
     /// Periods from `from` (inclusive) to `to` (exclusive); nil: unbounded.
     public var from: CalendarDay?
     public var to: CalendarDay?
@@ -77,9 +97,11 @@ public struct RollupQuery: Sendable, Hashable {
 
     public init(
         _ measures: [RollupCount.Measure], from: CalendarDay? = nil, to: CalendarDay? = nil, periods: [CalendarDay]? = nil,
-        filters: ReportFilters = ReportFilters()
+        filters: ReportFilters = ReportFilters(), keep: Set<RollupDimension> = [], grouped grouping: PeriodGrouping = .each
     ) {
         self.measures = measures
+        self.keep = keep
+        self.periodGrouping = grouping
         self.from = from
         self.to = to
         self.periods = periods

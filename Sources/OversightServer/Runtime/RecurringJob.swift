@@ -1,5 +1,6 @@
 import Logging
 import OversightStore
+import PostgresClient
 import ServiceLifecycle
 
 /// Background work the service does at a fixed interval (the deadline sweep, history
@@ -31,6 +32,13 @@ public struct RecurringJob: Service {
                 // Shutdown cancels the wait: that is the end of the job, not a failure.
                 do { try await Task.sleep(for: interval) } catch { return }
             }
+        }
+    }
+
+    /// Folds the report rollup's shards, draining what was written since the last run.
+    public static func reportCompaction(_ pool: PostgresPool, every interval: Duration, logger: Logger) -> RecurringJob {
+        RecurringJob("report rollup compaction", every: interval, logger: logger) {
+            while try await ReportRollup.compact(pool: pool) > 0 {}
         }
     }
 

@@ -71,6 +71,8 @@ public struct ServiceSettings: Sendable, Equatable {
     public var sweepIntervalSeconds = 60
     /// How often the outbox is delivered into inboxes (0: off).
     public var dispatchIntervalSeconds = 5
+    /// How often the report rollup's shards are folded (0: never; tests fold by hand).
+    public var reportCompactIntervalSeconds = 5
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
 

@@ -244,6 +244,14 @@ struct SettingKey: Sendable {
             return true
         },
         SettingKey(
+            path: "reports.compact_interval_seconds", environment: "OVERSIGHT_REPORT_COMPACT_INTERVAL_SECONDS",
+            flag: "--report-compact-interval-seconds", expected: "a whole number of seconds from 0 (off) to 3600", mayHoldSecret: false
+        ) { settings, value in
+            guard let seconds = Int(value), (0...3_600).contains(seconds) else { return false }
+            settings.reportCompactIntervalSeconds = seconds
+            return true
+        },
+        SettingKey(
             path: "log.level", environment: "OVERSIGHT_LOG_LEVEL", flag: "--log-level",
             expected: "one of trace, debug, info, notice, warning, error, critical", mayHoldSecret: false
         ) { settings, value in

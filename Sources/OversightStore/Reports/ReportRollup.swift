@@ -22,21 +22,41 @@ public struct ReportRollup: RollupSource {
     }
 
     public func counts(_ query: RollupQuery) async throws -> [RollupCount] {
-        var sql: PostgresQuery
-        switch source {
-        case .rollup:
-            sql = """
-                SELECT measure, period::text AS period, office, kind, category, region, country_office, confinement, state, outcome,
-                       priority, owner_office, ioa_category, visitor_type, days, sum(n)::bigint AS n
-                FROM report_cells WHERE measure = ANY(\(query.measures.map(\.rawValue)))
+        let keep = query.keep
+        var sql: PostgresQuery = "SELECT measure, "
+        switch query.periodGrouping {
+        case .each:
+            sql.append("period::text")
+        case .all(let day):
+            sql.append("\(day.description)::text")
+        case .buckets(let bounds):
+            let days = bounds.map(\.description)
+            sql.append(
                 """
-        case .raw:
-            sql = """
-                SELECT measure, period::text AS period, office, kind, category, region, country_office, confinement, state, outcome,
-                       priority, owner_office, ioa_category, visitor_type, days, sum(n)::bigint AS n
-                FROM report_cells_raw WHERE measure = ANY(\(query.measures.map(\.rawValue)))
-                """
+                (CASE WHEN width_bucket(period, \(days)::date[]) = 0 THEN (\(days)::date[])[1] - 1
+                      ELSE (\(days)::date[])[width_bucket(period, \(days)::date[])] END)::text
+                """)
         }
+        // The dimensions not kept are summed over: "" (0 for days) in every row.
+        sql.append(
+            """
+             AS period, office, kind, category,
+                CASE WHEN \(keep.contains(.region)) THEN region ELSE '' END AS region,
+                CASE WHEN \(keep.contains(.countryOffice)) THEN country_office ELSE '' END AS country_office,
+                confinement,
+                CASE WHEN \(keep.contains(.state)) THEN state ELSE '' END AS state,
+                CASE WHEN \(keep.contains(.outcome)) THEN outcome ELSE '' END AS outcome,
+                CASE WHEN \(keep.contains(.priority)) THEN priority ELSE '' END AS priority,
+                CASE WHEN \(keep.contains(.ownerOffice)) THEN owner_office ELSE '' END AS owner_office,
+                CASE WHEN \(keep.contains(.ioaCategory)) THEN ioa_category ELSE '' END AS ioa_category,
+                CASE WHEN \(keep.contains(.visitorType)) THEN visitor_type ELSE '' END AS visitor_type,
+                CASE WHEN \(keep.contains(.days)) THEN days ELSE 0 END AS days, sum(n)::bigint AS n
+            """)
+        switch source {
+        case .rollup: sql.append(" FROM report_cells")
+        case .raw: sql.append(" FROM report_cells_raw")
+        }
+        sql.append(" WHERE measure = ANY(\(query.measures.map(\.rawValue)))")
         // Only the conditions asked for, so that the plan uses the (measure, period, ...) key.
         if let from = query.from { sql.append(" AND period >= \(from.description)::date") }
         if let to = query.to { sql.append(" AND period < \(to.description)::date") }
@@ -58,19 +78,28 @@ public struct ReportRollup: RollupSource {
                 return try connection.query(statement)
             }
         }
+        func text(_ row: PostgresRow, _ column: String, _ dimension: RollupDimension) throws -> String {
+            keep.contains(dimension) ? try row.decode(column, as: String.self) : ""
+        }
         return try rows.map { row in
             guard let measure = RollupCount.Measure(rawValue: try row.decode("measure", as: String.self)),
                 let period = CalendarDay(try row.decode("period", as: String.self))
             else { throw ReportRollupError.unknownCell }
             return RollupCount(
                 measure: measure, period: period, office: try row.decode("office", as: String.self), kind: try row.decode("kind", as: String.self),
-                category: try row.decode("category", as: String.self), region: try row.decode("region", as: String.self),
-                countryOffice: try row.decode("country_office", as: String.self), confinement: try row.decode("confinement", as: String.self),
-                state: try row.decode("state", as: String.self), outcome: try row.decode("outcome", as: String.self),
-                priority: try row.decode("priority", as: String.self), ownerOffice: try row.decode("owner_office", as: String.self),
-                ioaCategory: try row.decode("ioa_category", as: String.self), visitorType: try row.decode("visitor_type", as: String.self),
-                days: try row.decode("days", as: Int.self), n: try row.decode("n", as: Int.self))
+                category: try row.decode("category", as: String.self), region: try text(row, "region", .region),
+                countryOffice: try text(row, "country_office", .countryOffice), confinement: try row.decode("confinement", as: String.self),
+                state: try text(row, "state", .state), outcome: try text(row, "outcome", .outcome), priority: try text(row, "priority", .priority),
+                ownerOffice: try text(row, "owner_office", .ownerOffice), ioaCategory: try text(row, "ioa_category", .ioaCategory),
+                visitorType: try text(row, "visitor_type", .visitorType), days: keep.contains(.days) ? try row.decode("days", as: Int.self) : 0,
+                n: try row.decode("n", as: Int.self))
         }
+    }
+
+    /// Folds the shards of up to `batch` recently written cells into one row each, deleting
+    /// cells that came to zero (`report_compact`); the shard rows folded, 0 when none were left.
+    public static func compact(pool: PostgresPool, batch: Int = 5_000) async throws -> Int {
+        try await pool.query("SELECT report_compact(\(batch)::integer) AS folded")[0].decode("folded", as: Int.self)
     }
 
     /// Rebuilds the rollup from the raw rows (`report_backfill()`, the schema owner's): after a
