@@ -150,34 +150,39 @@ CREATE VIEW report_cells_raw AS
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15;
 
 -- This transaction's shard: 1 to 7 (0 is the compacted one).
-CREATE FUNCTION report_shard() RETURNS smallint LANGUAGE sql VOLATILE
+CREATE FUNCTION report_shard() RETURNS smallint LANGUAGE sql STABLE
     AS $$ SELECT (1 + txid_current() % 7)::smallint $$;
+
+-- A signed change of one cell.
+CREATE TYPE report_delta AS (
+    measure text, period date, office text, kind text, category text, region text, country_office text, confinement text, state text,
+    outcome text, priority text, owner_office text, ioa_category text, visitor_type text, days integer, n bigint
+);
 
 -- Adds signed cells to the rollup, netted, in key order, in this transaction's shard; a cell
 -- of that shard that comes to zero is deleted at once (the compaction deletes the rest).
-CREATE FUNCTION report_apply(deltas jsonb, shard smallint) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO report_cells AS r (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
-                                   owner_office, ioa_category, visitor_type, days, shard, n)
-    SELECT d.measure, d.period, d.office, d.kind, d.category, d.region, d.country_office, d.confinement, d.state, d.outcome, d.priority,
-           d.owner_office, d.ioa_category, d.visitor_type, d.days, shard, sum(d.n)
-    FROM jsonb_to_recordset(deltas) AS d (measure text, period date, office text, kind text, category text, region text, country_office text,
-                                          confinement text, state text, outcome text, priority text, owner_office text, ioa_category text,
-                                          visitor_type text, days integer, n bigint)
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-    HAVING sum(d.n) <> 0
-    ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-    ON CONFLICT (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority, owner_office,
-                 ioa_category, visitor_type, days, shard)
-    DO UPDATE SET n = r.n + excluded.n;
-    DELETE FROM report_cells r
-    USING jsonb_to_recordset(deltas) AS d (measure text, period date, office text, kind text, category text, region text, country_office text,
-                                           confinement text, state text, outcome text, priority text, owner_office text, ioa_category text,
-                                           visitor_type text, days integer, n bigint)
-    WHERE d.n < 0 AND r.n = 0 AND r.shard = report_apply.shard AND r.measure = d.measure AND r.period = d.period
-      AND r.office = d.office AND r.kind = d.kind AND r.category = d.category AND r.region = d.region AND r.country_office = d.country_office
-      AND r.confinement = d.confinement AND r.state = d.state AND r.outcome = d.outcome AND r.priority = d.priority
-      AND r.owner_office = d.owner_office AND r.ioa_category = d.ioa_category AND r.visitor_type = d.visitor_type AND r.days = d.days;
-$$;
+CREATE FUNCTION report_apply(deltas report_delta[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    zeros tid[];
+BEGIN
+    WITH added AS (
+        INSERT INTO report_cells AS r (measure, period, office, kind, category, region, country_office, confinement, state, outcome,
+                                       priority, owner_office, ioa_category, visitor_type, days, shard, n)
+        SELECT d.measure, d.period, d.office, d.kind, d.category, d.region, d.country_office, d.confinement, d.state, d.outcome,
+               d.priority, d.owner_office, d.ioa_category, d.visitor_type, d.days, report_shard(), sum(d.n)
+        FROM unnest(deltas) d
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+        HAVING sum(d.n) <> 0
+        ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+        ON CONFLICT (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority, owner_office,
+                     ioa_category, visitor_type, days, shard)
+        DO UPDATE SET n = r.n + excluded.n
+        RETURNING r.ctid AS row_id, r.n)
+    SELECT array_agg(row_id) INTO zeros FROM added WHERE n = 0;
+    IF zeros IS NOT NULL THEN
+        DELETE FROM report_cells WHERE ctid = ANY (zeros);
+    END IF;
+END $$;
 
 -- The seeder loads millions of rows and rebuilds the rollup once after (oversight
 -- report backfill); it says so with SET LOCAL oversight.rollups = 'deferred'.
@@ -197,7 +202,7 @@ BEGIN
     IF report_rollups_deferred() THEN RETURN NULL; END IF;
     scope := coalesce(current_setting('oversight.system', true), '');
     PERFORM set_config('oversight.system', 'reporting', true);
-    PERFORM report_apply(coalesce(jsonb_agg(to_jsonb(d)), '[]'), report_shard()) FROM (
+    PERFORM report_apply(coalesce(array_agg(ROW(d.*)::report_delta), '{}')) FROM (
         SELECT x.*, 1 AS n FROM report_case_cells(NEW) x WHERE TG_OP <> 'DELETE'
         UNION ALL SELECT x.*, -1 FROM report_case_cells(OLD) x WHERE TG_OP <> 'INSERT'
         UNION ALL SELECT x.*, 1 FROM report_stage_cells(NEW, NULL) x WHERE moved
@@ -214,7 +219,7 @@ BEGIN
     IF report_rollups_deferred() OR NEW.kind <> 'transition' OR NEW.data ->> 'reopened' = 'true' THEN RETURN NULL; END IF;
     scope := coalesce(current_setting('oversight.system', true), '');
     PERFORM set_config('oversight.system', 'reporting', true);
-    PERFORM report_apply(coalesce(jsonb_agg(to_jsonb(d)), '[]'), report_shard()) FROM (
+    PERFORM report_apply(coalesce(array_agg(ROW(d.*)::report_delta), '{}')) FROM (
         SELECT x.*, 1 AS n FROM cases c, LATERAL report_stage_cells(c, NEW.seq) x WHERE c.id = NEW.case_id
     ) d;
     PERFORM set_config('oversight.system', scope, true);
