@@ -55,7 +55,9 @@ struct ReportRoutes: Sendable {
         switch format {
         case .html:
             return Self.respond(ReportService.index(audience.reports, audience: audience), as: .html)
-        case .json, .csv:
+        case .csv:
+            throw Problem(.badRequest, detail: "the list of reports is JSON or HTML; each report is also CSV")
+        case .json:
             let entries = audience.reports.map {
                 IndexEntry(
                     name: $0.rawValue, title: $0.title, summary: $0.summary, filters: $0.filters.map(\.rawValue), href: "/v1/reports/\($0.rawValue)")
