@@ -10,7 +10,7 @@
 -- confinement moves its past stages with it. report_cells_raw is the same cells recomputed
 -- from the raw rows: the backfill's source, the tests' reference and the bench's ceiling.
 --
--- No hot rows: a writing transaction adds to its own shard (1 to 7, by transaction id), so
+-- No hot rows: a writing transaction adds to its own shard (1 to 31, by transaction id), so
 -- concurrent writers to one cell (a month's filings at one office) mostly touch different
 -- rows; a job (report_compact, every few seconds) folds each written cell's shards into
 -- shard 0, where the backfill puts everything, and deletes a cell that comes to zero: no key
@@ -81,11 +81,13 @@ CREATE FUNCTION report_case_cells(c cases) RETURNS TABLE (
                floor(extract(epoch FROM c.closed_at - c.opened_at) / 86400)::integer AS close_days
         WHERE c.id IS NOT NULL
     )
-    SELECT 'received', report_month(c.opened_at), k.office, k.kind, k.category, k.region, k.country_office, k.confinement, '', '',
-           k.priority, k.owner_office, k.ioa, k.visitor, 0 FROM k
+    SELECT m, p, k.office, k.kind, k.category, k.region, k.country_office, k.confinement, '', '', k.priority, k.owner_office, k.ioa, k.visitor, 0
+    FROM k, (VALUES ('received', report_month(c.opened_at)), ('received_year', report_year(c.opened_at))) AS v (m, p)
     UNION ALL
-    SELECT 'closed', report_month(c.closed_at), k.office, k.kind, k.category, k.region, k.country_office, k.confinement, '', k.outcome,
-           k.priority, k.owner_office, k.ioa, k.visitor, 0 FROM k WHERE c.closed_at IS NOT NULL
+    SELECT m, p, k.office, k.kind, k.category, k.region, k.country_office, k.confinement, '', k.outcome, k.priority, k.owner_office, k.ioa,
+           k.visitor, 0
+    FROM k, (VALUES ('closed', report_month(c.closed_at)), ('closed_year', report_year(c.closed_at))) AS v (m, p)
+    WHERE c.closed_at IS NOT NULL
     UNION ALL
     SELECT m, p, k.office, k.kind, '', '', '', k.confinement, '', k.outcome, k.priority, k.owner_office, '', '', k.close_days
     FROM k, (VALUES ('close_days', report_month(c.closed_at)), ('close_days_year', report_year(c.closed_at))) AS v (m, p)
@@ -95,11 +97,13 @@ CREATE FUNCTION report_case_cells(c cases) RETURNS TABLE (
            k.priority, k.owner_office, '', '', 0
     FROM k, jsonb_array_elements_text(c.snapshot -> 'visited_states') AS v (state) WHERE report_is_milestone(c.kind, v.state)
     UNION ALL
-    SELECT 'open_day', (c.opened_at AT TIME ZONE 'UTC')::date, k.office, k.kind, '', '', '', k.confinement, c.state, '',
-           k.priority, k.owner_office, '', '', 0 FROM k WHERE c.closed_at IS NULL
+    SELECT m, p, k.office, k.kind, '', '', '', k.confinement, c.state, '', k.priority, k.owner_office, '', '', 0
+    FROM k, (VALUES ('open_day', (c.opened_at AT TIME ZONE 'UTC')::date), ('open_month', report_month(c.opened_at))) AS v (m, p)
+    WHERE c.closed_at IS NULL
     UNION ALL
-    SELECT 'due_day', (c.due_at AT TIME ZONE 'UTC')::date, k.office, k.kind, '', '', '', k.confinement, c.state, '',
-           k.priority, k.owner_office, '', '', 0 FROM k WHERE c.closed_at IS NULL AND c.due_at < 'infinity'
+    SELECT m, p, k.office, k.kind, '', '', '', k.confinement, c.state, '', k.priority, k.owner_office, '', '', 0
+    FROM k, (VALUES ('due_day', (c.due_at AT TIME ZONE 'UTC')::date), ('due_month', report_month(c.due_at))) AS v (m, p)
+    WHERE c.closed_at IS NULL AND c.due_at < 'infinity'
 $$;
 
 -- The stages a case has left, from its history: the state each transition left, when (the
@@ -115,14 +119,13 @@ CREATE FUNCTION report_stage_visits(target uuid, opened_at timestamptz) RETURNS 
     ) v WHERE v.reopened IS DISTINCT FROM 'true'
 $$;
 
-CREATE FUNCTION report_stage_cells(c cases, only_seq integer) RETURNS TABLE (
+CREATE FUNCTION report_stage_cells(c cases) RETURNS TABLE (
     measure text, period date, office text, kind text, category text, region text, country_office text, confinement text,
     state text, outcome text, priority text, owner_office text, ioa_category text, visitor_type text, days integer
 ) LANGUAGE sql STABLE AS $$
     SELECT m, p, c.office, c.kind, '', '', '', report_confinement(c.sealed_from, c.restricted_to_head), v.stage, v.deadline, '', '', '', '', v.days
     FROM report_stage_visits(c.id, c.opened_at) v,
          LATERAL (VALUES ('stage_days', report_month(v.left_at)), ('stage_days_year', report_year(v.left_at))) AS x (m, p)
-    WHERE only_seq IS NULL OR v.seq = only_seq
 $$;
 
 -- Every case's cells recomputed from the raw rows. The stages are found here with one pass
@@ -149,9 +152,9 @@ CREATE VIEW report_cells_raw AS
     FROM report_case_cells_raw
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15;
 
--- This transaction's shard: 1 to 7 (0 is the compacted one).
+-- This transaction's shard: 1 to 31 (0 is the compacted one).
 CREATE FUNCTION report_shard() RETURNS smallint LANGUAGE sql STABLE
-    AS $$ SELECT (1 + txid_current() % 7)::smallint $$;
+    AS $$ SELECT (1 + txid_current() % 31)::smallint $$;
 
 -- A signed change of one cell.
 CREATE TYPE report_delta AS (
@@ -205,8 +208,8 @@ BEGIN
     PERFORM report_apply(coalesce(array_agg(ROW(d.*)::report_delta), '{}')) FROM (
         SELECT x.*, 1 AS n FROM report_case_cells(NEW) x WHERE TG_OP <> 'DELETE'
         UNION ALL SELECT x.*, -1 FROM report_case_cells(OLD) x WHERE TG_OP <> 'INSERT'
-        UNION ALL SELECT x.*, 1 FROM report_stage_cells(NEW, NULL) x WHERE moved
-        UNION ALL SELECT x.*, -1 FROM report_stage_cells(OLD, NULL) x WHERE moved
+        UNION ALL SELECT x.*, 1 FROM report_stage_cells(NEW) x WHERE moved
+        UNION ALL SELECT x.*, -1 FROM report_stage_cells(OLD) x WHERE moved
     ) d;
     PERFORM set_config('oversight.system', scope, true);
     RETURN NULL;
@@ -219,8 +222,17 @@ BEGIN
     IF report_rollups_deferred() OR NEW.kind <> 'transition' OR NEW.data ->> 'reopened' = 'true' THEN RETURN NULL; END IF;
     scope := coalesce(current_setting('oversight.system', true), '');
     PERFORM set_config('oversight.system', 'reporting', true);
+    -- The stage left began with the transition before this one (any, a reopening too), or at
+    -- the opening: one step back along the history's key, however long the history.
     PERFORM report_apply(coalesce(array_agg(ROW(d.*)::report_delta), '{}')) FROM (
-        SELECT x.*, 1 AS n FROM cases c, LATERAL report_stage_cells(c, NEW.seq) x WHERE c.id = NEW.case_id
+        SELECT x.m, x.p, c.office, c.kind, '', '', '', report_confinement(c.sealed_from, c.restricted_to_head), NEW.data ->> 'from',
+               coalesce(NEW.data ->> 'stage_deadline', ''), '', '', '', '',
+               floor(extract(epoch FROM NEW.at - coalesce(
+                   (SELECT p.at FROM case_events p WHERE p.case_id = NEW.case_id AND p.seq < NEW.seq AND p.kind = 'transition'
+                    ORDER BY p.seq DESC LIMIT 1), c.opened_at)) / 86400)::integer,
+               1::bigint AS n
+        FROM cases c, (VALUES ('stage_days', report_month(NEW.at)), ('stage_days_year', report_year(NEW.at))) AS x (m, p)
+        WHERE c.id = NEW.case_id
     ) d;
     PERFORM set_config('oversight.system', scope, true);
     RETURN NULL;
@@ -239,35 +251,37 @@ CREATE TRIGGER cases_report_cells_change AFTER UPDATE ON cases FOR EACH ROW
     EXECUTE FUNCTION report_follow_case();
 CREATE TRIGGER case_events_report_cells AFTER INSERT ON case_events FOR EACH ROW EXECUTE FUNCTION report_follow_transition();
 
--- Folds the shards of up to `batch` cells written since the last run into shard 0, deleting
--- a cell whose total is zero. One at a time (an advisory lock); each cell's rows are locked in
--- key order first, so a writer adding to one of them waits, and is then counted, or finds the
--- row gone and writes a new one. Returns the shard rows folded (0: nothing was left to fold).
+-- Folds up to `batch` shard rows written since the last run into shard 0, deleting a cell that
+-- comes to zero. One run at a time (an advisory lock); rows a writer holds are skipped and
+-- left for the next run, so the job never waits for a writer (a writer may wait for it, and
+-- then finds the row gone and writes a new one). Returns the rows folded (0: none were left).
 CREATE FUNCTION report_compact(batch integer) RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
     folded integer;
+    zeros tid[];
 BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('report_compact')) THEN RETURN 0; END IF;
-    WITH written AS (
-        SELECT DISTINCT measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
-               owner_office, ioa_category, visitor_type, days
-        FROM (SELECT * FROM report_cells WHERE shard > 0 LIMIT batch) w),
-    locked AS (
-        SELECT r.ctid AS row_id FROM report_cells r
-        JOIN written k USING (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
-                              owner_office, ioa_category, visitor_type, days)
-        ORDER BY r.measure, r.period, r.office, r.kind, r.category, r.region, r.country_office, r.confinement, r.state, r.outcome,
-                 r.priority, r.owner_office, r.ioa_category, r.visitor_type, r.days, r.shard
-        FOR UPDATE OF r),
-    gone AS (DELETE FROM report_cells r USING locked l WHERE r.ctid = l.row_id RETURNING r.*),
+    WITH taken AS (
+        SELECT ctid AS row_id FROM report_cells WHERE shard > 0
+        ORDER BY measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority, owner_office,
+                 ioa_category, visitor_type, days, shard
+        LIMIT batch FOR UPDATE SKIP LOCKED),
+    gone AS (DELETE FROM report_cells r USING taken t WHERE r.ctid = t.row_id RETURNING r.*),
     put AS (
-        INSERT INTO report_cells (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
-                                  owner_office, ioa_category, visitor_type, days, shard, n)
+        INSERT INTO report_cells AS r (measure, period, office, kind, category, region, country_office, confinement, state, outcome,
+                                       priority, owner_office, ioa_category, visitor_type, days, shard, n)
         SELECT measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority, owner_office,
                ioa_category, visitor_type, days, 0, sum(n)
         FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 HAVING sum(n) <> 0
-        RETURNING 1)
-    SELECT count(*) INTO folded FROM gone WHERE shard > 0;
+        ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+        ON CONFLICT (measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority, owner_office,
+                     ioa_category, visitor_type, days, shard)
+        DO UPDATE SET n = r.n + excluded.n
+        RETURNING r.ctid AS row_id, r.n)
+    SELECT (SELECT count(*) FROM gone), (SELECT array_agg(row_id) FROM put WHERE n = 0) INTO folded, zeros;
+    IF zeros IS NOT NULL THEN
+        DELETE FROM report_cells WHERE ctid = ANY (zeros);
+    END IF;
     RETURN folded;
 END $$;
 CREATE INDEX report_cells_written ON report_cells (shard) WHERE shard > 0;

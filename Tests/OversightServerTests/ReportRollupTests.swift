@@ -151,6 +151,20 @@ struct ReportRollupTests {
             let raw = try await api.count("SELECT count(*) AS n FROM cases")
             #expect(received == raw)
 
+            // Ages by band, as the day-by-day arithmetic on the open cases gives them.
+            let asOf = CalendarDay(api.clock.now()).description
+            let bands = try await api.adminPool.query(
+                """
+                SELECT count(*) FILTER (WHERE age <= 30) AS a, count(*) FILTER (WHERE age BETWEEN 31 AND 90) AS b,
+                       count(*) FILTER (WHERE age BETWEEN 91 AND 180) AS c, count(*) FILTER (WHERE age BETWEEN 181 AND 365) AS d,
+                       count(*) FILTER (WHERE age > 365) AS e
+                FROM (SELECT \(asOf)::date - (opened_at AT TIME ZONE 'UTC')::date AS age FROM cases WHERE office = 'OIG' AND closed_at IS NULL) o
+                """)[0]
+            let expected = try ["a", "b", "c", "d", "e"].map { try bands.decode($0, as: Int.self) }
+            let ageing = try #require(fromRollup["office OIG (head) ageing"]?.tables.first { $0.id == "by_age" })
+            #expect(ageing.total?.cells.prefix(5).map { $0.count ?? -1 } == expected)
+            #expect(expected.filter { $0 > 0 }.count >= 2, "the history spreads over several bands: \(expected)")
+
             // Nothing an outside reader is shown gives a withheld cell away.
             for (key, document) in fromRollup where document.suppression != nil {
                 for table in document.tables {

@@ -128,8 +128,14 @@ extension Reading {
         let flow = try await flow(scoped, keep: [.ownerOffice, .priority, .outcome], keepForHistory: [.ownerOffice, .priority])
         let closing = try await cells(
             monthly: .closeDays, yearly: .closeDaysYear, kind: "recommendation", keep: [.ownerOffice, .priority, .outcome, .days])
-        let open = try await cells(
-            RollupQuery([.openDay, .dueDay], filters: scoped, keep: [.ownerOffice, .priority], grouped: .buckets([request.asOf])))
+        let open =
+            try await cells(RollupQuery([.openMonth], filters: scoped, keep: [.ownerOffice, .priority], grouped: .all(as: request.asOf)))
+            .map { cell in
+                var cell = cell
+                cell.measure = .openDay
+                return cell
+            }
+            + cells(daily: .dueDay, monthly: .dueMonth, bounds: [request.asOf], filters: scoped, keep: [.ownerOffice, .priority])
         let asOf = request.asOf.index
         let owner = RowLevel(\.ownerOffice, label: ReportLabels.verbatim)
         let priority = RowLevel(\.priority, order: ["urgent", "high", "normal", "low"])
@@ -173,7 +179,7 @@ extension Reading {
     func evaluations() async throws -> ([ReportTable], [String]) {
         var scoped = filters
         scoped.kind = "evaluation"
-        let open = try await cells(RollupQuery([.openDay], filters: scoped, keep: [.state], grouped: .all(as: period.start)))
+        let open = try await cells(RollupQuery([.openMonth], filters: scoped, keep: [.state], grouped: .all(as: period.start)))
         let flow = try await cells(
             RollupQuery([.received, .closed], from: period.start, to: period.end, filters: scoped, keep: [.outcome], grouped: .all(as: period.start)))
         let stages = try await cells(monthly: .stageDays, yearly: .stageDaysYear, kind: "evaluation", keep: [.state, .outcome, .days])

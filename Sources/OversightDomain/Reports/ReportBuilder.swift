@@ -80,23 +80,71 @@ struct Reading {
     {
         var scoped = filters
         if let kind { scoped.kind = kind }
+        return try await cells(monthly: [monthly], yearly: [yearly], filters: scoped, keep: keep, as: period.start)
+    }
+
+    /// Cells of measures kept by month and by year, over the period (whole years from the
+    /// yearly rows, the other months from the monthly ones), all dated `day`, each under its
+    /// monthly measure.
+    func cells(
+        monthly: [RollupCount.Measure], yearly: [RollupCount.Measure], filters: ReportFilters, keep: Set<RollupDimension>, as day: CalendarDay
+    ) async throws -> [RollupCount] {
         let split = period.yearsAndMonths
         var result: [RollupCount] = []
         if !split.years.isEmpty {
-            result += try await cells(RollupQuery([yearly], periods: split.years, filters: scoped, keep: keep, grouped: .all(as: period.start)))
+            result += try await cells(RollupQuery(yearly, periods: split.years, filters: filters, keep: keep, grouped: .all(as: day)))
         }
         if !split.months.isEmpty {
-            result += try await cells(RollupQuery([monthly], periods: split.months, filters: scoped, keep: keep, grouped: .all(as: period.start)))
+            result += try await cells(RollupQuery(monthly, periods: split.months, filters: filters, keep: keep, grouped: .all(as: day)))
         }
-        return result
+        return result.map(Self.monthlyMeasure)
+    }
+
+    static func monthlyMeasure(_ cell: RollupCount) -> RollupCount {
+        var cell = cell
+        switch cell.measure {
+        case .receivedYear: cell.measure = .received
+        case .closedYear: cell.measure = .closed
+        case .closeDaysYear: cell.measure = .closeDays
+        case .stageDaysYear: cell.measure = .stageDays
+        default: break
+        }
+        return cell
+    }
+
+    /// Open (or due) cases grouped by day `bounds`, read from the monthly cells for every month
+    /// no bound falls in and from the daily cells for the few months one does: exact to the
+    /// day, reading months for the years behind.
+    func cells(daily: RollupCount.Measure, monthly: RollupCount.Measure, bounds: [CalendarDay], filters: ReportFilters, keep: Set<RollupDimension>)
+        async throws -> [RollupCount]
+    {
+        let boundaryMonths = Array(Set(bounds.map(ReportPeriod.firstOfMonth))).sorted()
+        var result = try await cells(RollupQuery([monthly], filters: filters, keep: keep, grouped: .buckets(bounds), excluding: boundaryMonths))
+        for month in boundaryMonths {
+            result += try await cells(
+                RollupQuery([daily], from: month, to: ReportPeriod.nextMonth(month), filters: filters, keep: keep, grouped: .buckets(bounds)))
+        }
+        return result.map { cell in
+            var cell = cell
+            cell.measure = cell.measure == monthly ? daily : cell.measure
+            return cell
+        }
     }
 
     /// Cells received or closed in the period (dated its first day) and, dated `historic`,
     /// every cell up to its end: what "open at the period end" is counted from.
     func flow(_ filters: ReportFilters, keep: Set<RollupDimension>, keepForHistory: Set<RollupDimension>) async throws -> [RollupCount] {
-        try await cells(
-            RollupQuery([.received, .closed], from: period.start, to: period.end, filters: filters, keep: keep, grouped: .all(as: period.start)))
-            + cells(RollupQuery([.received, .closed], to: period.end, filters: filters, keep: keepForHistory, grouped: .all(as: Self.historic)))
+        let inPeriod = try await cells(
+            monthly: [.received, .closed], yearly: [.receivedYear, .closedYear], filters: filters, keep: keep, as: period.start)
+        // The history: whole years before the period's last year, then that year's months.
+        let lastYear = ReportPeriod.firstOfYear(CalendarDay(index: period.end.index - 1))
+        let history =
+            try await cells(
+                RollupQuery([.receivedYear, .closedYear], to: lastYear, filters: filters, keep: keepForHistory, grouped: .all(as: Self.historic)))
+            + cells(
+                RollupQuery(
+                    [.received, .closed], from: lastYear, to: period.end, filters: filters, keep: keepForHistory, grouped: .all(as: Self.historic)))
+        return inPeriod + history.map(Self.monthlyMeasure)
     }
 
     /// The date the history of a flow is returned under (before any case).
@@ -172,8 +220,8 @@ struct Reading {
         // Opening days grouped by the age bands' bounds, due days by the report day.
         let bounds = [366 - 1, 180, 90, 30, -1].map { CalendarDay(index: asOf - $0) }
         let open =
-            try await cells(RollupQuery([.openDay], filters: filters, keep: [.state], grouped: .buckets(bounds)))
-            + cells(RollupQuery([.dueDay], filters: filters, keep: [.state], grouped: .buckets([request.asOf])))
+            try await cells(daily: .openDay, monthly: .openMonth, bounds: bounds, filters: filters, keep: [.state])
+            + cells(daily: .dueDay, monthly: .dueMonth, bounds: [request.asOf], filters: filters, keep: [.state])
         let bands = Self.ageBands.map { band in
             CountColumn.counting(band.key, band.title, part: true) { $0.measure == .openDay && band.range.contains(asOf - $0.period.index) }
         }

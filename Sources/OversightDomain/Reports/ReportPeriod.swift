@@ -88,6 +88,16 @@ public struct ReportPeriod: Sendable, Codable, Hashable {
 
     public static func monthLabel(_ day: CalendarDay) -> String { String(day.description.prefix(7)) }
 
+    public static func firstOfMonth(_ day: CalendarDay) -> CalendarDay {
+        let (year, month, _) = CalendarDay.civil(fromDays: day.index)
+        return CalendarDay(index: CalendarDay.daysFromCivil(year: year, month: month, day: 1))
+    }
+
+    public static func firstOfYear(_ day: CalendarDay) -> CalendarDay {
+        let (year, _, _) = CalendarDay.civil(fromDays: day.index)
+        return CalendarDay(index: CalendarDay.daysFromCivil(year: year, month: 1, day: 1))
+    }
+
     static func firstDay(of text: String) -> CalendarDay? { CalendarDay(text + "-01") }
 
     static func nextMonth(_ day: CalendarDay) -> CalendarDay {

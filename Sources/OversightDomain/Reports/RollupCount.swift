@@ -2,19 +2,23 @@
 /// visits) share these values. Dimensions a query did not ask for are "".
 public struct RollupCount: Sendable, Hashable {
     public enum Measure: String, Sendable, CaseIterable {
-        /// By the month a case was opened.
+        /// By the month (year, `receivedYear`) a case was opened.
         case received
-        /// By the month a case was closed, with its outcome.
+        case receivedYear = "received_year"
+        /// By the month (year) a case was closed, with its outcome.
         case closed
+        case closedYear = "closed_year"
         /// Days from opening to closing, by closing month (and year, `closeDaysYear`).
         case closeDays = "close_days"
         case closeDaysYear = "close_days_year"
         /// A milestone state the case has been in, by opening month.
         case reached
-        /// An open case by the day it was opened, with its state.
+        /// An open case by the day (month) it was opened, with its state.
         case openDay = "open_day"
-        /// An open case by the day its earliest obligation falls due.
+        case openMonth = "open_month"
+        /// An open case by the day (month) its earliest obligation falls due.
         case dueDay = "due_day"
+        case dueMonth = "due_month"
         /// Days spent in a stage (`state`), by the month (year) it was left; `outcome` says
         /// whether the stage deadline held ("within", "late", "" for none).
         case stageDays = "stage_days"
@@ -90,6 +94,8 @@ public struct RollupQuery: Sendable, Hashable {
     public var to: CalendarDay?
     /// Only these periods (the first days of years or months), when given.
     public var periods: [CalendarDay]?
+    /// Not these periods, when given.
+    public var excluding: [CalendarDay]?
     public var offices: [String]?
     public var kinds: [String]?
     public var regions: [String]?
@@ -97,11 +103,13 @@ public struct RollupQuery: Sendable, Hashable {
 
     public init(
         _ measures: [RollupCount.Measure], from: CalendarDay? = nil, to: CalendarDay? = nil, periods: [CalendarDay]? = nil,
-        filters: ReportFilters = ReportFilters(), keep: Set<RollupDimension> = [], grouped grouping: PeriodGrouping = .each
+        filters: ReportFilters = ReportFilters(), keep: Set<RollupDimension> = [], grouped grouping: PeriodGrouping = .each,
+        excluding: [CalendarDay]? = nil
     ) {
         self.measures = measures
         self.keep = keep
         self.periodGrouping = grouping
+        self.excluding = excluding
         self.from = from
         self.to = to
         self.periods = periods

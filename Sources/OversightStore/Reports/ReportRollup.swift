@@ -61,6 +61,7 @@ public struct ReportRollup: RollupSource {
         if let from = query.from { sql.append(" AND period >= \(from.description)::date") }
         if let to = query.to { sql.append(" AND period < \(to.description)::date") }
         if let periods = query.periods { sql.append(" AND period = ANY(\(periods.map(\.description))::date[])") }
+        if let excluding = query.excluding { sql.append(" AND NOT period = ANY(\(excluding.map(\.description))::date[])") }
         if let offices = query.offices { sql.append(" AND office = ANY(\(offices))") }
         if let kinds = query.kinds { sql.append(" AND kind = ANY(\(kinds))") }
         if let regions = query.regions { sql.append(" AND region = ANY(\(regions))") }
