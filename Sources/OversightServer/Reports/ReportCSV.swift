@@ -13,12 +13,12 @@ enum ReportCSV {
             // A nested row is named by its path ("ECO / Retaliation review / Retaliation"), so
             // each line of the file stands on its own.
             var path: [String] = []
-            let rows =
-                table.rows.map { row -> (String, String) in
-                    path = Array(path.prefix(row.level)) + [row.label]
-                    return (path.joined(separator: " / "), String(row.level))
-                } + (table.total.map { [($0.label, "total")] } ?? [])
-            for (row, (label, level)) in zip(table.rows + (table.total.map { [$0] } ?? []), rows) {
+            var named: [(row: ReportRow, label: String, level: String)] = table.rows.map { row in
+                path = Array(path.prefix(row.level)) + [row.label]
+                return (row, path.joined(separator: " / "), String(row.level))
+            }
+            if let total = table.total { named.append((total, total.label, "total")) }
+            for (row, label, level) in named {
                 for (column, cell) in zip(table.columns, row.cells) {
                     let fields = [
                         document.report, document.period.from, document.period.to, document.asOf, table.id, label, level, column.key, cell.display,

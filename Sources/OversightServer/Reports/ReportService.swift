@@ -79,19 +79,11 @@ public struct ReportService: Sendable {
 
     public static func render(_ document: ReportDocument, as format: Format) throws -> String {
         switch format {
-        case .json: String(decoding: try reportEncoder.encode(document), as: UTF8.self)
+        case .json: String(decoding: try oversightResponseEncoder.encode(document), as: UTF8.self)
         case .csv: ReportCSV.render(document)
         case .html: ReportHTML.render(document)
         }
     }
 
     public static func index(_ reports: [ReportName], audience: ReportAudience) -> String { ReportHTML.index(reports, audience: audience) }
-
-    /// The service's snake_case encoder, with keys sorted so that a report's JSON is stable.
-    static let reportEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
 }
