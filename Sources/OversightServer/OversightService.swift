@@ -106,9 +106,9 @@ public struct OversightService: Sendable {
         if settings.sweepIntervalSeconds > 0 {
             services.append(.init(service: RecurringJob.deadlineSweep(store, every: .seconds(settings.sweepIntervalSeconds), logger: logger)))
         }
-        if settings.reportCompactIntervalSeconds > 0 {
+        if settings.reportFoldIntervalSeconds > 0 {
             services.append(
-                .init(service: RecurringJob.reportCompaction(runtime.pool, every: .seconds(settings.reportCompactIntervalSeconds), logger: logger)))
+                .init(service: RecurringJob.reportFold(runtime.pool, every: .seconds(settings.reportFoldIntervalSeconds), logger: logger)))
         }
         if settings.dispatchIntervalSeconds > 0 {
             let subscriptions = webhooks.endpoints.map(\.subscription)

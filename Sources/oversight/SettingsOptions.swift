@@ -31,9 +31,9 @@ struct SettingsOptions: ParsableArguments {
     var reportDatabaseURL: String?
 
     @Option(
-        name: .customLong("report-compact-interval-seconds"),
-        help: ArgumentHelp(ServiceSettings.flagHelp("reports.compact_interval_seconds")))
-    var reportCompactIntervalSeconds: String?
+        name: .customLong("report-fold-interval-seconds"),
+        help: ArgumentHelp(ServiceSettings.flagHelp("reports.fold_interval_seconds")))
+    var reportFoldIntervalSeconds: String?
 
     @Option(name: .customLong("pool-size"), help: ArgumentHelp(ServiceSettings.flagHelp("database.pool_size")))
     var poolSize: String?
@@ -118,7 +118,7 @@ struct SettingsOptions: ParsableArguments {
         values["database.url"] = databaseURL
         values["database.owner_url"] = databaseOwnerURL
         values["database.report_url"] = reportDatabaseURL
-        values["reports.compact_interval_seconds"] = reportCompactIntervalSeconds
+        values["reports.fold_interval_seconds"] = reportFoldIntervalSeconds
         values["database.pool_size"] = poolSize
         values["database.pool_timeout_seconds"] = poolTimeoutSeconds
         values["database.statement_timeout_ms"] = statementTimeoutMs

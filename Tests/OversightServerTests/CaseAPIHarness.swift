@@ -109,7 +109,7 @@ struct CaseAPIHarness: Sendable {
         settings.poolSize = 8
         settings.sweepIntervalSeconds = 0
         settings.dispatchIntervalSeconds = 0
-        settings.reportCompactIntervalSeconds = 0
+        settings.reportFoldIntervalSeconds = 0
         settings.checkpointIntervalSeconds = 0
         settings.metricsPort = 0
         return settings

@@ -20,7 +20,7 @@ struct ReportRollupTests {
         }
     }
 
-    /// The cells where the rollup (its shards summed) and the raw rows differ; empty when they agree.
+    /// The cells where the rollup (folded and pending changes summed) and the raw rows differ; empty when they agree.
     static func differences(_ api: CaseAPIHarness) async throws -> String {
         // The raw view reads cases as its owner, whom row security binds: as a reporting job.
         let rows = try await api.adminPool.withTransaction { connection in
@@ -30,7 +30,7 @@ struct ReportRollupTests {
                 WITH rollup AS (
                     SELECT measure, period, office, kind, category, region, country_office, confinement, state, outcome, priority,
                            owner_office, ioa_category, visitor_type, days, sum(n) AS n
-                    FROM report_cells GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 HAVING sum(n) <> 0),
+                    FROM report_cells_now GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 HAVING sum(n) <> 0),
                 raw AS (SELECT * FROM report_cells_raw)
                 SELECT 'rollup only: ' || d::text AS line FROM (SELECT * FROM rollup EXCEPT SELECT * FROM raw) d
                 UNION ALL SELECT 'raw only: ' || d::text FROM (SELECT * FROM raw EXCEPT SELECT * FROM rollup) d
@@ -172,11 +172,12 @@ struct ReportRollupTests {
                 }
             }
 
-            // Folding the shards changes no count, and leaves one row a cell, none of them zero.
-            #expect(try await api.count("SELECT count(*) AS n FROM report_cells WHERE shard > 0") > 0)
-            while try await ReportRollup.compact(pool: api.store.pool, batch: 50) > 0 {}
+            // Folding the changes changes no count, and leaves one row a cell, none of them zero.
+            #expect(try await api.count("SELECT count(*) AS n FROM report_cell_changes") > 0)
+            while try await ReportRollup.fold(pool: api.store.pool, batch: 50) > 0 {}
             #expect(try await Self.differences(api).isEmpty)
-            #expect(try await api.count("SELECT count(*) AS n FROM report_cells WHERE shard > 0 OR n = 0") == 0)
+            #expect(try await api.count("SELECT count(*) AS n FROM report_cell_changes") == 0)
+            #expect(try await api.count("SELECT count(*) AS n FROM report_cells WHERE n = 0") == 0)
 
             // The backfill rebuilds the same rollup from the raw rows.
             #expect(try await ReportRollup.rebuild(ownerPool: api.adminPool) > 100)

@@ -35,13 +35,13 @@ public struct RecurringJob: Service {
         }
     }
 
-    /// Folds the report rollup's shards written since the last run.
-    public static func reportCompaction(_ pool: PostgresPool, every interval: Duration, logger: Logger) -> RecurringJob {
-        RecurringJob("report rollup compaction", every: interval, logger: logger) {
+    /// Folds the report cells changed since the last run into the rollup.
+    public static func reportFold(_ pool: PostgresPool, every interval: Duration, logger: Logger) -> RecurringJob {
+        RecurringJob("report rollup fold", every: interval, logger: logger) {
             // Again only after a full batch: while writes go on there is always a little to
             // fold, and that waits for the next interval rather than keeping a core busy.
-            let batch = 5_000
-            while try await ReportRollup.compact(pool: pool, batch: batch) == batch {}
+            let batch = 20_000
+            while try await ReportRollup.fold(pool: pool, batch: batch) == batch {}
         }
     }
 

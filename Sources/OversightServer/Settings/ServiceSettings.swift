@@ -71,8 +71,9 @@ public struct ServiceSettings: Sendable, Equatable {
     public var sweepIntervalSeconds = 60
     /// How often the outbox is delivered into inboxes (0: off).
     public var dispatchIntervalSeconds = 5
-    /// How often the report rollup's shards are folded (0: never; tests fold by hand).
-    public var reportCompactIntervalSeconds = 5
+    /// How often the changed report cells are folded into the rollup (0: never; tests fold by
+    /// hand). Reports read the changes not folded yet too: a longer interval costs each read.
+    public var reportFoldIntervalSeconds = 1
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
 

@@ -244,11 +244,11 @@ struct SettingKey: Sendable {
             return true
         },
         SettingKey(
-            path: "reports.compact_interval_seconds", environment: "OVERSIGHT_REPORT_COMPACT_INTERVAL_SECONDS",
-            flag: "--report-compact-interval-seconds", expected: "a whole number of seconds from 0 (off) to 3600", mayHoldSecret: false
+            path: "reports.fold_interval_seconds", environment: "OVERSIGHT_REPORT_FOLD_INTERVAL_SECONDS",
+            flag: "--report-fold-interval-seconds", expected: "a whole number of seconds from 0 (off) to 3600", mayHoldSecret: false
         ) { settings, value in
             guard let seconds = Int(value), (0...3_600).contains(seconds) else { return false }
-            settings.reportCompactIntervalSeconds = seconds
+            settings.reportFoldIntervalSeconds = seconds
             return true
         },
         SettingKey(

@@ -1,9 +1,10 @@
 import OversightDomain
 import PostgresClient
 
-/// The report rollup (`report_cells`, Schema/0015) as reports read it, or the same cells
-/// recomputed from the raw rows (`report_cells_raw`): what the rollup must equal, and the
-/// naive GROUP BY the bench compares it with.
+/// The report rollup as reports read it (`report_cells_now`: the folded cells and the changes
+/// not folded yet, Schema/0016), or the same cells recomputed from the raw rows
+/// (`report_cells_raw`): what the rollup must equal, and the naive GROUP BY the bench compares
+/// it with.
 public struct ReportRollup: RollupSource {
     public enum Source: Sendable {
         /// The rollup kept with every change.
@@ -53,7 +54,7 @@ public struct ReportRollup: RollupSource {
                 CASE WHEN \(keep.contains(.days)) THEN days ELSE 0 END AS days, sum(n)::bigint AS n
             """)
         switch source {
-        case .rollup: sql.append(" FROM report_cells")
+        case .rollup: sql.append(" FROM report_cells_now")
         case .raw: sql.append(" FROM report_cells_raw")
         }
         sql.append(" WHERE measure = ANY(\(query.measures.map(\.rawValue)))")
@@ -97,10 +98,10 @@ public struct ReportRollup: RollupSource {
         }
     }
 
-    /// Folds the shards of up to `batch` recently written cells into one row each, deleting
-    /// cells that came to zero (`report_compact`); the shard rows folded, 0 when none were left.
-    public static func compact(pool: PostgresPool, batch: Int = 5_000) async throws -> Int {
-        try await pool.query("SELECT report_compact(\(batch)::integer) AS folded")[0].decode("folded", as: Int.self)
+    /// Folds up to `batch` cell changes into the rollup, deleting cells that came to zero
+    /// (`report_fold`); the changes folded, fewer than `batch` when none are left.
+    public static func fold(pool: PostgresPool, batch: Int = 20_000) async throws -> Int {
+        try await pool.query("SELECT report_fold(\(batch)::integer) AS folded")[0].decode("folded", as: Int.self)
     }
 
     /// Rebuilds the rollup from the raw rows (`report_backfill()`, the schema owner's): after a
