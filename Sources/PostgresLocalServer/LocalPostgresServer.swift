@@ -144,6 +144,10 @@ public struct LocalPostgresServer: Sendable {
             synchronous_commit = \(configuration.durable ? "on" : "off")
             full_page_writes = \(configuration.durable ? "on" : "off")
             max_connections = 200
+            # The report rollup's changes table is emptied every second (Schema/0016): vacuumed
+            # at once, it stays a few pages long instead of a minute's worth of dead rows that
+            # every report would scan.
+            autovacuum_naptime = 1
             """
         // The data folder belongs to the server's user: when this process is root, a file there
         // may have been replaced by a symbolic link to anything. Never follow one.

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPTypes
 import OversightDomain
-import OversightStore
 import PostgresClient
 import PostgresTestSupport
 import Testing
+
+@testable import OversightStore
 
 /// The report rollup is kept by triggers with every change; after a random history of
 /// filings, transitions, reopenings, closings and reroutes it must equal the cells recomputed
@@ -107,8 +108,11 @@ struct ReportRollupTests {
     }
 
     static func documents(_ api: CaseAPIHarness, source: ReportRollup.Source, period: ReportPeriod) async throws -> [String: ReportDocument] {
+        try await documents(api, from: ReportRollup(pool: api.store.pool, source: source), period: period)
+    }
+
+    static func documents(_ api: CaseAPIHarness, from rollup: some RollupSource, period: ReportPeriod) async throws -> [String: ReportDocument] {
         let builder = ReportBuilder(settings: api.store.configuration.reports)
-        let rollup = ReportRollup(pool: api.store.pool, source: source)
         var result: [String: ReportDocument] = [:]
         for audience in audiences {
             for name in audience.reports {
@@ -183,6 +187,64 @@ struct ReportRollupTests {
             #expect(try await ReportRollup.rebuild(ownerPool: api.adminPool) > 100)
             #expect(try await Self.differences(api).isEmpty)
             #expect(try await Self.documents(api, source: .rollup, period: period) == fromRollup)
+        }
+    }
+
+    /// A reader keeps each query's folded cells for the fold generation it read them at: what
+    /// it reads later, while writers go on and folds come and go, must still equal the raw rows.
+    @Test func aReaderKeepingTheFoldedCellsCountsEveryLaterChange() async throws {
+        try await CaseAPIHarness.run { api in
+            let started = CalendarDay(api.clock.now())
+            _ = try await Self.randomHistory(api, steps: 60, seed: 20_261_201)
+            while try await ReportRollup.fold(pool: api.store.pool, batch: 1_000) > 0 {}
+            let reader = ReportRollup(pool: api.store.pool)
+            func generation() async throws -> (epoch: String, fold: Int) {
+                let row = try await api.adminPool.query("SELECT epoch::text AS epoch, fold FROM report_fold_generation")[0]
+                return (try row.decode("epoch", as: String.self), try row.decode("fold", as: Int.self))
+            }
+            func kept() async throws -> Int {
+                let (epoch, fold) = try await generation()
+                return reader.folded.entries(epoch: epoch, fold: fold)
+            }
+            func compare(_ moment: String) async throws {
+                let period = try ReportPeriod(
+                    from: ReportPeriod.monthLabel(started), to: ReportPeriod.monthLabel(CalendarDay(api.clock.now())))
+                let kept = try await Self.documents(api, from: reader, period: period)
+                let raw = try await Self.documents(api, source: .raw, period: period)
+                #expect(kept.count > 40)
+                for (key, document) in kept.sorted(by: { $0.key < $1.key }) {
+                    #expect(document == raw[key], "\(moment): \(key) differs from its recomputation")
+                }
+            }
+            try await compare("first read")
+            let first = try await generation()
+            #expect(try await kept() > 10)
+
+            // Writers go on, nothing folded: the kept cells and the new changes.
+            _ = try await Self.randomHistory(api, steps: 40, seed: 20_261_202)
+            #expect(try await api.count("SELECT count(*) AS n FROM report_cell_changes") > 0)
+            #expect(try await generation().fold == first.fold)
+            try await compare("changes after the kept fold")
+            #expect(try await kept() > 10)
+
+            // Folds of part of the changes: the kept cells move on by what the folds logged, the
+            // rest is still pending.
+            #expect(try await ReportRollup.fold(pool: api.store.pool, batch: 25) == 25)
+            #expect(try await ReportRollup.fold(pool: api.store.pool, batch: 25) == 25)
+            #expect(try await generation().fold == first.fold + 2)
+            #expect(try await api.count("SELECT count(*) AS n FROM report_cell_changes") > 0)
+            let wholeReads = reader.folded.wholeReads
+            try await compare("after two partial folds")
+            #expect(try await kept() > 10)
+            // The same queries as the read before (the clock stood still): none was read whole,
+            // each moved on by what the folds logged.
+            #expect(reader.folded.wholeReads == wholeReads)
+
+            // A backfill starts a new epoch: everything is read again.
+            #expect(try await ReportRollup.rebuild(ownerPool: api.adminPool) > 100)
+            #expect(try await generation().epoch != first.epoch)
+            try await compare("after a backfill")
+            #expect(try await kept() > 10)
         }
     }
 

@@ -2,6 +2,16 @@
 /// from the raw rows (`report_cells_raw`), which the tests and the bench compare it with.
 public protocol RollupSource: Sendable {
     func counts(_ query: RollupQuery) async throws -> [RollupCount]
+    /// Several queries at once: one round trip where the source can make it one.
+    func counts(_ queries: [RollupQuery]) async throws -> [RollupQuery: [RollupCount]]
+}
+
+extension RollupSource {
+    public func counts(_ queries: [RollupQuery]) async throws -> [RollupQuery: [RollupCount]] {
+        var answers: [RollupQuery: [RollupCount]] = [:]
+        for query in queries where answers[query] == nil { answers[query] = try await counts(query) }
+        return answers
+    }
 }
 
 /// One report asked for: which, over what, for whom, as of which day.
@@ -44,8 +54,12 @@ public struct ReportBuilder: Sendable {
         }
         var filters = request.filters
         if case .office(let office, _) = request.audience { filters.office = office.rawValue }
-        let reading = Reading(request: request, filters: filters, settings: settings, source: source)
-        var (tables, notes) = try await reading.tables()
+        // A report's queries depend on the request only, never on what an earlier one found:
+        // they are listed by a dry run, asked all at once, and the report made from the answers.
+        let asked = AskedQueries()
+        _ = try await Reading(request: request, filters: filters, settings: settings, source: asked).tables()
+        let answers = AnsweredQueries(answers: try await source.counts(asked.queries))
+        var (tables, notes) = try await Reading(request: request, filters: filters, settings: settings, source: answers).tables()
         var suppression: SuppressionNote?
         if request.audience.suppressesSmallCells {
             suppression = SmallCellSuppression.note(threshold: settings.smallCellThreshold)
@@ -136,14 +150,16 @@ struct Reading {
     func flow(_ filters: ReportFilters, keep: Set<RollupDimension>, keepForHistory: Set<RollupDimension>) async throws -> [RollupCount] {
         let inPeriod = try await cells(
             monthly: [.received, .closed], yearly: [.receivedYear, .closedYear], filters: filters, keep: keep, as: period.start)
-        // The history: whole years before the period's last year, then that year's months.
-        let lastYear = ReportPeriod.firstOfYear(CalendarDay(index: period.end.index - 1))
-        let history =
-            try await cells(
-                RollupQuery([.receivedYear, .closedYear], to: lastYear, filters: filters, keep: keepForHistory, grouped: .all(as: Self.historic)))
-            + cells(
+        // The history: whole years up to the period's end, then the months of its last year
+        // that came before the end (none when the period ends with a year).
+        let lastYear = ReportPeriod.firstOfYear(period.end)
+        var history = try await cells(
+            RollupQuery([.receivedYear, .closedYear], to: lastYear, filters: filters, keep: keepForHistory, grouped: .all(as: Self.historic)))
+        if lastYear < period.end {
+            history += try await cells(
                 RollupQuery(
                     [.received, .closed], from: lastYear, to: period.end, filters: filters, keep: keepForHistory, grouped: .all(as: Self.historic)))
+        }
         return inPeriod + history.map(Self.monthlyMeasure)
     }
 

@@ -1,10 +1,15 @@
 import OversightDomain
 import PostgresClient
 
-/// The report rollup as reports read it (`report_cells_now`: the folded cells and the changes
-/// not folded yet, Schema/0016), or the same cells recomputed from the raw rows
-/// (`report_cells_raw`): what the rollup must equal, and the naive GROUP BY the bench compares
-/// it with.
+/// The report rollup as reports read it: the folded cells (`report_cells`) and the changes not
+/// folded yet (`report_cell_changes`, Schema/0016), or the same cells recomputed from the raw
+/// rows (`report_cells_raw`): what the rollup must equal, and the naive GROUP BY the bench
+/// compares it with.
+///
+/// The folded cells change only when a fold commits, about once a second, and each fold logs
+/// what it added (Schema/0018). A query's folded cells are kept with the fold they were read
+/// at; a later read adds the logged cells of the folds since and the changes not folded yet,
+/// both from one statement, so one snapshot: a second's worth of rows instead of the rollup.
 public struct ReportRollup: RollupSource {
     public enum Source: Sendable {
         /// The rollup kept with every change.
@@ -15,14 +20,117 @@ public struct ReportRollup: RollupSource {
 
     let pool: PostgresPool
     let source: Source
+    let folded: FoldedCellCache
 
     /// `pool`: the primary, or a streaming replica of it (`OVERSIGHT_REPORT_DATABASE_URL`).
     public init(pool: PostgresPool, source: Source = .rollup) {
         self.pool = pool
         self.source = source
+        self.folded = FoldedCellCache()
     }
 
     public func counts(_ query: RollupQuery) async throws -> [RollupCount] {
+        try await counts([query])[query] ?? []
+    }
+
+    public func counts(_ queries: [RollupQuery]) async throws -> [RollupQuery: [RollupCount]] {
+        // In the order asked, once each: the statement's text follows the order, and a prepared
+        // statement is kept per text.
+        var seen = Set<RollupQuery>()
+        let queries = queries.filter { seen.insert($0).inserted }
+        switch source {
+        case .raw:
+            // The raw rows are under row security: read them as a job that sees every case.
+            let statements = queries.map { Self.grouped($0, from: "report_cells_raw") }
+            let answers = try await pool.withTransaction { connection in
+                try SessionScope.system(.reporting).apply(sharingOffices: [], connection)
+                return try statements.map { try connection.query($0) }
+            }
+            var result: [RollupQuery: [RollupCount]] = [:]
+            for (query, rows) in zip(queries, answers) { result[query] = try rows.map { try Self.cell($0, keep: query.keep) } }
+            return result
+        case .rollup:
+            var result: [RollupQuery: [RollupCount]] = [:]
+            let stale = try await read(queries, keepingFolded: true, into: &result)
+            if !stale.isEmpty { _ = try await read(stale, keepingFolded: false, into: &result) }
+            return result
+        }
+    }
+
+    /// Reads `queries` in one statement: for each, the folded cells logged since the fold its
+    /// kept cells are at (all of the folded cells when none are kept, or `keepingFolded` is
+    /// false) and the changes not folded yet. Returns the queries whose kept cells turned out
+    /// too old (another epoch, or folds no longer logged), to be read again whole.
+    private func read(_ queries: [RollupQuery], keepingFolded: Bool, into result: inout [RollupQuery: [RollupCount]]) async throws
+        -> [RollupQuery]
+    {
+        let kept = queries.map { keepingFolded ? folded.entry($0) : nil }
+        var union: PostgresQuery = ""
+        for (index, query) in queries.enumerated() {
+            if index > 0 { union.append(" UNION ALL ") }
+            let foldedCells =
+                kept[index].map { Self.grouped(query, from: "report_fold_deltas", afterFold: $0.fold) }
+                ?? Self.grouped(query, from: "report_cells")
+            union.append(Self.tagged(foldedCells, query: index, folded: true))
+            union.append(" UNION ALL ")
+            union.append(Self.tagged(Self.grouped(query, from: "report_cell_changes"), query: index, folded: false))
+        }
+        let rows = try await pool.query(Self.atFold(union).prepared())
+        let epoch = try rows[0].decode("epoch", as: String.self)
+        let fold = try rows[0].decode("fold", as: Int.self)
+        let oldestLogged = try rows[0].decode("oldest_logged", as: Int?.self)
+        var foldedRows = Array(repeating: [RollupCount](), count: queries.count)
+        var changes = Array(repeating: [RollupCount](), count: queries.count)
+        for row in rows where !row.isNull("measure") {
+            let index = try row.decode("query", as: Int.self)
+            let cell = try Self.cell(row, keep: queries[index].keep)
+            if try row.decode("folded", as: Bool.self) { foldedRows[index].append(cell) } else { changes[index].append(cell) }
+        }
+        var stale: [RollupQuery] = []
+        for (index, query) in queries.enumerated() {
+            var cells: FoldedCells
+            if let kept = kept[index] {
+                // The log covers every fold since the kept one (a fold that netted to nothing
+                // logs nothing, and then the cells are read again: rare and harmless).
+                guard kept.epoch == epoch, kept.fold <= fold, kept.fold == fold || (oldestLogged.map { $0 <= kept.fold + 1 } ?? false)
+                else {
+                    stale.append(query)
+                    continue
+                }
+                cells = fold == kept.fold ? kept.cells : FoldedCells(kept.cells.adding(foldedRows[index]))
+            } else {
+                folded.countWholeRead()
+                cells = FoldedCells(foldedRows[index])
+            }
+            if kept[index]?.fold != fold { folded.store(cells, for: query, epoch: epoch, fold: fold) }
+            result[query] = cells.adding(changes[index])
+        }
+        return stale
+    }
+
+    /// `rows` with the fold the folded cells are at beside each (one row of NULLs when there
+    /// are none), read in the same statement. Prepared: planning the statement takes longer
+    /// than running it, and its text is one of a few dozen (values are bound).
+    static func atFold(_ rows: PostgresQuery) -> PostgresQuery {
+        var sql: PostgresQuery = """
+            SELECT g.epoch::text AS epoch, g.fold, (SELECT min(fold) FROM report_fold_deltas) AS oldest_logged, q.*
+            FROM report_fold_generation g LEFT JOIN (
+            """
+        sql.append(rows)
+        sql.append(") q ON true")
+        return sql
+    }
+
+    /// `rows` with the index of the query they answer and whether they are folded cells.
+    static func tagged(_ rows: PostgresQuery, query index: Int, folded: Bool) -> PostgresQuery {
+        var sql: PostgresQuery = "SELECT \(index)::integer AS query, \(folded) AS folded, r.* FROM ("
+        sql.append(rows)
+        sql.append(") r")
+        return sql
+    }
+
+    /// The query's cells from one table or view of cells, summed over what it does not keep.
+    static func grouped(_ query: RollupQuery, from table: StaticString, afterFold: Int? = nil) -> PostgresQuery {
         let keep = query.keep
         var sql: PostgresQuery = "SELECT measure, "
         switch query.periodGrouping {
@@ -53,12 +161,11 @@ public struct ReportRollup: RollupSource {
                 CASE WHEN \(keep.contains(.visitorType)) THEN visitor_type ELSE '' END AS visitor_type,
                 CASE WHEN \(keep.contains(.days)) THEN days ELSE 0 END AS days, sum(n)::bigint AS n
             """)
-        switch source {
-        case .rollup: sql.append(" FROM report_cells_now")
-        case .raw: sql.append(" FROM report_cells_raw")
-        }
+        sql.append(" FROM ")
+        sql.append(PostgresQuery(stringLiteral: table))
         sql.append(" WHERE measure = ANY(\(query.measures.map(\.rawValue)))")
         // Only the conditions asked for, so that the plan uses the (measure, period, ...) key.
+        if let afterFold { sql.append(" AND fold > \(afterFold)") }
         if let from = query.from { sql.append(" AND period >= \(from.description)::date") }
         if let to = query.to { sql.append(" AND period < \(to.description)::date") }
         if let periods = query.periods { sql.append(" AND period = ANY(\(periods.map(\.description))::date[])") }
@@ -68,34 +175,24 @@ public struct ReportRollup: RollupSource {
         if let regions = query.regions { sql.append(" AND region = ANY(\(regions))") }
         if let countryOffices = query.countryOffices { sql.append(" AND country_office = ANY(\(countryOffices))") }
         sql.append(" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 HAVING sum(n) <> 0")
-        let statement = sql
-        let rows: PostgresRows
-        switch source {
-        case .rollup:
-            rows = try await pool.query(statement)
-        case .raw:
-            // The raw rows are under row security: read them as a job that sees every case.
-            rows = try await pool.withTransaction { connection in
-                try SessionScope.system(.reporting).apply(sharingOffices: [], connection)
-                return try connection.query(statement)
-            }
-        }
-        func text(_ row: PostgresRow, _ column: String, _ dimension: RollupDimension) throws -> String {
+        return sql
+    }
+
+    static func cell(_ row: PostgresRow, keep: Set<RollupDimension>) throws -> RollupCount {
+        func text(_ column: String, _ dimension: RollupDimension) throws -> String {
             keep.contains(dimension) ? try row.decode(column, as: String.self) : ""
         }
-        return try rows.map { row in
-            guard let measure = RollupCount.Measure(rawValue: try row.decode("measure", as: String.self)),
-                let period = CalendarDay(try row.decode("period", as: String.self))
-            else { throw ReportRollupError.unknownCell }
-            return RollupCount(
-                measure: measure, period: period, office: try row.decode("office", as: String.self), kind: try row.decode("kind", as: String.self),
-                category: try row.decode("category", as: String.self), region: try text(row, "region", .region),
-                countryOffice: try text(row, "country_office", .countryOffice), confinement: try row.decode("confinement", as: String.self),
-                state: try text(row, "state", .state), outcome: try text(row, "outcome", .outcome), priority: try text(row, "priority", .priority),
-                ownerOffice: try text(row, "owner_office", .ownerOffice), ioaCategory: try text(row, "ioa_category", .ioaCategory),
-                visitorType: try text(row, "visitor_type", .visitorType), days: keep.contains(.days) ? try row.decode("days", as: Int.self) : 0,
-                n: try row.decode("n", as: Int.self))
-        }
+        guard let measure = RollupCount.Measure(rawValue: try row.decode("measure", as: String.self)),
+            let period = CalendarDay(try row.decode("period", as: String.self))
+        else { throw ReportRollupError.unknownCell }
+        return RollupCount(
+            measure: measure, period: period, office: try row.decode("office", as: String.self), kind: try row.decode("kind", as: String.self),
+            category: try row.decode("category", as: String.self), region: try text("region", .region),
+            countryOffice: try text("country_office", .countryOffice), confinement: try row.decode("confinement", as: String.self),
+            state: try text("state", .state), outcome: try text("outcome", .outcome), priority: try text("priority", .priority),
+            ownerOffice: try text("owner_office", .ownerOffice), ioaCategory: try text("ioa_category", .ioaCategory),
+            visitorType: try text("visitor_type", .visitorType), days: keep.contains(.days) ? try row.decode("days", as: Int.self) : 0,
+            n: try row.decode("n", as: Int.self))
     }
 
     /// Folds up to `batch` cell changes into the rollup, deleting cells that came to zero
