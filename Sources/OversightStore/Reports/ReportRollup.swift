@@ -51,7 +51,13 @@ public struct ReportRollup: RollupSource {
             return result
         case .rollup:
             var result: [RollupQuery: [RollupCount]] = [:]
-            let stale = try await read(queries, keepingFolded: true, into: &result)
+            var (stale, behind) = try await read(queries, keepingFolded: true, into: &result)
+            if !behind.isEmpty {
+                // A fold committed after this statement began, and another reader has moved
+                // the kept cells on to it already: a new statement sees that fold too.
+                let again = try await read(behind, keepingFolded: true, into: &result)
+                stale += again.stale + again.behind
+            }
             if !stale.isEmpty { _ = try await read(stale, keepingFolded: false, into: &result) }
             return result
         }
@@ -60,22 +66,34 @@ public struct ReportRollup: RollupSource {
     /// Reads `queries` in one statement: for each, the folded cells logged since the fold its
     /// kept cells are at (all of the folded cells when none are kept, or `keepingFolded` is
     /// false) and the changes not folded yet. Returns the queries whose kept cells turned out
-    /// too old (another epoch, or folds no longer logged), to be read again whole.
+    /// too old (another epoch, or folds no longer logged), to be read again whole, and those
+    /// whose kept cells are of a fold later than this statement saw, to be read again.
     private func read(_ queries: [RollupQuery], keepingFolded: Bool, into result: inout [RollupQuery: [RollupCount]]) async throws
-        -> [RollupQuery]
+        -> (stale: [RollupQuery], behind: [RollupQuery])
     {
         let kept = queries.map { keepingFolded ? folded.entry($0) : nil }
-        var union: PostgresQuery = ""
+        // The changes and the logged folds are read once for all the queries: a table emptied
+        // every second can be many pages long for a few rows.
+        let oldestKept = kept.compactMap { $0?.fold }.min()
+        var statement: PostgresQuery = "WITH changes AS MATERIALIZED (SELECT * FROM report_cell_changes)"
+        if let oldestKept { statement.append(", logged AS MATERIALIZED (SELECT * FROM report_fold_deltas WHERE fold > \(oldestKept))") }
+        statement.append(
+            """
+             SELECT g.epoch::text AS epoch, g.fold, (SELECT min(fold) FROM report_fold_deltas) AS oldest_logged, q.*
+            FROM report_fold_generation g LEFT JOIN (
+            """)
         for (index, query) in queries.enumerated() {
-            if index > 0 { union.append(" UNION ALL ") }
+            if index > 0 { statement.append(" UNION ALL ") }
             let foldedCells =
-                kept[index].map { Self.grouped(query, from: "report_fold_deltas", afterFold: $0.fold) }
-                ?? Self.grouped(query, from: "report_cells")
-            union.append(Self.tagged(foldedCells, query: index, folded: true))
-            union.append(" UNION ALL ")
-            union.append(Self.tagged(Self.grouped(query, from: "report_cell_changes"), query: index, folded: false))
+                kept[index].map { Self.grouped(query, from: "logged", afterFold: $0.fold) } ?? Self.grouped(query, from: "report_cells")
+            statement.append(Self.tagged(foldedCells, query: index, folded: true))
+            statement.append(" UNION ALL ")
+            statement.append(Self.tagged(Self.grouped(query, from: "changes"), query: index, folded: false))
         }
-        let rows = try await pool.query(Self.atFold(union).prepared())
+        statement.append(") q ON true")
+        // Prepared: planning the statement takes longer than running it, and its text is one
+        // of a few dozen (the values are bound).
+        let rows = try await pool.query(statement.prepared())
         let epoch = try rows[0].decode("epoch", as: String.self)
         let fold = try rows[0].decode("fold", as: Int.self)
         let oldestLogged = try rows[0].decode("oldest_logged", as: Int?.self)
@@ -87,12 +105,17 @@ public struct ReportRollup: RollupSource {
             if try row.decode("folded", as: Bool.self) { foldedRows[index].append(cell) } else { changes[index].append(cell) }
         }
         var stale: [RollupQuery] = []
+        var behind: [RollupQuery] = []
         for (index, query) in queries.enumerated() {
             var cells: FoldedCells
             if let kept = kept[index] {
+                if kept.epoch == epoch, kept.fold > fold {
+                    behind.append(query)
+                    continue
+                }
                 // The log covers every fold since the kept one (a fold that netted to nothing
                 // logs nothing, and then the cells are read again: rare and harmless).
-                guard kept.epoch == epoch, kept.fold <= fold, kept.fold == fold || (oldestLogged.map { $0 <= kept.fold + 1 } ?? false)
+                guard kept.epoch == epoch, kept.fold == fold || (oldestLogged.map { $0 <= kept.fold + 1 } ?? false)
                 else {
                     stale.append(query)
                     continue
@@ -105,20 +128,7 @@ public struct ReportRollup: RollupSource {
             if kept[index]?.fold != fold { folded.store(cells, for: query, epoch: epoch, fold: fold) }
             result[query] = cells.adding(changes[index])
         }
-        return stale
-    }
-
-    /// `rows` with the fold the folded cells are at beside each (one row of NULLs when there
-    /// are none), read in the same statement. Prepared: planning the statement takes longer
-    /// than running it, and its text is one of a few dozen (values are bound).
-    static func atFold(_ rows: PostgresQuery) -> PostgresQuery {
-        var sql: PostgresQuery = """
-            SELECT g.epoch::text AS epoch, g.fold, (SELECT min(fold) FROM report_fold_deltas) AS oldest_logged, q.*
-            FROM report_fold_generation g LEFT JOIN (
-            """
-        sql.append(rows)
-        sql.append(") q ON true")
-        return sql
+        return (stale, behind)
     }
 
     /// `rows` with the index of the query they answer and whether they are folded cells.
