@@ -74,6 +74,8 @@ let package = Package(
                 "PostgresClient",
                 "OversightDomain",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // scrypt, for anonymous reporters' receipts.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

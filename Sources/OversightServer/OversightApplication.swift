@@ -30,13 +30,20 @@ public struct CaseServices: Sendable {
     public let cursors: QueueCursorCodec
     public let openAPIDocument: String
     public let reports: ReportService
+    /// Anonymous intake; nil when it is off (no receipt salt).
+    public let intake: IntakeDesk?
+    let intakeThrottle = IntakeThrottle()
 
     /// `reportPool`: where reports are read (a streaming replica); the store's pool when nil.
-    public init(store: CaseStore, keys: TokenKeys, cursors: QueueCursorCodec, openAPIDocument: String, reportPool: PostgresPool? = nil) {
+    public init(
+        store: CaseStore, keys: TokenKeys, cursors: QueueCursorCodec, openAPIDocument: String, reportPool: PostgresPool? = nil,
+        intake: IntakeDesk? = nil
+    ) {
         self.store = store
         self.keys = keys
         self.cursors = cursors
         self.openAPIDocument = openAPIDocument
+        self.intake = intake
         self.reports = ReportService(
             source: ReportRollup(pool: reportPool ?? store.pool), configuration: store.configuration, clock: store.clock)
     }
@@ -77,7 +84,8 @@ public enum OversightApplication {
                     status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: document)))
             }
-            let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: cases.keys))
+            if let intake = cases.intake { IntakeRoutes(desk: intake, throttle: cases.intakeThrottle).register(on: router) }
+            let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: cases.keys, intake: cases.intake))
                 .group(context: AuthenticatedRequestContext.self)
             CaseRoutes(store: cases.store).register(on: v1)
             QueueRoutes(store: cases.store, cursors: cases.cursors).register(on: v1)

@@ -35,6 +35,12 @@ struct SettingsOptions: ParsableArguments {
         help: ArgumentHelp(ServiceSettings.flagHelp("reports.fold_interval_seconds")))
     var reportFoldIntervalSeconds: String?
 
+    @Option(name: .customLong("intake-receipt-cost"), help: ArgumentHelp(ServiceSettings.flagHelp("intake.receipt_cost")))
+    var intakeReceiptCost: String?
+
+    @Option(name: .customLong("intake-session-minutes"), help: ArgumentHelp(ServiceSettings.flagHelp("intake.session_minutes")))
+    var intakeSessionMinutes: String?
+
     @Option(name: .customLong("pool-size"), help: ArgumentHelp(ServiceSettings.flagHelp("database.pool_size")))
     var poolSize: String?
 
@@ -119,6 +125,8 @@ struct SettingsOptions: ParsableArguments {
         values["database.owner_url"] = databaseOwnerURL
         values["database.report_url"] = reportDatabaseURL
         values["reports.fold_interval_seconds"] = reportFoldIntervalSeconds
+        values["intake.receipt_cost"] = intakeReceiptCost
+        values["intake.session_minutes"] = intakeSessionMinutes
         values["database.pool_size"] = poolSize
         values["database.pool_timeout_seconds"] = poolTimeoutSeconds
         values["database.statement_timeout_ms"] = statementTimeoutMs

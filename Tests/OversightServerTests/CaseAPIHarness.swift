@@ -110,6 +110,9 @@ struct CaseAPIHarness: Sendable {
         settings.sweepIntervalSeconds = 0
         settings.dispatchIntervalSeconds = 0
         settings.reportFoldIntervalSeconds = 0
+        // Anonymous intake on, with receipts hashed cheaply (the cost is the setting's to raise).
+        settings.intakeSalt = "test-intake-salt-0123456789"
+        settings.intakeReceiptCost = 10
         settings.checkpointIntervalSeconds = 0
         settings.metricsPort = 0
         return settings

@@ -32,7 +32,9 @@ struct OpenAPIDocumentTests {
         settings.jwtSecret = CaseAPIHarness.secret
         let cases = CaseServices(
             store: store, keys: try await TokenKeys.resolve(settings, developmentSecretFile: nil),
-            cursors: QueueCursorCodec(secret: "openapi-test-cursor-secret-0123456789"), openAPIDocument: text)
+            cursors: QueueCursorCodec(secret: "openapi-test-cursor-secret-0123456789"), openAPIDocument: text,
+            intake: IntakeDesk(
+                store: store, hasher: ReceiptHasher(salt: Array("openapi-test-salt".utf8), log2Rounds: 10), sessionLifetime: .seconds(60)))
         let router = OversightApplication.makeRouter(
             dependencies: .init(
                 pool: pool, probe: DatabaseProbe(pool: pool, migrator: migrator), metrics: PrometheusCollectorRegistry(), cases: cases))

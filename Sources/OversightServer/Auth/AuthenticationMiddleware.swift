@@ -2,15 +2,19 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import OversightDomain
+import OversightStore
 
 /// Verifies the `Authorization: Bearer` token of every request it guards and puts the actor
 /// into the context. A token in the query string is refused, never read: URLs end up in logs.
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = OversightRequestContext
     let keys: TokenKeys
+    /// Resolves anonymous reporters' session tokens (`ors_...`); nil when intake is off.
+    let intake: IntakeDesk?
 
-    public init(keys: TokenKeys) {
+    public init(keys: TokenKeys, intake: IntakeDesk? = nil) {
         self.keys = keys
+        self.intake = intake
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -22,6 +26,14 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { throw Self.problem(.malformed) }
         var context = context
+        if let intake, parts[1].hasPrefix(IntakeDesk.sessionTokenPrefix) {
+            // A reporter session acts as its case's anonymous reporter and as no one else.
+            guard let reporter = try await intake.reporter(ofSession: String(parts[1])) else {
+                throw Problem(.unauthenticated, detail: "the session has ended or expired; open a new one with your receipt")
+            }
+            context.actor = reporter
+            return try await next(request, context)
+        }
         do {
             // The actor is not put on the request's logger: a log line of a reporter's request
             // would otherwise tie the person to the case.

@@ -96,8 +96,7 @@ public struct TokenKeys: Sendable {
 
     /// Reads the development secret, creating it (owner-only) on first use. A secret file that
     /// others can read is refused: anyone who reads it can mint any role.
-    static func developmentSecret(at path: String) throws -> String {
-        let what = "the development token secret"
+    static func developmentSecret(at path: String, what: String = "the development token secret") throws -> String {
         do {
             if let existing = try OwnerOnlyFile.read(path, what: what), existing.utf8.count >= 32 { return existing }
         } catch {

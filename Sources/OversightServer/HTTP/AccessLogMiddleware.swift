@@ -30,13 +30,13 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     private func log(_ request: Request, _ context: Context, status: Int, since started: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        context.logger.log(
-            level: level, "request",
-            metadata: [
-                "method": .string(request.method.rawValue),
-                "route": .string(context.endpointPath ?? "(no route)"),
-                "status": .stringConvertible(status),
-                "ms": .string(String(format: "%.1f", milliseconds)),
-            ])
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? "(no route)"),
+            "status": .stringConvertible(status),
+        ]
+        // Anonymous intake: method, route and status only (a duration helps match a line to a
+        // network capture).
+        if !request.uri.path.hasPrefix("/v1/intake") { metadata["ms"] = .string(String(format: "%.1f", milliseconds)) }
+        context.logger.log(level: level, "request", metadata: metadata)
     }
 }

@@ -7,10 +7,16 @@ import OversightDomain
 public struct OversightRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var actor: Actor?
+    /// Where the request came from, as a hash under this process's random seed: what the
+    /// intake throttle counts by. Never the address itself, which nothing keeps.
+    public let sourceTag: Int
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.actor = nil
+        var hasher = Hasher()
+        hasher.combine(source.channel.remoteAddress?.ipAddress ?? "")
+        self.sourceTag = hasher.finalize()
     }
 
     /// Bodies over 1 MB are refused with 413.

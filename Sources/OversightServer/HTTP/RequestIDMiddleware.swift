@@ -16,6 +16,13 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Anonymous intake gets no id: an id in a log line or a response could be joined to a
+        // network log that knows where the request came from.
+        if request.uri.path.hasPrefix("/v1/intake") {
+            var context = context
+            context.logger[metadataKey: "hb.request.id"] = nil
+            return try await next(request, context)
+        }
         let id = request.headers[.requestID].flatMap(Self.accepted) ?? UUID().uuidString.lowercased()
         var context = context
         context.logger[metadataKey: Self.metadataKey] = .string(id)

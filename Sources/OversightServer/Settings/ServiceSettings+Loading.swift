@@ -53,6 +53,10 @@ extension ServiceSettings {
         if let key = environment["OVERSIGHT_CHECKPOINT_KEY"], !key.isEmpty {
             settings.checkpointKey = key
         }
+        if let salt = environment["OVERSIGHT_INTAKE_SALT"], !salt.isEmpty {
+            if salt.utf8.count < 16 { problems.append("OVERSIGHT_INTAKE_SALT: expected 16 bytes or more") }
+            settings.intakeSalt = salt
+        }
         for key in SettingKey.all {
             guard let value = environment[key.environment] else { continue }
             if !key.apply(&settings, value) {

@@ -74,6 +74,14 @@ public struct ServiceSettings: Sendable, Equatable {
     /// How often the changed report cells are folded into the rollup (0: never; tests fold by
     /// hand). Reports read the changes not folded yet too: a longer interval costs each read.
     public var reportFoldIntervalSeconds = 1
+    /// The salt anonymous reporters' receipts are hashed under; only ever from the environment
+    /// (`OVERSIGHT_INTAKE_SALT`). Without it the private database's development default is
+    /// used, and with a database of your own anonymous intake is off.
+    public var intakeSalt: String?
+    /// log2 of scrypt's rounds for a receipt: each exchange costs this much (15: about 0.1 s).
+    public var intakeReceiptCost = 15
+    /// How long a reporter session lasts.
+    public var intakeSessionMinutes = 30
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
 
@@ -81,7 +89,8 @@ public struct ServiceSettings: Sendable, Equatable {
 
     /// Every environment variable the service reads (besides libpq's own PG* variables).
     public static var environmentVariables: [String] {
-        ["OVERSIGHT_CONFIG", "OVERSIGHT_JWT_SECRET", "OVERSIGHT_CURSOR_SECRET", "OVERSIGHT_CHECKPOINT_KEY"] + SettingKey.all.map(\.environment)
+        ["OVERSIGHT_CONFIG", "OVERSIGHT_JWT_SECRET", "OVERSIGHT_CURSOR_SECRET", "OVERSIGHT_CHECKPOINT_KEY", "OVERSIGHT_INTAKE_SALT"]
+            + SettingKey.all.map(\.environment)
     }
 
     /// Where the settings file is looked for when neither `--config` nor `OVERSIGHT_CONFIG` names one.

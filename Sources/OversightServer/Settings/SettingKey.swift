@@ -252,6 +252,22 @@ struct SettingKey: Sendable {
             return true
         },
         SettingKey(
+            path: "intake.receipt_cost", environment: "OVERSIGHT_INTAKE_RECEIPT_COST", flag: "--intake-receipt-cost",
+            expected: "log2 of scrypt's rounds, from 10 to 20", mayHoldSecret: false
+        ) { settings, value in
+            guard let cost = Int(value), (10...20).contains(cost) else { return false }
+            settings.intakeReceiptCost = cost
+            return true
+        },
+        SettingKey(
+            path: "intake.session_minutes", environment: "OVERSIGHT_INTAKE_SESSION_MINUTES", flag: "--intake-session-minutes",
+            expected: "a whole number of minutes from 1 to 240", mayHoldSecret: false
+        ) { settings, value in
+            guard let minutes = Int(value), (1...240).contains(minutes) else { return false }
+            settings.intakeSessionMinutes = minutes
+            return true
+        },
+        SettingKey(
             path: "log.level", environment: "OVERSIGHT_LOG_LEVEL", flag: "--log-level",
             expected: "one of trace, debug, info, notice, warning, error, critical", mayHoldSecret: false
         ) { settings, value in

@@ -29,6 +29,8 @@ public enum SessionScope: Sendable, Hashable {
         case subjectResponse = "subject-response"
         /// Recomputing report cells from the raw rows (every case counts in some report).
         case reporting
+        /// Anonymous intake: storing a receipt's hash, exchanging one for a session.
+        case intake
     }
 
     /// How a system job appears as an event's actor.

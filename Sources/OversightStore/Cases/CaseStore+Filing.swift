@@ -109,8 +109,6 @@ extension CaseStore {
     public func file(_ filing: Filing, by actor: Actor, idempotencyKey: String? = nil, at time: Date? = nil) async throws -> FilingReceipt {
         let now = CaseEventChain.microsecondPrecision(time ?? clock())
         let fingerprint = filing.fingerprint
-        let router = self.router
-        let catalog = self.catalog
         let limit = filingLimit
         let store = self
         return try await transaction(.person(actor)) { connection in
@@ -134,42 +132,7 @@ extension CaseStore {
                 }
             }
             try Self.checkFilingLimit(limit, for: actor, at: now, connection)
-
-            let subjects = try Self.directoryEntries(filing.subjects, connection)
-            let decision: RoutingDecision
-            do {
-                decision = try router.route(
-                    Intake(category: filing.category, region: filing.region, countryOffice: filing.countryOffice, subjects: subjects),
-                    at: now)
-            } catch let refusal as RoutingRefusal {
-                throw CaseStoreError.routing(refusal)
-            }
-            guard let (versionID, workflow) = catalog.currentVersion(of: decision.kind) else {
-                throw CaseStoreError.unknownWorkflow(decision.kind)
-            }
-            var seen: Set<String> = []
-            let parties = filing.subjects.filter { seen.insert($0).inserted }.map { CaseParty(personID: $0, role: .subject) }
-            let snapshot = CaseSnapshot(
-                workflow: workflow, office: decision.office, filedBy: actor.id, filedAt: now, parties: parties,
-                triageDueAt: decision.triageDueAt, sealedFrom: decision.sealedFrom, restrictedToHead: decision.restrictedToHead)
-            var eventData: [String: String] = ["category": filing.category, "kind": decision.kind.rawValue]
-            eventData["subjects"] = parties.isEmpty ? nil : String(parties.count)
-            var routedData = ["office": decision.office.rawValue, "priority": decision.priority.rawValue, "rule": decision.rule]
-            routedData["conflict"] = decision.conflict?.rawValue
-            routedData["sealed_from"] = decision.sealedFrom.isEmpty ? nil : decision.sealedFrom.map(\.rawValue).sorted().joined(separator: ",")
-            let newCase = NewCase(
-                snapshot: snapshot, workflowVersionID: versionID, workflow: workflow, category: filing.category,
-                priority: decision.priority, title: filing.title, narrative: filing.narrative, occurredOn: filing.occurredOn,
-                location: filing.location, region: filing.region, countryOffice: filing.countryOffice, routingRule: decision.rule,
-                conflict: decision.conflict?.rawValue)
-            let created = try store.insertCase(
-                newCase,
-                events: [NewEvent("filed", eventData, actor: EventActor.reporter), NewEvent("routed", routedData, actor: EventActor.routing)],
-                addedBy: EventActor.reporter, at: now, connection)
-            try Self.enqueue(
-                "case_filed", caseID: created.id, payload: ["reference": created.reference, "office": decision.office.rawValue], connection)
-
-            let receipt = FilingReceipt(reference: created.reference, status: workflow.initialState.reporterStatus)
+            let (created, receipt) = try store.openFiledCase(filing, by: actor, at: now, connection)
             if let idempotencyKey {
                 let body = try JSONEncoder().encode(receipt)
                 try connection.execute(
@@ -180,6 +143,48 @@ extension CaseStore {
             }
             return receipt
         }
+    }
+
+    /// Routes a filing and stores the new case with its parties, key, first events and outbox
+    /// row: what a named filing and an anonymous intake share. An anonymous one says so in its
+    /// first event, so that officers know there is no one to ask but through the channel.
+    func openFiledCase(
+        _ filing: Filing, by actor: Actor, anonymous: Bool = false, at now: Date, _ connection: isolated PostgresConnection
+    ) throws -> (created: (id: UUID, reference: String), receipt: FilingReceipt) {
+        let subjects = try Self.directoryEntries(filing.subjects, connection)
+        let intake = Intake(category: filing.category, region: filing.region, countryOffice: filing.countryOffice, subjects: subjects)
+        let decision: RoutingDecision
+        do {
+            decision = try router.route(intake, at: now)
+        } catch {
+            throw CaseStoreError.routing(error)
+        }
+        guard let (versionID, workflow) = catalog.currentVersion(of: decision.kind) else {
+            throw CaseStoreError.unknownWorkflow(decision.kind)
+        }
+        var seen: Set<String> = []
+        let parties = filing.subjects.filter { seen.insert($0).inserted }.map { CaseParty(personID: $0, role: .subject) }
+        let snapshot = CaseSnapshot(
+            workflow: workflow, office: decision.office, filedBy: actor.id, filedAt: now, parties: parties,
+            triageDueAt: decision.triageDueAt, sealedFrom: decision.sealedFrom, restrictedToHead: decision.restrictedToHead)
+        var eventData: [String: String] = ["category": filing.category, "kind": decision.kind.rawValue]
+        eventData["subjects"] = parties.isEmpty ? nil : String(parties.count)
+        eventData["channel"] = anonymous ? "anonymous" : nil
+        var routedData = ["office": decision.office.rawValue, "priority": decision.priority.rawValue, "rule": decision.rule]
+        routedData["conflict"] = decision.conflict?.rawValue
+        routedData["sealed_from"] = decision.sealedFrom.isEmpty ? nil : decision.sealedFrom.map(\.rawValue).sorted().joined(separator: ",")
+        let newCase = NewCase(
+            snapshot: snapshot, workflowVersionID: versionID, workflow: workflow, category: filing.category,
+            priority: decision.priority, title: filing.title, narrative: filing.narrative, occurredOn: filing.occurredOn,
+            location: filing.location, region: filing.region, countryOffice: filing.countryOffice, routingRule: decision.rule,
+            conflict: decision.conflict?.rawValue)
+        let created = try insertCase(
+            newCase,
+            events: [NewEvent("filed", eventData, actor: EventActor.reporter), NewEvent("routed", routedData, actor: EventActor.routing)],
+            addedBy: EventActor.reporter, at: now, connection)
+        try Self.enqueue(
+            "case_filed", caseID: created.id, payload: ["reference": created.reference, "office": decision.office.rawValue], connection)
+        return (created, FilingReceipt(reference: created.reference, status: workflow.initialState.reporterStatus))
     }
 
     /// Refuses a filing past the limit, saying when the oldest filing in the window leaves it.
