@@ -18,6 +18,15 @@ struct AnonymousIntakeTests {
         let receipt: String
     }
 
+    /// The reporter view's duties to the reporter.
+    struct ReporterView: Decodable {
+        struct Due: Decodable {
+            let acknowledgement: Date?
+            let feedback: Date?
+        }
+        let reporterDue: Due?
+    }
+
     struct Session: Decodable {
         let token: String
         let reference: String
@@ -72,6 +81,12 @@ struct AnonymousIntakeTests {
             let view = try await api.call(.get, "/v1/cases/\(filed.reference)", token: session.token)
             #expect(view.status == .ok)
             #expect(try APIBody.decoder.decode(APIBody.Case.self, from: view.body).view == "reporter")
+            // The reporter sees when the office owes them an acknowledgement and news (7 and 90
+            // days in the investigation workflow's reporter clocks).
+            let due = try APIBody.decoder.decode(ReporterView.self, from: view.body).reporterDue
+            let openedAt = try APIBody.decoder.decode(APIBody.Case.self, from: view.body).openedAt
+            #expect(due?.acknowledgement.map { Int($0.timeIntervalSince(openedAt) / 86_400) } == 7)
+            #expect(due?.feedback.map { Int($0.timeIntervalSince(openedAt) / 86_400) } == 90)
 
             // Messages both ways.
             let message = try await api.call(
@@ -87,6 +102,11 @@ struct AnonymousIntakeTests {
             #expect(answer.status == .created)
             let seen = try await api.call(.get, "/v1/cases/\(filed.reference)/comments", token: session.token)
             #expect(String(decoding: seen.body, as: UTF8.self).contains("Please send them."))
+            // The office's message acknowledged the report: only the next feedback is owed.
+            let after = try await api.call(.get, "/v1/cases/\(filed.reference)", token: session.token)
+            let owed = try APIBody.decoder.decode(ReporterView.self, from: after.body).reporterDue
+            #expect(owed?.acknowledgement == nil)
+            #expect(owed?.feedback != nil)
 
             // The session is that case's reporter and nothing else.
             let other = try await api.file(try await api.token("hr-olga", "HRM:staff"))

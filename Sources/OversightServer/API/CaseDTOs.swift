@@ -151,6 +151,9 @@ struct CaseResponse: ResponseEncodable, Sendable {
     let plan: [String: String]?
     /// A recommendation: its owner, priority, due date, and management's response.
     let recommendation: RecommendationDetail?
+    /// What the office owes the reporter, and by when: shown to whoever sees the thread with
+    /// the reporter, the reporter first of all.
+    let reporterDue: ReporterDue?
     // Whoever may learn who reported (full view; the assignee where the workflow says so).
     let filedBy: String?
     // Full view.
@@ -160,6 +163,19 @@ struct CaseResponse: ResponseEncodable, Sendable {
     struct LinkResponse: Encodable, Sendable {
         let reference: String
         let relation: String
+    }
+
+    /// The workflow's duties to the reporter (`reporter_clocks`): the acknowledgement while
+    /// none was sent, the next feedback while the case is open.
+    struct ReporterDue: Encodable, Sendable {
+        let acknowledgement: Date?
+        let feedback: Date?
+
+        init?(_ items: [DueItem]) {
+            acknowledgement = items.first { $0.kind == .acknowledgement }?.dueAt
+            feedback = items.first { $0.kind == .feedback }?.dueAt
+            if acknowledgement == nil && feedback == nil { return nil }
+        }
     }
 
     /// Encodes what `CaseDisclosure` lets this reader see, and nothing else.
@@ -198,6 +214,7 @@ struct CaseResponse: ResponseEncodable, Sendable {
         self.links = shown(.links, links.map { LinkResponse(reference: $0.reference, relation: $0.relation) })
         plan = shown(.content, Self.plan(snapshot()))
         recommendation = shown(.content, record.owner.map { RecommendationDetail(owner: $0, fields: snapshot().fields) })
+        reporterDue = shown(.reporterThread, workflow.flatMap { ReporterDue(CaseDeadlines(workflow: $0).dueItems(for: snapshot())) })
         filedBy = shown(.reporterIdentity, record.filedBy)
         routingRule = shown(.routing, record.routingRule)
         conflict = shown(.routing, record.conflict)
