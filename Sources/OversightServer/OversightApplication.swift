@@ -32,13 +32,14 @@ public struct CaseServices: Sendable {
     public let reports: ReportService
     /// Anonymous intake; nil when it is off (no receipt salt).
     public let intake: IntakeDesk?
-    let intakeThrottle = IntakeThrottle()
+    let intakeThrottle: IntakeThrottle
 
     /// `reportPool`: where reports are read (a streaming replica); the store's pool when nil.
     public init(
         store: CaseStore, keys: TokenKeys, cursors: QueueCursorCodec, openAPIDocument: String, reportPool: PostgresPool? = nil,
-        intake: IntakeDesk? = nil
+        intake: IntakeDesk? = nil, receiptTriesPerMinute: Int = 10
     ) {
+        self.intakeThrottle = IntakeThrottle(receipt: .init(perSource: receiptTriesPerMinute, overall: 60 * receiptTriesPerMinute))
         self.store = store
         self.keys = keys
         self.cursors = cursors

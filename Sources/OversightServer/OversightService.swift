@@ -87,7 +87,7 @@ public struct OversightService: Sendable {
                 pool: runtime.pool, probe: DatabaseProbe(pool: runtime.pool, migrator: migrator), metrics: metrics,
                 cases: CaseServices(
                     store: store, keys: keys, cursors: cursors, openAPIDocument: openAPIDocument, reportPool: runtime.reportPool,
-                    intake: try IntakeSetup.desk(settings, store: store)))
+                    intake: try IntakeSetup.desk(settings, store: store), receiptTriesPerMinute: settings.intakeReceiptTriesPerMinute))
             return OversightService(
                 settings: settings, configuration: configuration, runtime: runtime, store: store, keys: keys,
                 dependencies: dependencies, checkpoints: checkpoints, webhooks: webhooks, logger: logger)

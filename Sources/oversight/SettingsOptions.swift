@@ -41,6 +41,11 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("intake-session-minutes"), help: ArgumentHelp(ServiceSettings.flagHelp("intake.session_minutes")))
     var intakeSessionMinutes: String?
 
+    @Option(
+        name: .customLong("intake-receipt-tries-per-minute"),
+        help: ArgumentHelp(ServiceSettings.flagHelp("intake.receipt_tries_per_minute")))
+    var intakeReceiptTriesPerMinute: String?
+
     @Option(name: .customLong("pool-size"), help: ArgumentHelp(ServiceSettings.flagHelp("database.pool_size")))
     var poolSize: String?
 
@@ -127,6 +132,7 @@ struct SettingsOptions: ParsableArguments {
         values["reports.fold_interval_seconds"] = reportFoldIntervalSeconds
         values["intake.receipt_cost"] = intakeReceiptCost
         values["intake.session_minutes"] = intakeSessionMinutes
+        values["intake.receipt_tries_per_minute"] = intakeReceiptTriesPerMinute
         values["database.pool_size"] = poolSize
         values["database.pool_timeout_seconds"] = poolTimeoutSeconds
         values["database.statement_timeout_ms"] = statementTimeoutMs

@@ -82,6 +82,8 @@ public struct ServiceSettings: Sendable, Equatable {
     public var intakeReceiptCost = 15
     /// How long a reporter session lasts.
     public var intakeSessionMinutes = 30
+    /// Receipts one source may try a minute (everyone together: 60 times as many).
+    public var intakeReceiptTriesPerMinute = 10
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
 

@@ -268,6 +268,14 @@ struct SettingKey: Sendable {
             return true
         },
         SettingKey(
+            path: "intake.receipt_tries_per_minute", environment: "OVERSIGHT_INTAKE_RECEIPT_TRIES_PER_MINUTE",
+            flag: "--intake-receipt-tries-per-minute", expected: "a whole number from 1 to 10000", mayHoldSecret: false
+        ) { settings, value in
+            guard let tries = Int(value), (1...10_000).contains(tries) else { return false }
+            settings.intakeReceiptTriesPerMinute = tries
+            return true
+        },
+        SettingKey(
             path: "log.level", environment: "OVERSIGHT_LOG_LEVEL", flag: "--log-level",
             expected: "one of trace, debug, info, notice, warning, error, critical", mayHoldSecret: false
         ) { settings, value in
