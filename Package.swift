@@ -74,8 +74,9 @@ let package = Package(
                 "PostgresClient",
                 "OversightDomain",
                 .product(name: "Crypto", package: "swift-crypto"),
-                // scrypt, for anonymous reporters' receipts.
+                // scrypt, for anonymous reporters' receipts, hashed on NIO's blocking-work pool.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -10,6 +10,8 @@ import OversightStore
 /// and the throttle keeps a per-process hash of the source address in memory for a minute.
 struct IntakeRoutes: Sendable {
     typealias Context = OversightRequestContext
+    /// Where the routes live: the request id and access log middlewares treat them apart.
+    static let pathPrefix = "/v1/intake"
     let desk: IntakeDesk
     let throttle: IntakeThrottle
 

@@ -36,7 +36,7 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         ]
         // Anonymous intake: method, route and status only (a duration helps match a line to a
         // network capture).
-        if !request.uri.path.hasPrefix("/v1/intake") { metadata["ms"] = .string(String(format: "%.1f", milliseconds)) }
+        if !request.uri.path.hasPrefix(IntakeRoutes.pathPrefix) { metadata["ms"] = .string(String(format: "%.1f", milliseconds)) }
         context.logger.log(level: level, "request", metadata: metadata)
     }
 }

@@ -18,7 +18,7 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Anonymous intake gets no id: an id in a log line or a response could be joined to a
         // network log that knows where the request came from.
-        if request.uri.path.hasPrefix("/v1/intake") {
+        if request.uri.path.hasPrefix(IntakeRoutes.pathPrefix) {
             var context = context
             context.logger[metadataKey: "hb.request.id"] = nil
             return try await next(request, context)
