@@ -85,6 +85,7 @@ public enum OversightApplication {
                     status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: document)))
             }
+            QuestionnaireRoutes(configuration: cases.store.configuration).register(on: router)
             if let intake = cases.intake { IntakeRoutes(desk: intake, throttle: cases.intakeThrottle).register(on: router) }
             let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: cases.keys, intake: cases.intake))
                 .group(context: AuthenticatedRequestContext.self)

@@ -23,7 +23,7 @@ struct ConfigCommand: ParsableCommand {
             do {
                 let configuration = try ConfigurationDirectory.load(configDir)
                 print(
-                    "\(configDir): valid: \(configuration.offices.offices.count) offices, \(configuration.routing.categories.count) categories, \(configuration.workflows.count) workflows (\(configuration.workflows.keys.sorted().map(\.rawValue).joined(separator: ", ")))"
+                    "\(configDir): valid: \(configuration.offices.offices.count) offices, \(configuration.routing.categories.count) categories (\(configuration.questionnaires.count) with a questionnaire), \(configuration.workflows.count) workflows (\(configuration.workflows.keys.sorted().map(\.rawValue).joined(separator: ", ")))"
                 )
             } catch {
                 FileHandle.standardError.write(Data("\(configDir): \(error)\n".utf8))

@@ -10,6 +10,9 @@ func configurationFiles(at folder: URL) throws -> ConfigurationFiles {
     for name in ["offices.yaml", "routing.yaml"] {
         files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
     }
+    for name in ["reports.yaml", "intake.yaml"] where FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
+        files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+    }
     let workflows = folder.appendingPathComponent("workflows")
     for name in try FileManager.default.contentsOfDirectory(atPath: workflows.path) where name.hasSuffix(".yaml") {
         files["workflows/" + name] = try String(contentsOf: workflows.appendingPathComponent(name), encoding: .utf8)

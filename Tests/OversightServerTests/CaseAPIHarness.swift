@@ -142,6 +142,7 @@ struct CaseAPIHarness: Sendable {
         let body: Data
 
         var problemType: String? { try? APIBody.decoder.decode(APIBody.Problem.self, from: body).type }
+        var problemDetail: String? { try? APIBody.decoder.decode(APIBody.Problem.self, from: body).detail }
         var etag: String? { headers[.eTag] }
     }
 
@@ -172,6 +173,7 @@ struct CaseAPIHarness: Sendable {
             .post, "/v1/cases", token: token,
             body: [
                 "category": category, "title": title, "narrative": "What happened, in the filer's words.", "region": region, "subjects": subjects,
+                "answers": PlainAnswers.json(category),
             ])
         try #require(reply.status == .created, "filing failed: \(String(decoding: reply.body, as: UTF8.self))")
         return try reply.decode(APIBody.Filing.self).reference

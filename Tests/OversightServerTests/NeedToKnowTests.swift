@@ -81,6 +81,7 @@ struct NeedToKnowTests {
                 .post, "/v1/cases", token: filer,
                 body: [
                     "category": "retaliation", "title": "Demoted after reporting", "narrative": "n",
+                    "answers": PlainAnswers.json("retaliation"),
                 ],
                 headers: [HTTPField.Name("Idempotency-Key")!: "mine-1"])
             #expect(filed.status == .created)

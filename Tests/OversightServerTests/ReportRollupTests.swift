@@ -64,10 +64,11 @@ struct ReportRollupTests {
                 let countries = configuration.offices.regions[region] ?? []
                 // Now and then the Inspector General is named: the case goes to the alternate,
                 // sealed from OIG.
+                let category = categories[random.next(categories.count)]
                 let filing = Filing(
-                    category: categories[random.next(categories.count)], title: "Case \(step)", narrative: "What happened.",
+                    category: category, title: "Case \(step)", narrative: "What happened.",
                     region: region, countryOffice: random.next(3) == 0 ? nil : countries[random.next(countries.count)],
-                    subjects: step % 13 == 6 ? ["ig"] : [])
+                    subjects: step % 13 == 6 ? ["ig"] : [], answers: PlainAnswers.answers(category))
                 let filer = Actor(id: "walker-staff-\(step)", memberships: [OfficeMembership(office: OfficeCode("HRM")!, role: .staff)])
                 references.append(try await api.store.file(filing, by: filer).reference)
                 continue

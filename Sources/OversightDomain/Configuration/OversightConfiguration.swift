@@ -32,6 +32,8 @@ public struct OversightConfiguration: Sendable {
     public let workflowSources: [CaseKind: String]
     /// `reports.yaml` (optional: the defaults when absent).
     public var reports: ReportSettings = .defaults
+    /// `intake.yaml` (optional): the questionnaire of each category that has one.
+    public var questionnaires: [String: Questionnaire] = [:]
 
     public func workflow(_ kind: CaseKind) -> WorkflowDefinition? { workflows[kind] }
 
@@ -139,11 +141,19 @@ public struct OversightConfiguration: Sendable {
             }
         }
 
+        var questionnaires: [String: Questionnaire] = [:]
+        if let text = input.files[QuestionnaireReader.file],
+            let root = YAMLCursor.parse(text, file: QuestionnaireReader.file, log: &log)
+        {
+            questionnaires = QuestionnaireReader.read(root, categories: Set(routing?.categories ?? []), log: &log)
+        }
+
         guard log.problems.isEmpty, let offices, let routing else {
             throw ConfigurationError(problems: log.problems)
         }
         var configuration = OversightConfiguration(offices: offices, routing: routing, workflows: workflows, workflowSources: sources)
         configuration.reports = reports
+        configuration.questionnaires = questionnaires
         return configuration
     }
 }

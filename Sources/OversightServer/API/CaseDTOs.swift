@@ -5,7 +5,9 @@ import OversightStore
 
 /// `POST /v1/cases`.
 struct FileCaseRequest: StrictDecodable, Sendable {
-    static let allowedFields: Set<String> = ["category", "title", "narrative", "occurred_on", "location", "region", "country_office", "subjects"]
+    static let allowedFields: Set<String> = [
+        "category", "title", "narrative", "occurred_on", "location", "region", "country_office", "subjects", "answers",
+    ]
 
     let category: String
     let title: String
@@ -15,9 +17,11 @@ struct FileCaseRequest: StrictDecodable, Sendable {
     let region: String?
     let countryOffice: String?
     let subjects: [String]?
+    /// Answers to the category's questionnaire (`GET /v1/intake/questionnaire`), by question id.
+    let answers: [String: IntakeAnswerInput]?
 
     enum CodingKeys: String, CodingKey {
-        case category, title, narrative, location, region, subjects
+        case category, title, narrative, location, region, subjects, answers
         case occurredOn = "occurred_on"
         case countryOffice = "country_office"
     }
@@ -32,12 +36,17 @@ struct FileCaseRequest: StrictDecodable, Sendable {
         if let countryOffice { try InputCheck.text("country_office", countryOffice, maximum: 100) }
         try InputCheck.count("subjects", subjects ?? [], maximum: 20)
         for subject in subjects ?? [] { try InputCheck.identifier("subjects[]", subject) }
+        try InputCheck.count("answers", Array((answers ?? [:]).keys), maximum: 50)
+        for (question, answer) in answers ?? [:] {
+            try InputCheck.identifier("answers", question, maximum: 64)
+            if case .text(let text) = answer { try InputCheck.text("answers.\(question)", text, maximum: 5_000) }
+        }
     }
 
     var filing: Filing {
         Filing(
             category: category, title: title, narrative: narrative, occurredOn: occurredOn, location: location,
-            region: region, countryOffice: countryOffice, subjects: subjects ?? [])
+            region: region, countryOffice: countryOffice, subjects: subjects ?? [], answers: answers ?? [:])
     }
 }
 
@@ -147,6 +156,8 @@ struct CaseResponse: ResponseEncodable, Sendable {
     let availableTransitions: [String]?
     let actions: [String]?
     let links: [LinkResponse]?
+    /// The intake questionnaire's answers: each question as it was asked, and the answer.
+    let answers: [RecordedAnswer]?
     /// Planned work (audits, evaluations): scope, entity, planned period, team.
     let plan: [String: String]?
     /// A recommendation: its owner, priority, due date, and management's response.
@@ -212,6 +223,7 @@ struct CaseResponse: ResponseEncodable, Sendable {
             shown(.workflowActions, workflow.map { WorkflowEngine(workflow: $0).available(on: snapshot(), to: actor).map(\.name) })
         actions = shown(.workflowActions, access.actions.map(\.rawValue).sorted())
         self.links = shown(.links, links.map { LinkResponse(reference: $0.reference, relation: $0.relation) })
+        answers = record.answers.isEmpty ? nil : shown(.content, record.answers)
         plan = shown(.content, Self.plan(snapshot()))
         recommendation = shown(.content, record.owner.map { RecommendationDetail(owner: $0, fields: snapshot().fields) })
         reporterDue = shown(.reporterThread, workflow.flatMap { ReporterDue(CaseDeadlines(workflow: $0).dueItems(for: snapshot())) })
@@ -251,6 +263,8 @@ extension CaseResponse {
 struct FilingResponse: ResponseEncodable, Sendable {
     let reference: String
     let status: String
+    /// The cases the answers opened at other offices (absent when none did).
+    let alsoOpened: [String]?
 }
 
 struct CaseListResponse: ResponseEncodable, Sendable {

@@ -46,7 +46,8 @@ struct CaseRoutes: Sendable {
         context.logger.info("case filed", metadata: ["replayed": "\(receipt.replayed)"])
         return EditedResponse(
             status: .created, headers: [.location: "/v1/cases/\(receipt.reference)"],
-            response: FilingResponse(reference: receipt.reference, status: receipt.status))
+            response: FilingResponse(
+                reference: receipt.reference, status: receipt.status, alsoOpened: receipt.alsoOpened.isEmpty ? nil : receipt.alsoOpened))
     }
 
     @Sendable func listOwn(_ request: Request, context: Context) async throws -> CaseListResponse {

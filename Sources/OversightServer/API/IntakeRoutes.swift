@@ -27,7 +27,9 @@ struct IntakeRoutes: Sendable {
         let filed = try await desk.file(body.filing)
         return EditedResponse(
             status: .created, headers: [.cacheControl: "no-store"],
-            response: AnonymousFilingResponse(reference: filed.reference, status: filed.status, receipt: filed.receipt))
+            response: AnonymousFilingResponse(
+                reference: filed.reference, status: filed.status, receipt: filed.receipt,
+                alsoOpened: filed.alsoOpened.isEmpty ? nil : filed.alsoOpened))
     }
 
     @Sendable func openSession(_ request: Request, context: Context) async throws -> EditedResponse<IntakeSessionResponse> {
@@ -41,7 +43,9 @@ struct IntakeRoutes: Sendable {
         }
         return EditedResponse(
             status: .created, headers: [.cacheControl: "no-store"],
-            response: IntakeSessionResponse(token: session.token, reference: session.reference, expiresAt: session.expiresAt))
+            response: IntakeSessionResponse(
+                token: session.token, reference: session.reference, expiresAt: session.expiresAt,
+                alsoOpened: session.alsoOpened.isEmpty ? nil : session.alsoOpened))
     }
 
     @Sendable func endSession(_ request: Request, context: Context) async throws -> Response {
@@ -66,10 +70,14 @@ struct AnonymousFilingResponse: ResponseEncodable, Sendable {
     let status: String
     /// Shown this once: the only way back to the case.
     let receipt: String
+    /// The cases the answers opened at other offices (absent when none did).
+    let alsoOpened: [String]?
 }
 
 struct IntakeSessionResponse: ResponseEncodable, Sendable {
     let token: String
     let reference: String
     let expiresAt: Date
+    /// The other cases the same report opened, which the session reaches too.
+    let alsoOpened: [String]?
 }

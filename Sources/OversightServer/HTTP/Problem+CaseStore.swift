@@ -22,6 +22,8 @@ extension CaseStoreError: ProblemConvertible {
             case .unknownCategory: Problem(.unknownCategory, detail: refusal.description)
             case .unknownPlace: Problem(.unknownPlace, detail: refusal.description)
             }
+        case .answers(let problem):
+            Problem(.invalidAnswers, detail: problem.description)
         case .idempotencyKeyReused:
             Problem(.idempotencyKeyReused, detail: "this Idempotency-Key was used with a different request body")
         case .cannotAssign(let why):

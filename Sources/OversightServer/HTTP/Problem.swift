@@ -69,6 +69,8 @@ public struct Problem: ProblemConvertible, Sendable {
         public static let unknownReport = Kind(slug: "unknown-report", title: "No such report", status: .notFound)
         public static let cannotNameSelf = Kind(slug: "cannot-name-yourself", title: "You cannot name yourself on a case", status: .conflict)
         public static let invalidReceipt = Kind(slug: "invalid-receipt", title: "A receipt is sixteen digits", status: .badRequest)
+        public static let invalidAnswers = Kind(
+            slug: "invalid-answers", title: "The answers do not fit the category's questionnaire", status: .unprocessableContent)
         public static let unknownReceipt = Kind(slug: "unknown-receipt", title: "No case has this receipt", status: .unauthorized)
 
         /// A refusal of the workflow engine: `/problems/transition-wrong-state`, ...

@@ -1,7 +1,7 @@
 import Foundation
 import OversightDomain
 
-/// Reads `Config/` (offices, routing, workflows, reports) for the domain to validate. The domain does
+/// Reads `Config/` (offices, routing, workflows, reports, intake questionnaires) for the domain to validate. The domain does
 /// no I/O; this is where the files come from.
 public enum ConfigurationDirectory {
     public static let defaultPath = "Config"
@@ -17,8 +17,8 @@ public enum ConfigurationDirectory {
             }
         }
         for name in ["offices.yaml", "routing.yaml"] { load(name) }
-        // Optional: without it the reports use their defaults.
-        if FileManager.default.fileExists(atPath: path + "/reports.yaml") { load("reports.yaml") }
+        // Optional: without them the reports use their defaults and no category has questions.
+        for name in ["reports.yaml", "intake.yaml"] where FileManager.default.fileExists(atPath: path + "/" + name) { load(name) }
         let workflows = (try? FileManager.default.contentsOfDirectory(atPath: path + "/workflows")) ?? []
         for name in workflows.sorted() where name.hasSuffix(".yaml") { load("workflows/" + name) }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }

@@ -53,6 +53,9 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
     public let sourceCaseID: UUID?
     /// Linked cases (reference, relation), when the read asked for them.
     public let links: [CaseLink]
+    /// The intake questionnaire's answers, when the read asked for them (and row security let
+    /// the reader see them: those who work the case).
+    public let answers: [RecordedAnswer]
     /// The snapshot column's JSON, decoded only when the engine needs it: lists and access
     /// checks read columns only.
     let snapshotJSON: String
@@ -103,6 +106,7 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         self.owner = owner
         self.sourceCaseID = sourceCaseID
         self.links = []
+        self.answers = []
     }
 
     public static let table: StaticString = "cases"
@@ -158,7 +162,8 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
     static let linksColumn: StaticString = """
         , (SELECT coalesce(json_agg(json_build_object('reference', l.linked_reference, 'relation', l.relation)
                                     ORDER BY l.created_at, l.linked_reference), '[]')
-           FROM case_links l WHERE l.case_id = cases.id) AS links_json
+           FROM case_links l WHERE l.case_id = cases.id) AS links_json,
+          (SELECT a.answers FROM case_answers a WHERE a.case_id = cases.id) AS answers_json
         """
 
     /// Reads a row; links come from their JSON column when the query selected it.
@@ -209,6 +214,8 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         }
         sourceCaseID = try row.decode("source_case_id")
         links = row.contains("links_json") ? try row.decode("links_json", as: PostgresJSON<[CaseLink]>?.self)?.value ?? [] : []
+        answers =
+            row.contains("answers_json") ? try row.decode("answers_json", as: PostgresJSON<[RecordedAnswer]>?.self)?.value ?? [] : []
     }
 
     /// The engine's view of the case (decodes the snapshot column; a corrupt one reads as a

@@ -15,10 +15,12 @@ public struct Filing: Sendable, Hashable, Codable {
     public let countryOffice: String?
     /// Staff directory ids of the people the allegation names.
     public let subjects: [String]
+    /// Answers to the category's questionnaire, by question id.
+    public let answers: [String: IntakeAnswerInput]
 
     public init(
         category: String, title: String, narrative: String, occurredOn: String? = nil, location: String? = nil,
-        region: String? = nil, countryOffice: String? = nil, subjects: [String] = []
+        region: String? = nil, countryOffice: String? = nil, subjects: [String] = [], answers: [String: IntakeAnswerInput] = [:]
     ) {
         self.category = category
         self.title = title
@@ -28,6 +30,7 @@ public struct Filing: Sendable, Hashable, Codable {
         self.region = region
         self.countryOffice = countryOffice
         self.subjects = subjects
+        self.answers = answers
     }
 
     /// A digest of the request, to tell a retry from a different request under one key.
@@ -44,14 +47,28 @@ public struct Filing: Sendable, Hashable, Codable {
 public struct FilingReceipt: Sendable, Hashable, Codable {
     public let reference: String
     public let status: String
+    /// The further cases the questionnaire's answers opened at other offices, each with its
+    /// own thread to the reporter.
+    public var alsoOpened: [String] = []
     /// True when this is the stored answer to an earlier request with the same key.
     public var replayed: Bool = false
 
-    enum CodingKeys: String, CodingKey { case reference, status }
+    enum CodingKeys: String, CodingKey {
+        case reference, status
+        case alsoOpened = "also_opened"
+    }
 
-    public init(reference: String, status: String) {
+    public init(reference: String, status: String, alsoOpened: [String] = []) {
         self.reference = reference
         self.status = status
+        self.alsoOpened = alsoOpened
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        reference = try container.decode(String.self, forKey: .reference)
+        status = try container.decode(String.self, forKey: .status)
+        alsoOpened = try container.decodeIfPresent([String].self, forKey: .alsoOpened) ?? []
     }
 }
 
@@ -87,6 +104,8 @@ struct NewCase: Sendable {
     /// A recommendation's owner and source.
     var owner: RecommendationOwner? = nil
     var sourceCaseID: UUID? = nil
+    /// The questionnaire's answers the case keeps (its `filed` event counts them).
+    var answers: [RecordedAnswer] = []
 
     func facts(openedAt: Date) -> CaseFacts {
         CaseFacts(values: [
@@ -145,12 +164,58 @@ extension CaseStore {
         }
     }
 
-    /// Routes a filing and stores the new case with its parties, key, first events and outbox
-    /// row: what a named filing and an anonymous intake share. An anonymous one says so in its
-    /// first event, so that officers know there is no one to ask but through the channel.
+    /// Routes a filing and stores the new case with its parties, key, answers, first events and
+    /// outbox row: what a named filing and an anonymous intake share. An anonymous one says so
+    /// in its first event, so that officers know there is no one to ask but through the channel.
+    /// Answers that call for it open a case at a second office too, routed as a filing in that
+    /// category would be (conflicts included), linked both ways, holding only the answers it
+    /// carries: the reporter's narrative and the rest stay with the first case.
     func openFiledCase(
         _ filing: Filing, by actor: Actor, anonymous: Bool = false, at now: Date, _ connection: isolated PostgresConnection
     ) throws -> (created: (id: UUID, reference: String), receipt: FilingReceipt) {
+        let checked: CheckedAnswers
+        do throws(IntakeAnswerProblem) {
+            checked = try Self.check(filing, questionnaire: configuration.questionnaires[filing.category])
+        } catch {
+            throw CaseStoreError.answers(error)
+        }
+        let (created, status) = try openRoutedCase(
+            filing, answers: checked.answers, priorityFloor: checked.priorityFloor, by: actor, anonymous: anonymous, linkedFrom: nil,
+            at: now, connection)
+        var alsoOpened: [String] = []
+        for addition in checked.addedCases {
+            let label = configuration.routing.rules.first { $0.category == addition.category }?.label ?? addition.category
+            let narrative = addition.answers.map { "\($0.text)\n\($0.answer)" }.joined(separator: "\n\n")
+            let added = Filing(
+                category: addition.category, title: "\(label), reported with a \(filing.category.replacingOccurrences(of: "_", with: " ")) report",
+                narrative: narrative.isEmpty ? "Reported with \(created.reference)." : narrative, region: filing.region,
+                countryOffice: filing.countryOffice, subjects: filing.subjects)
+            let (linked, _) = try openRoutedCase(
+                added, answers: addition.answers, priorityFloor: nil, by: actor, anonymous: anonymous, linkedFrom: created.reference,
+                at: now, connection)
+            try connection.execute(
+                """
+                INSERT INTO case_links (case_id, linked_case_id, linked_reference, relation, created_at)
+                VALUES (\(created.id), \(linked.id), \(linked.reference), 'reported_with', \(now)),
+                       (\(linked.id), \(created.id), \(created.reference), 'reported_with', \(now))
+                """)
+            alsoOpened.append(linked.reference)
+        }
+        return (created, FilingReceipt(reference: created.reference, status: status, alsoOpened: alsoOpened))
+    }
+
+    /// A filing's answers against its category's questionnaire; with none, no answers at all.
+    static func check(_ filing: Filing, questionnaire: Questionnaire?) throws(IntakeAnswerProblem) -> CheckedAnswers {
+        if let questionnaire { return try questionnaire.check(filing.answers) }
+        if let stray = filing.answers.keys.sorted().first { throw .unknownQuestion(stray) }
+        return CheckedAnswers()
+    }
+
+    /// One routed case of a filing, with its answers; its reporter-facing status.
+    private func openRoutedCase(
+        _ filing: Filing, answers: [RecordedAnswer], priorityFloor: Priority?, by actor: Actor, anonymous: Bool, linkedFrom: String?,
+        at now: Date, _ connection: isolated PostgresConnection
+    ) throws -> (created: (id: UUID, reference: String), status: String) {
         let subjects = try Self.directoryEntries(filing.subjects, connection)
         let intake = Intake(category: filing.category, region: filing.region, countryOffice: filing.countryOffice, subjects: subjects)
         let decision: RoutingDecision
@@ -162,6 +227,7 @@ extension CaseStore {
         guard let (versionID, workflow) = catalog.currentVersion(of: decision.kind) else {
             throw CaseStoreError.unknownWorkflow(decision.kind)
         }
+        let priority = priorityFloor.map { min($0, decision.priority) } ?? decision.priority
         var seen: Set<String> = []
         let parties = filing.subjects.filter { seen.insert($0).inserted }.map { CaseParty(personID: $0, role: .subject) }
         let snapshot = CaseSnapshot(
@@ -170,21 +236,25 @@ extension CaseStore {
         var eventData: [String: String] = ["category": filing.category, "kind": decision.kind.rawValue]
         eventData["subjects"] = parties.isEmpty ? nil : String(parties.count)
         eventData["channel"] = anonymous ? "anonymous" : nil
-        var routedData = ["office": decision.office.rawValue, "priority": decision.priority.rawValue, "rule": decision.rule]
+        eventData["answers"] = answers.isEmpty ? nil : String(answers.count)
+        eventData["linked_from"] = linkedFrom
+        var routedData = ["office": decision.office.rawValue, "priority": priority.rawValue, "rule": decision.rule]
         routedData["conflict"] = decision.conflict?.rawValue
         routedData["sealed_from"] = decision.sealedFrom.isEmpty ? nil : decision.sealedFrom.map(\.rawValue).sorted().joined(separator: ",")
-        let newCase = NewCase(
+        routedData["raised_by_answers"] = priority != decision.priority ? decision.priority.rawValue : nil
+        var newCase = NewCase(
             snapshot: snapshot, workflowVersionID: versionID, workflow: workflow, category: filing.category,
-            priority: decision.priority, title: filing.title, narrative: filing.narrative, occurredOn: filing.occurredOn,
+            priority: priority, title: filing.title, narrative: filing.narrative, occurredOn: filing.occurredOn,
             location: filing.location, region: filing.region, countryOffice: filing.countryOffice, routingRule: decision.rule,
             conflict: decision.conflict?.rawValue)
+        newCase.answers = answers
         let created = try insertCase(
             newCase,
             events: [NewEvent("filed", eventData, actor: EventActor.reporter), NewEvent("routed", routedData, actor: EventActor.routing)],
             addedBy: EventActor.reporter, at: now, connection)
         try Self.enqueue(
             "case_filed", caseID: created.id, payload: ["reference": created.reference, "office": decision.office.rawValue], connection)
-        return (created, FilingReceipt(reference: created.reference, status: workflow.initialState.reporterStatus))
+        return (created, workflow.initialState.reporterStatus)
     }
 
     /// Refuses a filing past the limit, saying when the oldest filing in the window leaves it.
@@ -236,6 +306,10 @@ extension CaseStore {
             reference = CaseReference.random().description
         }
         try connection.execute(StoredCaseKey(caseID: id, key: key).insert().prepared())
+        if !new.answers.isEmpty {
+            let answers = RecordedAnswer.canonicalJSON(new.answers)
+            try connection.execute("INSERT INTO case_answers (case_id, answers) VALUES (\(id), \(answers)::jsonb)")
+        }
         for party in snapshot.parties {
             let row = CasePartyRow(caseID: id, personID: party.personID, role: party.role, addedBy: addedBy, addedAt: now)
             try connection.execute(row.insert(" ON CONFLICT DO NOTHING").prepared())
@@ -260,5 +334,14 @@ extension CaseStore {
                 headsOffice: try row.decode("heads_office"), isDirectorGeneral: try row.decode("is_director_general"))
         }
         return personIDs.map { known[$0] ?? NamedSubject(personID: $0, office: nil) }
+    }
+}
+
+extension RecordedAnswer {
+    /// The answers as `case_answers` keeps them: a JSON array in the questionnaire's order.
+    static func canonicalJSON(_ answers: [RecordedAnswer]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(answers)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }

@@ -51,6 +51,8 @@ public struct AnonymousFilingReceipt: Sendable, Hashable, Codable {
     public let reference: String
     public let status: String
     public let receipt: String
+    /// The cases the answers opened at other offices: the same receipt reaches them.
+    public let alsoOpened: [String]
 }
 
 /// An open reporter session: its bearer token (shown once) and when it ends.
@@ -58,6 +60,8 @@ public struct IntakeSession: Sendable, Hashable {
     public let token: String
     public let reference: String
     public let expiresAt: Date
+    /// The other cases the same report opened (each office's own), which the session reaches too.
+    public let alsoOpened: [String]
 }
 
 /// Anonymous intake (Schema/0020): files a case for nobody in particular, exchanges a receipt
@@ -91,7 +95,7 @@ public struct IntakeDesk: Sendable {
                 "INSERT INTO intake_receipts (receipt_hash, case_id, reporter) VALUES (\(hash), \(created.id), \(reporter.id))")
             return filed
         }
-        return AnonymousFilingReceipt(reference: filed.reference, status: filed.status, receipt: receipt)
+        return AnonymousFilingReceipt(reference: filed.reference, status: filed.status, receipt: receipt, alsoOpened: filed.alsoOpened)
     }
 
     /// Exchanges a receipt for a session; nil when no case has it. Every receipt costs the
@@ -110,12 +114,16 @@ public struct IntakeDesk: Sendable {
                      opened AS (INSERT INTO intake_sessions (token_hash, case_id, reporter, expires_at)
                                 SELECT \(tokenHash), case_id, reporter, now() + make_interval(secs => \(seconds)) FROM receipt
                                 RETURNING expires_at)
-                SELECT receipt.reference, opened.expires_at FROM receipt, opened
+                SELECT receipt.reference, opened.expires_at,
+                       ARRAY(SELECT l.linked_reference FROM case_links l WHERE l.case_id = receipt.case_id AND l.relation = 'reported_with'
+                             ORDER BY l.linked_reference) AS also_opened
+                FROM receipt, opened
                 """)
         }
         guard let row = rows.first else { return nil }
         return IntakeSession(
-            token: token, reference: try row.decode("reference", as: String.self), expiresAt: try row.decode("expires_at", as: Date.self))
+            token: token, reference: try row.decode("reference", as: String.self), expiresAt: try row.decode("expires_at", as: Date.self),
+            alsoOpened: try row.decode("also_opened", as: [String].self))
     }
 
     /// The reporter a live session acts as; nil for an unknown, ended or expired token.
