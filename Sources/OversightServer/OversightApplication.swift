@@ -90,6 +90,7 @@ public enum OversightApplication {
             let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: cases.keys, intake: cases.intake))
                 .group(context: AuthenticatedRequestContext.self)
             CaseRoutes(store: cases.store).register(on: v1)
+            AttachmentRoutes(store: cases.store).register(on: v1)
             QueueRoutes(store: cases.store, cursors: cases.cursors).register(on: v1)
             WorkflowRoutes(store: cases.store).register(on: v1)
             PlannedWorkRoutes(store: cases.store).register(on: v1)

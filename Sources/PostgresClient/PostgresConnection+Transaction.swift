@@ -44,7 +44,7 @@ extension PostgresConnection {
     /// Statements still run on this connection only; the caller holds it exclusively.
     public func withTransaction<Result: Sendable>(
         isolation: IsolationLevel = .readCommitted,
-        _ body: (isolated PostgresConnection) async throws -> Result
+        _ body: @Sendable (isolated PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try simpleCommand(isolation.beginStatement)
         let result: Result

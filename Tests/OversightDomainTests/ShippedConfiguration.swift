@@ -10,7 +10,8 @@ func configurationFiles(at folder: URL) throws -> ConfigurationFiles {
     for name in ["offices.yaml", "routing.yaml"] {
         files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
     }
-    for name in ["reports.yaml", "intake.yaml"] where FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
+    let optional = ["reports.yaml", "intake.yaml", "attachments.yaml"]
+    for name in optional where FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
         files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
     }
     let workflows = folder.appendingPathComponent("workflows")

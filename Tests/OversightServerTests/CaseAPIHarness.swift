@@ -164,6 +164,15 @@ struct CaseAPIHarness: Sendable {
         }
     }
 
+    /// One request whose body is raw bytes (a file upload).
+    func upload(_ path: String, token: String, bytes: [UInt8], contentType: String?) async throws -> Reply {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+        if let contentType { headers[.contentType] = contentType }
+        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: bytes)) { response in
+            Reply(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
+        }
+    }
+
     /// Files a case as `token`'s holder; returns its reference.
     func file(
         _ token: String, category: String = "fraud", title: String = "Invoices paid twice", subjects: [String] = [],

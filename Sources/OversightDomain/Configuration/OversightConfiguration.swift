@@ -34,6 +34,8 @@ public struct OversightConfiguration: Sendable {
     public var reports: ReportSettings = .defaults
     /// `intake.yaml` (optional): the questionnaire of each category that has one.
     public var questionnaires: [String: Questionnaire] = [:]
+    /// `attachments.yaml` (optional: the defaults when absent).
+    public var evidence: EvidenceRules = .defaults
 
     public func workflow(_ kind: CaseKind) -> WorkflowDefinition? { workflows[kind] }
 
@@ -148,12 +150,18 @@ public struct OversightConfiguration: Sendable {
             questionnaires = QuestionnaireReader.read(root, categories: Set(routing?.categories ?? []), log: &log)
         }
 
+        var evidence = EvidenceRules.defaults
+        if let text = input.files[EvidenceRulesReader.file], let root = YAMLCursor.parse(text, file: EvidenceRulesReader.file, log: &log) {
+            evidence = EvidenceRulesReader.read(root, log: &log)
+        }
+
         guard log.problems.isEmpty, let offices, let routing else {
             throw ConfigurationError(problems: log.problems)
         }
         var configuration = OversightConfiguration(offices: offices, routing: routing, workflows: workflows, workflowSources: sources)
         configuration.reports = reports
         configuration.questionnaires = questionnaires
+        configuration.evidence = evidence
         return configuration
     }
 }

@@ -22,6 +22,8 @@ extension CaseStoreError: ProblemConvertible {
             case .unknownCategory: Problem(.unknownCategory, detail: refusal.description)
             case .unknownPlace: Problem(.unknownPlace, detail: refusal.description)
             }
+        case .attachment(let refusal):
+            refusal.problem
         case .answers(let problem):
             Problem(.invalidAnswers, detail: problem.description)
         case .idempotencyKeyReused:
@@ -56,6 +58,32 @@ extension CaseStoreError: ProblemConvertible {
             Problem(.alreadyResponded, detail: "your response is recorded; it cannot be replaced")
         case .referencesExhausted:
             Problem(.internalError, detail: "the request could not be completed; quote the request id to support")
+        }
+    }
+}
+
+extension AttachmentRefusal {
+    var problem: Problem {
+        switch self {
+        case .badName(let why):
+            Problem(.invalidFileName, detail: why.description)
+        case .typeNotAllowed(let type):
+            Problem(
+                .fileTypeNotAllowed,
+                detail: "\"\(type)\" is not accepted; send a PDF, an image, an Office document, plain text or an email (message/rfc822) with its type"
+            )
+        case .empty:
+            Problem(.emptyFile, detail: "the file has no content")
+        case .tooLarge(let limit):
+            Problem(.fileTooLarge, detail: "a file may be at most \(limit >> 20) MB")
+        case .caseFull(let limit):
+            Problem(.caseFilesFull, detail: "a case's files may take \(limit >> 20) MB together")
+        case .contentMismatch(let declared, let found):
+            Problem(
+                .contentMismatch,
+                detail: "the file was sent as \(declared.rawValue) but its content is \(found.map { $0.rawValue } ?? "of no accepted type")")
+        case .notHeld:
+            Problem(.attachmentNotHeld, detail: "no file of yours is waiting for your confirmation under this id")
         }
     }
 }

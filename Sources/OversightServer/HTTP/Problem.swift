@@ -69,6 +69,17 @@ public struct Problem: ProblemConvertible, Sendable {
         public static let unknownReport = Kind(slug: "unknown-report", title: "No such report", status: .notFound)
         public static let cannotNameSelf = Kind(slug: "cannot-name-yourself", title: "You cannot name yourself on a case", status: .conflict)
         public static let invalidReceipt = Kind(slug: "invalid-receipt", title: "A receipt is sixteen digits", status: .badRequest)
+        public static let invalidFileName = Kind(slug: "invalid-file-name", title: "The file name cannot be kept", status: .badRequest)
+        public static let fileTypeNotAllowed = Kind(
+            slug: "file-type-not-allowed", title: "Files of this type are not accepted", status: .unsupportedMediaType)
+        public static let emptyFile = Kind(slug: "empty-file", title: "The file is empty", status: .unprocessableContent)
+        public static let fileTooLarge = Kind(slug: "file-too-large", title: "The file is too large", status: .contentTooLarge)
+        public static let caseFilesFull = Kind(
+            slug: "case-files-full", title: "The case's files would pass their limit", status: .contentTooLarge)
+        public static let contentMismatch = Kind(
+            slug: "content-mismatch", title: "The file's content is not of its declared type", status: .unprocessableContent)
+        public static let attachmentNotHeld = Kind(
+            slug: "attachment-not-held", title: "Only a file held for the reporter is confirmed or discarded", status: .conflict)
         public static let invalidAnswers = Kind(
             slug: "invalid-answers", title: "The answers do not fit the category's questionnaire", status: .unprocessableContent)
         public static let unknownReceipt = Kind(slug: "unknown-receipt", title: "No case has this receipt", status: .unauthorized)

@@ -105,6 +105,7 @@ extension CaseStore {
         try connection.execute("DELETE FROM comments WHERE case_id = \(record.id)")
         try connection.execute("DELETE FROM case_parties WHERE case_id = \(record.id)")
         try connection.execute("DELETE FROM case_answers WHERE case_id = \(record.id)")
+        try connection.execute("DELETE FROM attachments WHERE case_id = \(record.id)")
         // Only the caller reads an idempotency record (it names who filed): the close removes
         // the visitor's as the redaction job, then acts as the officer again.
         try SessionScope.system(.redaction).apply(sharingOffices: sharingOffices, connection)

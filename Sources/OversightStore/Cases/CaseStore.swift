@@ -62,6 +62,21 @@ public struct CaseStore: Sendable {
         }
     }
 
+    /// A transaction whose body awaits between statements (an upload's bytes as they arrive),
+    /// holding its pooled connection meanwhile.
+    func awaitingTransaction<Result: Sendable>(
+        _ scope: SessionScope, _ body: @Sendable (isolated PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let sharing = sharingOffices
+        let followsUp = if case .person(let actor) = scope { policy.followsUpRecommendations(actor) } else { false }
+        return try await pool.withConnection { connection in
+            try await connection.withTransaction { connection in
+                try scope.apply(sharingOffices: sharing, followsUp: followsUp, connection)
+                return try await body(connection)
+            }
+        }
+    }
+
     /// The workflow a stored case is pinned to.
     func workflow(of record: CaseRecord) throws(CaseStoreError) -> WorkflowDefinition {
         guard let workflow = catalog.workflow(version: record.workflowVersionID) else { throw .unknownWorkflow(record.kind) }

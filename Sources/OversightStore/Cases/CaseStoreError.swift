@@ -11,6 +11,8 @@ public enum CaseStoreError: Error, Sendable, Equatable {
     case versionMismatch(current: Int)
     case refused(TransitionRefusal)
     case routing(RoutingRefusal)
+    /// An attachment refused (nothing of it is stored).
+    case attachment(AttachmentRefusal)
     /// The questionnaire's answers do not fit its questions.
     case answers(IntakeAnswerProblem)
     /// The same idempotency key was used with another request body.

@@ -1,0 +1,296 @@
+import Crypto
+import Foundation
+import NIOCore
+import OversightDomain
+import PostgresClient
+
+/// A file attached to a case, as stored (Schema/0023).
+public struct StoredAttachment: Sendable, Hashable {
+    public enum State: String, Sendable, Hashable {
+        /// Held back until the reporter confirms, its metadata having been shown to them.
+        case held
+        case shared
+    }
+
+    public let id: UUID
+    public let name: String
+    public let mediaType: String
+    public let kind: EvidenceType
+    public let size: Int
+    /// Hex; the same as in the case's history.
+    public let sha256: String
+    /// "reporter" for the reporter, else the officer's id.
+    public let uploadedBy: String
+    public let uploadedAt: Date
+    public let state: State
+    public let warnings: [String]
+    /// How many chunks the content is stored in, for a download to read one by one.
+    public let chunks: Int
+}
+
+/// Why an upload was refused. Every refusal leaves nothing stored.
+public enum AttachmentRefusal: Error, Sendable, Hashable {
+    case badName(EvidenceFileName.Refusal)
+    case typeNotAllowed(String)
+    case empty
+    case tooLarge(limit: Int)
+    case caseFull(limit: Int)
+    case contentMismatch(declared: EvidenceType, found: EvidenceType?)
+    /// Only a held file is confirmed or discarded, and only by the reporter.
+    case notHeld
+}
+
+extension CaseStore {
+    /// Bytes stored per row of `attachment_chunks`: small enough that an upload or a download
+    /// holds one in memory at a time, large enough that 20 MB is 80 rows.
+    static let attachmentChunkBytes = 256 * 1024
+
+    /// Streams `body` into the case as a file named `name`, sent as `mediaType`. All in one
+    /// transaction: the case is read (not locked) while the bytes arrive, then locked to record
+    /// the file; a body that ends early, grows past the limits or turns out not to be what it
+    /// was declared as rolls everything back. A file from the reporter that carries metadata
+    /// is held until they confirm it; any other is shared with the office at once, its SHA-256
+    /// recorded in the case's history.
+    public func attach<Body: AsyncSequence & Sendable>(
+        _ reference: String, name: String, mediaType: String, declaredLength: Int?, body: Body, by actor: Actor, at time: Date? = nil
+    ) async throws -> StoredAttachment where Body.Element == ByteBuffer {
+        let rules = configuration.evidence
+        let fileName: String
+        do {
+            fileName = try EvidenceFileName.check(name)
+        } catch {
+            throw CaseStoreError.attachment(.badName(error))
+        }
+        guard let declared = EvidenceType.declared(mediaType), rules.allowed.contains(declared) else {
+            throw CaseStoreError.attachment(.typeNotAllowed(mediaType))
+        }
+        if let declaredLength, declaredLength > rules.maximumFileBytes {
+            throw CaseStoreError.attachment(.tooLarge(limit: rules.maximumFileBytes))
+        }
+        let now = CaseEventChain.microsecondPrecision(time ?? clock())
+        let bareType = mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? mediaType
+        let store = self
+        return try await awaitingTransaction(.person(actor)) { connection in
+            guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            let access = store.checkedAccess(actor, to: record)
+            guard access.discloses(.summary) else { throw CaseStoreError.notFound }
+            let needed: CaseAction = access.writesAsReporter ? .messageReporter : .comment
+            guard access.allows(needed) else { throw CaseStoreError.forbidden(needed) }
+            let room = rules.maximumCaseBytes - (try Self.attachedBytes(record.id, connection))
+            let id = UUID()
+            let uploader = access.writesAsReporter ? EventActor.reporter : actor.id
+            try connection.execute(
+                """
+                INSERT INTO attachments (id, case_id, name, media_type, kind, size, uploaded_by, uploaded_at, state)
+                VALUES (\(id), \(record.id), \(fileName), \(bareType), \(declared.rawValue), 0, \(uploader), \(now), 'uploading')
+                """)
+
+            var upload = EvidenceUpload(declared: declared, fileLimit: rules.maximumFileBytes, caseRoom: room, caseLimit: rules.maximumCaseBytes)
+            for try await buffer in body {
+                for chunk in try upload.take(buffer) { try Self.storeChunk(chunk, of: id, connection) }
+            }
+            if let last = try upload.finish() { try Self.storeChunk(last, of: id, connection) }
+
+            let warnings = upload.warnings
+            let state: StoredAttachment.State = access.writesAsReporter && !warnings.isEmpty ? .held : .shared
+            try connection.execute(
+                """
+                UPDATE attachments SET size = \(upload.size), sha256 = \(upload.digest), state = \(state.rawValue), warnings = \(warnings)
+                WHERE id = \(id)
+                """)
+            let (locked, _) = try store.lockVisible(reference, for: actor, connection)
+            try Self.recordAttachment(
+                id, kind: declared, size: upload.size, digest: upload.digest, in: locked, shared: state == .shared,
+                byReporter: access.writesAsReporter, actor: uploader, at: now, connection)
+            return StoredAttachment(
+                id: id, name: fileName, mediaType: bareType, kind: declared, size: upload.size, sha256: Hex.encode(upload.digest),
+                uploadedBy: uploader, uploadedAt: now, state: state, warnings: warnings, chunks: upload.chunksStored)
+        }
+    }
+
+    /// The files of a case that `actor` may see: those shared with the office for those who
+    /// work the case, their own for the reporter.
+    public func attachments(_ reference: String, for actor: Actor) async throws -> [StoredAttachment] {
+        let store = self
+        return try await transaction(.person(actor)) { connection in
+            guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            guard store.checkedAccess(actor, to: record).discloses(.reporterThread) else { throw CaseStoreError.notFound }
+            return try connection.query(
+                """
+                SELECT a.*, (SELECT count(*) FROM attachment_chunks c WHERE c.attachment_id = a.id) AS chunks FROM attachments a
+                WHERE a.case_id = \(record.id) AND a.state <> 'uploading' ORDER BY a.uploaded_at, a.id
+                """
+            ).map(StoredAttachment.init(row:))
+        }
+    }
+
+    /// One file's record, for a download; nil when `actor` may not see it.
+    public func attachment(_ reference: String, id: UUID, for actor: Actor) async throws -> StoredAttachment? {
+        try await attachments(reference, for: actor).first { $0.id == id }
+    }
+
+    /// One chunk of a file `actor` may see (row security decides), in order from 0.
+    public func attachmentChunk(_ id: UUID, seq: Int, for actor: Actor) async throws -> [UInt8] {
+        let rows = try await transaction(.person(actor)) { connection in
+            try connection.query("SELECT data FROM attachment_chunks WHERE attachment_id = \(id) AND seq = \(seq)")
+        }
+        guard let row = rows.first else { throw CaseStoreError.notFound }
+        return Array(try row.decode("data", as: Data.self))
+    }
+
+    /// The reporter shares a held file with the office, having read its warnings.
+    public func shareAttachment(_ reference: String, id: UUID, by actor: Actor, at time: Date? = nil) async throws -> StoredAttachment {
+        let now = CaseEventChain.microsecondPrecision(time ?? clock())
+        let store = self
+        return try await transaction(.person(actor)) { connection in
+            let (record, access) = try store.lockVisible(reference, for: actor, connection)
+            guard access.writesAsReporter else { throw CaseStoreError.attachment(.notHeld) }
+            let rows = try connection.query(
+                """
+                UPDATE attachments SET state = 'shared' WHERE id = \(id) AND case_id = \(record.id) AND state = 'held'
+                RETURNING *, (SELECT count(*) FROM attachment_chunks c WHERE c.attachment_id = attachments.id) AS chunks
+                """)
+            guard let row = rows.first else { throw CaseStoreError.attachment(.notHeld) }
+            let shared = try StoredAttachment(row: row)
+            try Self.recordAttachment(
+                id, kind: shared.kind, size: shared.size, digest: try row.decode("sha256", as: Data.self), in: record, shared: true,
+                byReporter: true, actor: EventActor.reporter, at: now, connection)
+            return shared
+        }
+    }
+
+    /// The reporter discards a held file: it is gone, and the office never learns of it.
+    public func discardAttachment(_ reference: String, id: UUID, by actor: Actor) async throws {
+        let store = self
+        try await transaction(.person(actor)) { connection in
+            let (record, access) = try store.lockVisible(reference, for: actor, connection)
+            guard access.writesAsReporter,
+                try connection.execute("DELETE FROM attachments WHERE id = \(id) AND case_id = \(record.id) AND state = 'held'") == 1
+            else { throw CaseStoreError.attachment(.notHeld) }
+        }
+    }
+
+    static func attachedBytes(_ caseID: UUID, _ connection: isolated PostgresConnection) throws -> Int {
+        try connection.query("SELECT attachment_bytes(\(caseID)) AS n")[0].decode("n", as: Int.self)
+    }
+
+    static func storeChunk(_ chunk: EvidenceUpload.Chunk, of id: UUID, _ connection: isolated PostgresConnection) throws {
+        try connection.execute(
+            ("INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (\(id), \(chunk.seq), \(Data(chunk.bytes)))" as PostgresQuery)
+                .prepared())
+    }
+
+    /// The history's record of a file shared with the office (its id, kind, size and SHA-256:
+    /// not its name, which may name someone and would outlive a redaction there), and the
+    /// versions that tell readers the case changed.
+    static func recordAttachment(
+        _ id: UUID, kind: EvidenceType, size: Int, digest: Data, in record: CaseRecord, shared: Bool, byReporter: Bool, actor: String,
+        at now: Date, _ connection: isolated PostgresConnection
+    ) throws {
+        var head = (seq: record.eventSeq, hash: record.eventHash)
+        if shared {
+            head = try appendEvents(
+                [
+                    NewEvent(
+                        "attached",
+                        ["attachment_id": id.uuidString.lowercased(), "kind": kind.rawValue, "size": String(size), "sha256": Hex.encode(digest)])
+                ], to: record.id, after: head, actor: actor, at: now, connection)
+        }
+        try connection.execute(
+            """
+            UPDATE cases SET version = version + \(shared ? 1 : 0), reporter_version = reporter_version + \(byReporter ? 1 : 0),
+                event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now)
+            WHERE id = \(record.id)
+            """)
+    }
+}
+
+extension StoredAttachment {
+    init(row: PostgresRow) throws {
+        id = try row.decode("id")
+        name = try row.decode("name")
+        mediaType = try row.decode("media_type")
+        kind = try StoredValue.parse(row, "kind", EvidenceType.init(rawValue:))
+        size = try row.decode("size")
+        sha256 = Hex.encode(try row.decode("sha256", as: Data.self))
+        uploadedBy = try row.decode("uploaded_by")
+        uploadedAt = try row.decode("uploaded_at")
+        state = try StoredValue.parse(row, "state", State.init(rawValue:))
+        warnings = try row.decode("warnings")
+        chunks = try row.decode("chunks")
+    }
+}
+
+/// An upload as it streams: cut into chunks, hashed, its kind told from its first bytes and
+/// checked against the declared one, scanned for metadata, stopped at the limit.
+struct EvidenceUpload {
+    struct Chunk {
+        let seq: Int
+        let bytes: [UInt8]
+    }
+
+    let declared: EvidenceType
+    let fileLimit: Int
+    /// What the case's other files leave of its limit.
+    let caseRoom: Int
+    let caseLimit: Int
+    private(set) var size = 0
+    private(set) var chunksStored = 0
+    private var pending: [UInt8] = []
+    private var hasher = SHA256()
+    private var scan: EvidenceMetadataScan
+    private var checked = false
+    private var digestValue: Data?
+
+    init(declared: EvidenceType, fileLimit: Int, caseRoom: Int, caseLimit: Int) {
+        self.declared = declared
+        self.fileLimit = fileLimit
+        self.caseRoom = caseRoom
+        self.caseLimit = caseLimit
+        self.scan = EvidenceMetadataScan(type: declared)
+        pending.reserveCapacity(CaseStore.attachmentChunkBytes)
+    }
+
+    /// Takes what arrived; returns the chunks now full, to be stored.
+    mutating func take(_ buffer: ByteBuffer) throws(CaseStoreError) -> [Chunk] {
+        size += buffer.readableBytes
+        guard size <= fileLimit else { throw .attachment(.tooLarge(limit: fileLimit)) }
+        guard size <= caseRoom else { throw .attachment(.caseFull(limit: caseLimit)) }
+        buffer.withUnsafeReadableBytes { bytes in
+            hasher.update(bufferPointer: bytes)
+            pending.append(contentsOf: bytes)
+        }
+        var full: [Chunk] = []
+        while pending.count >= CaseStore.attachmentChunkBytes {
+            full.append(try cut(CaseStore.attachmentChunkBytes))
+        }
+        return full
+    }
+
+    /// The last, partial chunk (nil when there is none); refuses an empty file.
+    mutating func finish() throws(CaseStoreError) -> Chunk? {
+        guard size > 0 else { throw .attachment(.empty) }
+        digestValue = Data(hasher.finalize())
+        return pending.isEmpty ? nil : try cut(pending.count)
+    }
+
+    var digest: Data { digestValue ?? Data() }
+    var warnings: [String] { scan.warnings }
+
+    private mutating func cut(_ count: Int) throws(CaseStoreError) -> Chunk {
+        if !checked {
+            // The first chunk holds the first 64 KB whenever the file is that large.
+            let found = EvidenceType.sniff(Array(pending.prefix(EvidenceType.sniffLength)))
+            guard found == declared else { throw .attachment(.contentMismatch(declared: declared, found: found)) }
+            checked = true
+        }
+        let bytes = Array(pending.prefix(count))
+        pending.removeFirst(count)
+        if declared == .plainText || declared == .email, bytes.contains(0) {
+            throw .attachment(.contentMismatch(declared: declared, found: nil))
+        }
+        scan.scan(bytes)
+        defer { chunksStored += 1 }
+        return Chunk(seq: chunksStored, bytes: bytes)
+    }
+}
