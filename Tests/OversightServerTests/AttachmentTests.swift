@@ -115,6 +115,35 @@ struct AttachmentTests {
         }
     }
 
+    @Test func theSubjectAttachesAFileToTheirResponseWithoutSeeingTheCase() async throws {
+        try await CaseAPIHarness.run { api in
+            let subject = try await api.token("fin-gus", "FIN:staff")
+            let investigator = try await api.token("inv-amara", "OIG:officer")
+            let reference = try await SubjectResponseTests().investigationAtDraftReport(api)
+            let path = "/v1/cases/\(reference)/subject-response/attachments?name=delivery-note.pdf"
+            // Before the comment period there is nothing to attach to.
+            #expect(try await api.upload(path, token: subject, bytes: Self.pdf, contentType: "application/pdf").status == .notFound)
+            let notified = try await api.transition(
+                reference, "notify_subject", token: investigator, fields: ["allegations_summary": "Two payments for one delivery."])
+            #expect(notified.status == .ok)
+            let reply = try await api.upload(path, token: subject, bytes: Self.pdf, contentType: "application/pdf")
+            #expect(reply.status == .created, "\(String(decoding: reply.body, as: UTF8.self))")
+            let file = try reply.decode(File.self)
+            #expect(file.uploadedBy == "subject" && file.state == "shared")
+            // The investigators have it, with its hash in the history; the subject still sees no case.
+            let listed = try await api.call(.get, "/v1/cases/\(reference)/attachments", token: investigator).decode(APIBody.List<File>.self)
+            #expect(listed.items.map(\.id) == [file.id])
+            let events = try await api.call(.get, "/v1/cases/\(reference)/events", token: investigator).decode(APIBody.List<APIBody.Event>.self)
+            #expect(events.items.last?.kind == "attached" && events.items.last?.actor == "subject")
+            #expect(try await api.call(.get, "/v1/cases/\(reference)/attachments", token: subject).status == .notFound)
+            #expect(try await api.call(.get, "/v1/cases/\(reference)/attachments/\(file.id)", token: subject).status == .notFound)
+            // Someone who is not the subject cannot attach through the subject's door.
+            let other = try await api.token("hr-olga", "HRM:staff")
+            #expect(try await api.upload(path, token: other, bytes: Self.pdf, contentType: "application/pdf").status == .notFound)
+            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+        }
+    }
+
     @Test(
         arguments: [
             ("empty.pdf", "application/pdf", [UInt8](), HTTPResponse.Status.unprocessableContent, "/problems/empty-file"),

@@ -54,21 +54,8 @@ extension CaseStore {
     public func attach<Body: AsyncSequence & Sendable>(
         _ reference: String, name: String, mediaType: String, declaredLength: Int?, body: Body, by actor: Actor, at time: Date? = nil
     ) async throws -> StoredAttachment where Body.Element == ByteBuffer {
-        let rules = configuration.evidence
-        let fileName: String
-        do {
-            fileName = try EvidenceFileName.check(name)
-        } catch {
-            throw CaseStoreError.attachment(.badName(error))
-        }
-        guard let declared = EvidenceType.declared(mediaType), rules.allowed.contains(declared) else {
-            throw CaseStoreError.attachment(.typeNotAllowed(mediaType))
-        }
-        if let declaredLength, declaredLength > rules.maximumFileBytes {
-            throw CaseStoreError.attachment(.tooLarge(limit: rules.maximumFileBytes))
-        }
+        let (fileName, declared, rules) = try checkUpload(name: name, mediaType: mediaType, declaredLength: declaredLength)
         let now = CaseEventChain.microsecondPrecision(time ?? clock())
-        let bareType = mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? mediaType
         let store = self
         return try await awaitingTransaction(.person(actor)) { connection in
             guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
@@ -76,36 +63,92 @@ extension CaseStore {
             guard access.discloses(.summary) else { throw CaseStoreError.notFound }
             let needed: CaseAction = access.writesAsReporter ? .messageReporter : .comment
             guard access.allows(needed) else { throw CaseStoreError.forbidden(needed) }
-            let room = rules.maximumCaseBytes - (try Self.attachedBytes(record.id, connection))
-            let id = UUID()
             let uploader = access.writesAsReporter ? EventActor.reporter : actor.id
-            try connection.execute(
-                """
-                INSERT INTO attachments (id, case_id, name, media_type, kind, size, uploaded_by, uploaded_at, state)
-                VALUES (\(id), \(record.id), \(fileName), \(bareType), \(declared.rawValue), 0, \(uploader), \(now), 'uploading')
-                """)
-
-            var upload = EvidenceUpload(declared: declared, fileLimit: rules.maximumFileBytes, caseRoom: room, caseLimit: rules.maximumCaseBytes)
-            for try await buffer in body {
-                for chunk in try upload.take(buffer) { try Self.storeChunk(chunk, of: id, connection) }
-            }
-            if let last = try upload.finish() { try Self.storeChunk(last, of: id, connection) }
-
+            let (id, upload) = try await Self.streamAttachment(
+                body, named: fileName, as: declared, mediaType: mediaType, into: record.id, by: uploader, rules: rules, at: now, connection)
             let warnings = upload.warnings
             let state: StoredAttachment.State = access.writesAsReporter && !warnings.isEmpty ? .held : .shared
-            try connection.execute(
-                """
-                UPDATE attachments SET size = \(upload.size), sha256 = \(upload.digest), state = \(state.rawValue), warnings = \(warnings)
-                WHERE id = \(id)
-                """)
+            try Self.finishAttachment(id, upload, state: state, connection)
             let (locked, _) = try store.lockVisible(reference, for: actor, connection)
             try Self.recordAttachment(
                 id, kind: declared, size: upload.size, digest: upload.digest, in: locked, shared: state == .shared,
                 byReporter: access.writesAsReporter, actor: uploader, at: now, connection)
-            return StoredAttachment(
-                id: id, name: fileName, mediaType: bareType, kind: declared, size: upload.size, sha256: Hex.encode(upload.digest),
-                uploadedBy: uploader, uploadedAt: now, state: state, warnings: warnings, chunks: upload.chunksStored)
+            return StoredAttachment(id, upload, name: fileName, mediaType: mediaType, uploadedBy: uploader, at: now, state: state)
         }
+    }
+
+    /// The subject of an allegation attaches a file to their response, while their comment
+    /// period is open. They cannot read the case: once their own open view is found, the file
+    /// is written as the subject-response job, shared at once, recorded as the subject's.
+    public func attachAsSubject<Body: AsyncSequence & Sendable>(
+        _ reference: String, name: String, mediaType: String, declaredLength: Int?, body: Body, by actor: Actor, at time: Date? = nil
+    ) async throws -> StoredAttachment where Body.Element == ByteBuffer {
+        let (fileName, declared, rules) = try checkUpload(name: name, mediaType: mediaType, declaredLength: declaredLength)
+        let now = CaseEventChain.microsecondPrecision(time ?? clock())
+        let sharing = sharingOffices
+        return try await awaitingTransaction(.person(actor)) { connection in
+            let rows = try connection.query(
+                "SELECT case_id FROM subject_views WHERE reference = \(reference) AND subject_id = \(actor.id) AND open")
+            guard let caseID = try rows.first?.decode("case_id", as: UUID.self) else { throw CaseStoreError.notFound }
+            try SessionScope.system(.subjectResponse).apply(sharingOffices: sharing, connection)
+            let (id, upload) = try await Self.streamAttachment(
+                body, named: fileName, as: declared, mediaType: mediaType, into: caseID, by: EventActor.subject, rules: rules, at: now,
+                connection)
+            try Self.finishAttachment(id, upload, state: .shared, connection)
+            guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
+            try Self.recordAttachment(
+                id, kind: declared, size: upload.size, digest: upload.digest, in: record, shared: true, byReporter: false,
+                actor: EventActor.subject, at: now, connection)
+            return StoredAttachment(id, upload, name: fileName, mediaType: mediaType, uploadedBy: EventActor.subject, at: now, state: .shared)
+        }
+    }
+
+    /// What is refused before a byte is read: the name, the declared type, a declared length
+    /// past the limit.
+    func checkUpload(name: String, mediaType: String, declaredLength: Int?) throws(CaseStoreError) -> (String, EvidenceType, EvidenceRules) {
+        let rules = configuration.evidence
+        let fileName: String
+        do {
+            fileName = try EvidenceFileName.check(name)
+        } catch {
+            throw .attachment(.badName(error))
+        }
+        guard let declared = EvidenceType.declared(mediaType), rules.allowed.contains(declared) else {
+            throw .attachment(.typeNotAllowed(mediaType))
+        }
+        if let declaredLength, declaredLength > rules.maximumFileBytes { throw .attachment(.tooLarge(limit: rules.maximumFileBytes)) }
+        return (fileName, declared, rules)
+    }
+
+    /// Streams the body into a new file of the case, in this transaction: the row first (seen
+    /// by this transaction only), then each chunk as it fills.
+    static func streamAttachment<Body: AsyncSequence & Sendable>(
+        _ body: Body, named name: String, as declared: EvidenceType, mediaType: String, into caseID: UUID, by uploader: String,
+        rules: EvidenceRules, at now: Date, _ connection: isolated PostgresConnection
+    ) async throws -> (UUID, EvidenceUpload) where Body.Element == ByteBuffer {
+        let room = rules.maximumCaseBytes - (try attachedBytes(caseID, connection))
+        let id = UUID()
+        try connection.execute(
+            """
+            INSERT INTO attachments (id, case_id, name, media_type, kind, size, uploaded_by, uploaded_at, state)
+            VALUES (\(id), \(caseID), \(name), \(StoredAttachment.bare(mediaType)), \(declared.rawValue), 0, \(uploader), \(now), 'uploading')
+            """)
+        var upload = EvidenceUpload(declared: declared, fileLimit: rules.maximumFileBytes, caseRoom: room, caseLimit: rules.maximumCaseBytes)
+        for try await buffer in body {
+            for chunk in try upload.take(buffer) { try storeChunk(chunk, of: id, connection) }
+        }
+        if let last = try upload.finish() { try storeChunk(last, of: id, connection) }
+        return (id, upload)
+    }
+
+    static func finishAttachment(_ id: UUID, _ upload: EvidenceUpload, state: StoredAttachment.State, _ connection: isolated PostgresConnection)
+        throws
+    {
+        try connection.execute(
+            """
+            UPDATE attachments SET size = \(upload.size), sha256 = \(upload.digest), state = \(state.rawValue), warnings = \(upload.warnings)
+            WHERE id = \(id)
+            """)
     }
 
     /// The files of a case that `actor` may see: those shared with the office for those who
@@ -206,6 +249,25 @@ extension CaseStore {
 }
 
 extension StoredAttachment {
+    /// The declared type without its parameters, lower-case.
+    static func bare(_ mediaType: String) -> String {
+        mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? mediaType
+    }
+
+    init(_ id: UUID, _ upload: EvidenceUpload, name: String, mediaType: String, uploadedBy: String, at now: Date, state: State) {
+        self.id = id
+        self.name = name
+        self.mediaType = Self.bare(mediaType)
+        kind = upload.declared
+        size = upload.size
+        sha256 = Hex.encode(upload.digest)
+        self.uploadedBy = uploadedBy
+        uploadedAt = now
+        self.state = state
+        warnings = upload.warnings
+        chunks = upload.chunksStored
+    }
+
     init(row: PostgresRow) throws {
         id = try row.decode("id")
         name = try row.decode("name")
