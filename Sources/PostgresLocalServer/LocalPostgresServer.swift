@@ -22,12 +22,17 @@ public struct LocalPostgresServer: Sendable {
         /// Names this server's settings file (`<label>.conf` in the data folder) and, when the
         /// data folder is too deep for a socket path, its socket folder under /tmp.
         public var label: String
+        /// More `postgresql.conf` lines (a test server's `shared_preload_libraries`).
+        public var extraSettings: [String]
 
-        public init(dataDirectory: String, database: String, durable: Bool = true, label: String = "local") {
+        public init(
+            dataDirectory: String, database: String, durable: Bool = true, label: String = "local", extraSettings: [String] = []
+        ) {
             self.dataDirectory = dataDirectory
             self.database = database
             self.durable = durable
             self.label = label
+            self.extraSettings = extraSettings
         }
     }
 
@@ -148,7 +153,7 @@ public struct LocalPostgresServer: Sendable {
             # at once, it stays a few pages long instead of a minute's worth of dead rows that
             # every report would scan.
             autovacuum_naptime = 1
-            """
+            """ + configuration.extraSettings.map { "\n" + $0 }.joined()
         // The data folder belongs to the server's user: when this process is root, a file there
         // may have been replaced by a symbolic link to anything. Never follow one.
         let settingsFile = configuration.label + ".conf"

@@ -2,9 +2,11 @@ import Foundation
 import HTTPTypes
 import InMemoryLogging
 import Logging
+import OversightServer
 import OversightStore
 import PostgresClient
 import PostgresTestSupport
+import Synchronization
 import Testing
 
 /// Anonymous intake (issue 12): a case filed without a login, a receipt that is the reporter's
@@ -171,6 +173,51 @@ struct AnonymousIntakeTests {
             #expect(throttled.status == .tooManyRequests)
             #expect(Int(throttled.headers[.retryAfter] ?? "") ?? 0 >= 1)
             #expect(try await api.count("SELECT count(*) AS n FROM intake_receipts") == 1, "the receipt itself is untouched")
+        }
+    }
+
+    /// Counts the hashes an exchange makes, hashing as the service does.
+    final class CountingHasher: ReceiptHashing {
+        let inner: ReceiptHasher
+        let count = Mutex(0)
+        init(_ inner: ReceiptHasher) { self.inner = inner }
+        func hash(_ receipt: String) async throws -> Data {
+            count.withLock { $0 += 1 }
+            return try await inner.hash(receipt)
+        }
+    }
+
+    /// A found receipt, a mistyped one and one no case ever had: one slow hash each, and the
+    /// same statements, as PostgreSQL counted them (pg_stat_statements), in the same numbers.
+    @Test func everyReceiptCostsTheSameHashAndTheSameStatements() async throws {
+        try await CaseAPIHarness.run { api in
+            let filed = try await Self.fileAnonymously(api)
+            var mistyped = Array(filed.receipt)
+            mistyped[0] = mistyped[0] == "9" ? "8" : "9"
+            let never = filed.receipt == "0000000000000000" ? "1111111111111111" : "0000000000000000"
+            let hasher = CountingHasher(
+                ReceiptHasher(salt: Array(try #require(api.settings.intakeSalt).utf8), log2Rounds: api.settings.intakeReceiptCost))
+            let desk = IntakeDesk(store: api.store, hasher: hasher, sessionLifetime: .seconds(60))
+            try await api.adminPool.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            var work: [String: [String]] = [:]
+            for (name, receipt) in [("found", filed.receipt), ("mistyped", String(mistyped)), ("never", never)] {
+                try await api.adminPool.query("SELECT pg_stat_statements_reset()")
+                hasher.count.withLock { $0 = 0 }
+                let session = try await desk.openSession(receipt: receipt)
+                #expect((session != nil) == (name == "found"), "\(name)")
+                #expect(hasher.count.withLock { $0 } == 1, "\(name): one slow hash")
+                work[name] = try await api.adminPool.query(
+                    """
+                    SELECT s.calls::int8 AS calls, s.query FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+                    WHERE r.rolname = 'oversight_service' AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    ORDER BY s.query
+                    """
+                ).map { "\(try $0.decode("calls", as: Int.self)) × \(try $0.decode("query", as: String.self))" }
+            }
+            #expect(work["found"]?.isEmpty == false)
+            #expect(work["found"]?.contains { $0.contains("intake_receipts") } == true)
+            #expect(work["mistyped"] == work["found"])
+            #expect(work["never"] == work["found"])
         }
     }
 

@@ -23,7 +23,11 @@ public final class TemporaryPostgres: Sendable {
         var logger = Logger(label: "test.postgres")
         logger.logLevel = .warning
         self.server = try LocalPostgresServer(
-            .init(dataDirectory: dataDirectory, database: "oversight_test", durable: false, label: "test"), logger: logger)
+            .init(
+                dataDirectory: dataDirectory, database: "oversight_test", durable: false, label: "test",
+                // Tests compare the statements two code paths run (AnonymousIntakeTests).
+                extraSettings: ["shared_preload_libraries = 'pg_stat_statements'"]),
+            logger: logger)
         // Folders created by root must be traversable by the postgres user.
         chmod(root, 0o755)
         try await server.start()

@@ -21,10 +21,15 @@ public enum IntakeReceipt {
     }
 }
 
+/// Turns a receipt into what is stored of it.
+public protocol ReceiptHashing: Sendable {
+    func hash(_ receipt: String) async throws -> Data
+}
+
 /// Hashes receipts with scrypt under the installation's salt. Slow on purpose: a guess costs
 /// whoever makes it as much as an honest exchange costs the service. The cost is a setting
 /// (`intake.receipt_cost`: log2 of scrypt's rounds).
-public struct ReceiptHasher: Sendable {
+public struct ReceiptHasher: ReceiptHashing {
     let salt: [UInt8]
     let log2Rounds: Int
 
@@ -71,10 +76,10 @@ public struct IntakeDesk: Sendable {
     public static let sessionTokenPrefix = "ors_"
 
     let store: CaseStore
-    let hasher: ReceiptHasher
+    let hasher: any ReceiptHashing
     let sessionLifetime: Duration
 
-    public init(store: CaseStore, hasher: ReceiptHasher, sessionLifetime: Duration) {
+    public init(store: CaseStore, hasher: any ReceiptHashing, sessionLifetime: Duration) {
         self.store = store
         self.hasher = hasher
         self.sessionLifetime = sessionLifetime
