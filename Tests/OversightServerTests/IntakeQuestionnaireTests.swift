@@ -133,6 +133,22 @@ struct IntakeQuestionnaireTests {
             #expect(!String(decoding: oigThread.body, as: UTF8.self).contains("My new manager"))
             let ecoThread = try await api.call(.get, "/v1/cases/\(filed.reference)/comments", token: eco)
             #expect(String(decoding: ecoThread.body, as: UTF8.self).contains("My new manager"))
+            // The reporter reads one thread: the Inspector General's message comes with the
+            // review's, marked with its own case; the Ethics Office still does not see it.
+            let fromOIG = try await api.call(
+                .post, "/v1/cases/\(investigation)/comments", token: oig, body: ["body": "Who signed the contracts?", "visibility": "reporter"])
+            #expect(fromOIG.status == .created)
+            struct Message: Decodable {
+                let author: String
+                let body: String
+                let reference: String?
+            }
+            let thread = try await api.call(.get, "/v1/cases/\(filed.reference)/comments", token: token).decode(APIBody.List<Message>.self)
+            #expect(thread.items.map(\.body) == ["My new manager is copied.", "Who signed the contracts?"])
+            #expect(thread.items.map(\.reference) == [nil, investigation])
+            #expect(thread.items.map(\.author) == ["reporter", "office"])
+            let ecoAgain = try await api.call(.get, "/v1/cases/\(filed.reference)/comments", token: eco)
+            #expect(!String(decoding: ecoAgain.body, as: UTF8.self).contains("Who signed"))
             // The reporter is known to both offices as no one.
             let filers = try await api.adminPool.query("SELECT DISTINCT filed_by FROM cases").map { try $0.decode("filed_by", as: String.self) }
             #expect(filers.count == 1 && filers[0].hasPrefix("anonymous-"))

@@ -298,6 +298,9 @@ struct CommentResponse: ResponseEncodable, Sendable {
     let visibility: String
     let body: String
     let createdAt: Date
+    /// The reporter's thread of a report made to several offices: the other case a message
+    /// belongs to (absent for the case asked about).
+    let reference: String?
 
     init(_ comment: CaseComment) {
         id = comment.id
@@ -305,6 +308,7 @@ struct CommentResponse: ResponseEncodable, Sendable {
         visibility = comment.visibility.rawValue
         body = comment.body
         createdAt = comment.createdAt
+        reference = comment.reference
     }
 }
 

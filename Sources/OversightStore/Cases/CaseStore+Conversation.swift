@@ -16,13 +16,17 @@ public struct CaseComment: Sendable, Hashable {
     public let visibility: Visibility
     public let body: String
     public let createdAt: Date
+    /// For the reporter of a report that opened cases at several offices: the other case a
+    /// message belongs to (nil for the case asked about).
+    public let reference: String?
 
-    package init(id: UUID, author: String, visibility: Visibility, body: String, createdAt: Date) {
+    package init(id: UUID, author: String, visibility: Visibility, body: String, createdAt: Date, reference: String? = nil) {
         self.id = id
         self.author = author
         self.visibility = visibility
         self.body = body
         self.createdAt = createdAt
+        self.reference = reference
     }
 }
 
@@ -81,32 +85,46 @@ extension CaseStore {
     }
 
     /// The comments `actor` may read, oldest first: the reporter thread only, unless they work
-    /// the case. To the reporter, the office's side of the thread is signed "office".
+    /// the case. To the reporter, the office's side of the thread is signed "office". The
+    /// reporter of a report that opened cases at several offices reads one thread: the
+    /// messages of all of them, each office still reading only its own case's.
     public func comments(_ reference: String, for actor: Actor, after cursor: String? = nil, limit: Int = defaultListLimit) async throws -> Page<
         CaseComment
     > {
         let position = try cursor.map(ListCursor.init(timeAndID:))
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         let store = self
-        let (access, rows) = try await transaction(.person(actor)) { connection in
+        let (access, others, rows) = try await transaction(.person(actor)) { connection in
             guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             let access = store.checkedAccess(actor, to: record)
             guard access.discloses(.reporterThread) else { throw CaseStoreError.notFound }
             let onlyReporterThread = !access.discloses(.internalThread)
+            var others: [UUID: String] = [:]
+            if access.writesAsReporter {
+                // The report's other cases: links a reporter may not read themselves.
+                try SessionScope.system(.intake).apply(sharingOffices: store.sharingOffices, connection)
+                for row in try connection.query(
+                    "SELECT linked_case_id, linked_reference FROM case_links WHERE case_id = \(record.id) AND relation = 'reported_with'")
+                {
+                    others[try row.decode("linked_case_id")] = try row.decode("linked_reference", as: String.self)
+                }
+                try SessionScope.person(actor).apply(sharingOffices: store.sharingOffices, connection)
+            }
             var query: PostgresQuery = """
-                SELECT id, author, visibility, body, created_at FROM comments
-                WHERE case_id = \(record.id) AND (visibility = 'reporter' OR NOT \(onlyReporterThread))
+                SELECT id, case_id, author, visibility, body, created_at FROM comments
+                WHERE case_id = ANY(\([record.id] + others.keys.sorted { $0.uuidString < $1.uuidString }))
+                    AND (visibility = 'reporter' OR NOT \(onlyReporterThread))
                 """
             if let position { query.append(" AND (created_at, id) > (\(position.time), \(position.id))") }
             query.append(" ORDER BY created_at, id LIMIT \(pageSize + 1)")
-            return (access, try connection.query(query))
+            return (access, others, try connection.query(query))
         }
         var comments = try rows.map { row in
             let author: String = try row.decode("author")
             return CaseComment(
                 id: try row.decode("id"), author: !access.discloses(.commentAuthors) && author != EventActor.reporter ? "office" : author,
                 visibility: try StoredValue.parse(row, "visibility", CaseComment.Visibility.init(rawValue:)),
-                body: try row.decode("body"), createdAt: try row.decode("created_at"))
+                body: try row.decode("body"), createdAt: try row.decode("created_at"), reference: others[try row.decode("case_id")])
         }
         let more = comments.count > pageSize
         if more { comments.removeLast() }
