@@ -22,12 +22,9 @@ struct AttachmentRoutes: Sendable {
 
     @Sendable func upload(_ request: Request, context: Context) async throws -> EditedResponse<AttachmentResponse> {
         let reference = try context.parameters.require("reference", as: CaseReference.self).description
-        guard let mediaType = request.headers[.contentType] else {
-            throw Problem(.fileTypeNotAllowed, detail: "send the file's type in Content-Type, e.g. application/pdf")
-        }
+        let file = try Self.describedFile(request)
         let stored = try await store.attach(
-            reference, name: request.uri.queryParameters.get("name") ?? "", mediaType: mediaType,
-            declaredLength: request.headers[.contentLength].flatMap { Int($0) }, body: request.body, by: context.actor)
+            reference, name: file.name, mediaType: file.mediaType, declaredLength: file.length, body: request.body, by: context.actor)
         return EditedResponse(
             status: .created, headers: [.location: "/v1/cases/\(reference)/attachments/\(stored.id.uuidString.lowercased())"],
             response: AttachmentResponse(stored))
@@ -76,6 +73,15 @@ struct AttachmentRoutes: Sendable {
 }
 
 extension AttachmentRoutes {
+    /// What an upload says of its file besides its bytes: the name (`name=`), the type
+    /// (`Content-Type`, required) and the length when sent.
+    static func describedFile(_ request: Request) throws -> (name: String, mediaType: String, length: Int?) {
+        guard let mediaType = request.headers[.contentType] else {
+            throw Problem(.fileTypeNotAllowed, detail: "send the file's type in Content-Type, e.g. application/pdf")
+        }
+        return (request.uri.queryParameters.get("name") ?? "", mediaType, request.headers[.contentLength].flatMap { Int($0) })
+    }
+
     /// An id that is not a UUID names no file: 404, like one that names a file not yours to see.
     static func attachmentID(_ context: Context) throws -> UUID {
         guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw CaseStoreError.notFound }

@@ -45,12 +45,9 @@ struct SubjectRoutes: Sendable {
     /// A file with the response (the body is the file, as for the case's own attachments).
     @Sendable func attach(_ request: Request, context: Context) async throws -> EditedResponse<AttachmentResponse> {
         let reference = try context.parameters.require("reference", as: CaseReference.self).description
-        guard let mediaType = request.headers[.contentType] else {
-            throw Problem(.fileTypeNotAllowed, detail: "send the file's type in Content-Type, e.g. application/pdf")
-        }
+        let file = try AttachmentRoutes.describedFile(request)
         let stored = try await store.attachAsSubject(
-            reference, name: request.uri.queryParameters.get("name") ?? "", mediaType: mediaType,
-            declaredLength: request.headers[.contentLength].flatMap { Int($0) }, body: request.body, by: context.actor)
+            reference, name: file.name, mediaType: file.mediaType, declaredLength: file.length, body: request.body, by: context.actor)
         return EditedResponse(status: .created, response: AttachmentResponse(stored))
     }
 
