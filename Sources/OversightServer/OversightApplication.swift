@@ -91,6 +91,7 @@ public enum OversightApplication {
                 .group(context: AuthenticatedRequestContext.self)
             CaseRoutes(store: cases.store).register(on: v1)
             AttachmentRoutes(store: cases.store).register(on: v1)
+            LegalHoldRoutes(store: cases.store).register(on: v1)
             QueueRoutes(store: cases.store, cursors: cases.cursors).register(on: v1)
             WorkflowRoutes(store: cases.store).register(on: v1)
             PlannedWorkRoutes(store: cases.store).register(on: v1)

@@ -106,6 +106,7 @@ public struct OversightService: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: DatabaseLifecycleService(runtime: runtime))]
         if settings.sweepIntervalSeconds > 0 {
             services.append(.init(service: RecurringJob.deadlineSweep(store, every: .seconds(settings.sweepIntervalSeconds), logger: logger)))
+            services.append(.init(service: RecurringJob.retentionPurge(store, logger: logger)))
         }
         if settings.reportFoldIntervalSeconds > 0 {
             services.append(

@@ -10,7 +10,7 @@ func configurationFiles(at folder: URL) throws -> ConfigurationFiles {
     for name in ["offices.yaml", "routing.yaml"] {
         files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
     }
-    let optional = ["reports.yaml", "intake.yaml", "attachments.yaml"]
+    let optional = ["reports.yaml", "intake.yaml", "attachments.yaml", "retention.yaml"]
     for name in optional where FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
         files[name] = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
     }

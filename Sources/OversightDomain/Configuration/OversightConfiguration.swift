@@ -34,6 +34,8 @@ public struct OversightConfiguration: Sendable {
     public var reports: ReportSettings = .defaults
     /// `intake.yaml` (optional): the questionnaire of each category that has one.
     public var questionnaires: [String: Questionnaire] = [:]
+    /// `retention.yaml` (optional: ten years for everything when absent).
+    public var retention: RetentionPolicy = .defaults
     /// `attachments.yaml` (optional: the defaults when absent).
     public var evidence: EvidenceRules = .defaults
 
@@ -155,6 +157,11 @@ public struct OversightConfiguration: Sendable {
             evidence = EvidenceRulesReader.read(root, log: &log)
         }
 
+        var retention = RetentionPolicy.defaults
+        if let text = input.files[RetentionReader.file], let root = YAMLCursor.parse(text, file: RetentionReader.file, log: &log) {
+            retention = RetentionReader.read(root, workflows: workflows, log: &log)
+        }
+
         guard log.problems.isEmpty, let offices, let routing else {
             throw ConfigurationError(problems: log.problems)
         }
@@ -162,6 +169,7 @@ public struct OversightConfiguration: Sendable {
         configuration.reports = reports
         configuration.questionnaires = questionnaires
         configuration.evidence = evidence
+        configuration.retention = retention
         return configuration
     }
 }

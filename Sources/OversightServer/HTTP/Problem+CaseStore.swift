@@ -22,6 +22,10 @@ extension CaseStoreError: ProblemConvertible {
             case .unknownCategory: Problem(.unknownCategory, detail: refusal.description)
             case .unknownPlace: Problem(.unknownPlace, detail: refusal.description)
             }
+        case .notHeadOfOffice:
+            Problem(.forbidden, detail: "only the head of the case's office sets or lifts a legal hold")
+        case .legalHold(let alreadyHeld):
+            Problem(.legalHoldConflict, detail: alreadyHeld ? "the case is already under a legal hold" : "the case is under no legal hold")
         case .attachment(let refusal):
             refusal.problem
         case .answers(let problem):

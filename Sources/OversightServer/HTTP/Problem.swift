@@ -80,6 +80,7 @@ public struct Problem: ProblemConvertible, Sendable {
             slug: "content-mismatch", title: "The file's content is not of its declared type", status: .unprocessableContent)
         public static let attachmentNotHeld = Kind(
             slug: "attachment-not-held", title: "Only a file held for the reporter is confirmed or discarded", status: .conflict)
+        public static let legalHoldConflict = Kind(slug: "legal-hold-conflict", title: "The legal hold is already so", status: .conflict)
         public static let invalidAnswers = Kind(
             slug: "invalid-answers", title: "The answers do not fit the category's questionnaire", status: .unprocessableContent)
         public static let unknownReceipt = Kind(slug: "unknown-receipt", title: "No case has this receipt", status: .unauthorized)

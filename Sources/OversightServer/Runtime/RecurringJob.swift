@@ -77,4 +77,17 @@ public struct RecurringJob: Service {
             } while escalated >= 100 && !Task.isCancelled
         }
     }
+
+    /// Purges the content of cases past their retention period, draining full batches. Hourly
+    /// whenever the deadline sweep runs: a period is counted in days, and finding the expired
+    /// cases reads every closed one.
+    public static func retentionPurge(_ store: CaseStore, logger: Logger) -> RecurringJob {
+        RecurringJob("retention purge", every: .seconds(3600), logger: logger) {
+            var purged = 0
+            repeat {
+                purged = try await store.purgeExpired(batch: 100)
+                if purged > 0 { logger.info("purged cases past their retention period", metadata: ["count": "\(purged)"]) }
+            } while purged >= 100 && !Task.isCancelled
+        }
+    }
 }

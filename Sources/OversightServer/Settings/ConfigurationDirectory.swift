@@ -18,7 +18,8 @@ public enum ConfigurationDirectory {
         }
         for name in ["offices.yaml", "routing.yaml"] { load(name) }
         // Optional: without them the reports use their defaults and no category has questions.
-        for name in ["reports.yaml", "intake.yaml", "attachments.yaml"] where FileManager.default.fileExists(atPath: path + "/" + name) { load(name) }
+        let optional = ["reports.yaml", "intake.yaml", "attachments.yaml", "retention.yaml"]
+        for name in optional where FileManager.default.fileExists(atPath: path + "/" + name) { load(name) }
         let workflows = (try? FileManager.default.contentsOfDirectory(atPath: path + "/workflows")) ?? []
         for name in workflows.sorted() where name.hasSuffix(".yaml") { load("workflows/" + name) }
         if !problems.isEmpty { throw ConfigurationError(problems: problems) }

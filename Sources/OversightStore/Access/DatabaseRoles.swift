@@ -11,7 +11,7 @@ public enum DatabaseRoles {
     /// The tables that hold case data: each must force row security.
     public static let caseTables = [
         "cases", "case_parties", "case_events", "comments", "case_links", "outbox", "escalations", "idempotency_keys", "case_keys",
-        "notifications", "subject_views", "intake_receipts", "intake_sessions", "case_answers", "attachments", "attachment_chunks",
+        "notifications", "subject_views", "intake_receipts", "intake_sessions", "case_answers", "attachments", "attachment_chunks", "legal_holds",
     ]
 
     /// Creates both logins when missing and hands the current database (and anything in it

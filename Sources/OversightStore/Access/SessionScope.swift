@@ -31,6 +31,8 @@ public enum SessionScope: Sendable, Hashable {
         case reporting
         /// Anonymous intake: storing a receipt's hash, exchanging one for a session.
         case intake
+        /// Purging the content of cases past their retention period.
+        case retention
     }
 
     /// How a system job appears as an event's actor.

@@ -11,6 +11,10 @@ public enum CaseStoreError: Error, Sendable, Equatable {
     case versionMismatch(current: Int)
     case refused(TransitionRefusal)
     case routing(RoutingRefusal)
+    /// Only the head of the case's office sets or lifts a legal hold.
+    case notHeadOfOffice
+    /// A hold set on a held case, or lifted from one not held.
+    case legalHold(alreadyHeld: Bool)
     /// An attachment refused (nothing of it is stored).
     case attachment(AttachmentRefusal)
     /// The questionnaire's answers do not fit its questions.
