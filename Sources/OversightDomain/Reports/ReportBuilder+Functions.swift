@@ -269,7 +269,7 @@ extension Reading {
             [perStaff, byOffice],
             [
                 "Staff numbers from Config/reports.yaml.",
-                "Anonymous reporters who come back to their channel: not measured yet (anonymous intake is not built).",
+                "Anonymous reporters who come back to their channel: not counted in the report rollups yet.",
             ]
         )
     }
