@@ -35,9 +35,9 @@ struct PurgeCommand: AsyncParsableCommand {
                 var total = 0
                 var purged = 0
                 repeat {
-                    purged = try await store.purgeExpired(batch: 100)
+                    purged = try await store.purgeExpired()
                     total += purged
-                } while purged >= 100
+                } while purged > 0
                 print("purged \(total) case(s) past their retention period")
             }
         } catch {

@@ -85,9 +85,9 @@ public struct RecurringJob: Service {
         RecurringJob("retention purge", every: .seconds(3600), logger: logger) {
             var purged = 0
             repeat {
-                purged = try await store.purgeExpired(batch: 100)
+                purged = try await store.purgeExpired()
                 if purged > 0 { logger.info("purged cases past their retention period", metadata: ["count": "\(purged)"]) }
-            } while purged >= 100 && !Task.isCancelled
+            } while purged > 0 && !Task.isCancelled
         }
     }
 }

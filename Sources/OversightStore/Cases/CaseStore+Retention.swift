@@ -66,16 +66,14 @@ extension CaseStore {
     }
 
     /// The closed cases whose retention period has ended at `now`, not under a hold, whose
-    /// content is still there (a destroyed key: purged already, or redacted at closure).
-    static func expiredCases(_ policy: RetentionPolicy, at now: Date, limit: Int, lock: Bool) -> PostgresQuery {
+    /// content is still there (a destroyed key: purged already, or redacted at closure): the
+    /// condition after `WHERE`.
+    static func expired(_ policy: RetentionPolicy, at now: Date) -> PostgresQuery {
         let kinds = policy.rules.map(\.kind.rawValue)
         let outcomes = policy.rules.map { $0.outcome ?? "" }
         let days = policy.rules.map(\.days)
-        var query: PostgresQuery = "SELECT "
-        query.append(CaseRecord.select)
-        query.append(
-            """
-             FROM cases WHERE closed_at IS NOT NULL
+        return """
+            closed_at IS NOT NULL
                 AND EXISTS (SELECT 1 FROM case_keys k WHERE k.case_id = cases.id AND k.key IS NOT NULL)
                 AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_id = cases.id)
                 AND closed_at + make_interval(days => coalesce(
@@ -83,28 +81,52 @@ extension CaseStore {
                      WHERE r.kind = cases.kind AND (r.outcome = cases.outcome OR r.outcome = '')
                      ORDER BY r.outcome = '' LIMIT 1),
                     \(policy.defaultDays))::int) <= \(now)
-            ORDER BY closed_at LIMIT \(limit)
-            """)
-        if lock { query.append(" FOR UPDATE SKIP LOCKED") }
-        return query
+            """
+    }
+
+    /// The expired cases' ids, oldest closure first (at most `limit`), touching nothing.
+    func expiredCaseIDs(at now: Date, limit: Int) async throws -> [UUID] {
+        var query: PostgresQuery = "SELECT id FROM cases WHERE "
+        query.append(Self.expired(configuration.retention, at: now))
+        query.append(" ORDER BY closed_at LIMIT \(limit)")
+        let statement = query
+        return try await transaction(.system(.retention)) { connection in
+            try connection.query(statement).map { try $0.decode("id", as: UUID.self) }
+        }
     }
 
     /// How many cases a purge at `now` would purge (at most `limit`), touching nothing.
     public func expiredCaseCount(at time: Date? = nil, limit: Int = 1_000_000) async throws -> Int {
-        let query = Self.expiredCases(configuration.retention, at: time ?? clock(), limit: limit, lock: false)
-        return try await transaction(.system(.retention)) { connection in try connection.query(query).count }
+        try await expiredCaseIDs(at: time ?? clock(), limit: limit).count
     }
 
-    /// Purges up to `batch` cases past their retention period: destroys their content and key
-    /// as a redacting close does (title, narrative, who filed, the people named, notes and
+    /// Purges cases past their retention period: destroys their content and key as a
+    /// redacting close does (title, narrative, who filed, the people named, notes and
     /// messages, answers, attachments, places, the subject's summary), records it in the
-    /// history, and leaves the tombstone the reports count. Any number of purgers may run.
+    /// history, and leaves the tombstone the reports count. Finding the expired cases reads
+    /// every closed one, so it is done once for up to `scan` of them, which are then purged
+    /// `batch` to a transaction, each checked again under its lock (another purger, or a hold
+    /// set meanwhile, is respected). Returns how many were purged; call again while it purges.
     @discardableResult
-    public func purgeExpired(at time: Date? = nil, batch: Int = 100) async throws -> Int {
+    public func purgeExpired(at time: Date? = nil, batch: Int = 100, scan: Int = 5_000) async throws -> Int {
         let now = CaseEventChain.microsecondPrecision(time ?? clock())
-        let query = Self.expiredCases(configuration.retention, at: now, limit: batch, lock: true)
+        let candidates = try await expiredCaseIDs(at: now, limit: scan)
+        var purged = 0
+        for start in stride(from: 0, to: candidates.count, by: max(1, batch)) {
+            purged += try await purge(Array(candidates[start..<min(start + max(1, batch), candidates.count)]), at: now)
+        }
+        return purged
+    }
+
+    private func purge(_ ids: [UUID], at now: Date) async throws -> Int {
+        var query: PostgresQuery = "SELECT "
+        query.append(CaseRecord.select)
+        query.append(" FROM cases WHERE id = ANY(\(ids)) AND ")
+        query.append(Self.expired(configuration.retention, at: now))
+        query.append(" FOR UPDATE SKIP LOCKED")
+        let statement = query
         return try await transaction(.system(.retention)) { connection in
-            let records = try connection.query(query).map { try CaseRecord(row: $0) }
+            let records = try connection.query(statement).map { try CaseRecord(row: $0) }
             for record in records {
                 try connection.execute("DELETE FROM comments WHERE case_id = \(record.id)")
                 try connection.execute("DELETE FROM case_parties WHERE case_id = \(record.id)")
