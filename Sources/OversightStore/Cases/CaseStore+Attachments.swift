@@ -70,6 +70,10 @@ extension CaseStore {
             let state: StoredAttachment.State = access.writesAsReporter && !warnings.isEmpty ? .held : .shared
             try Self.finishAttachment(id, upload, state: state, connection)
             let (locked, _) = try store.lockVisible(reference, for: actor, connection)
+            // Another upload to the case may have finished meanwhile: counted again under the lock.
+            if try Self.attachedBytes(record.id, connection) > rules.maximumCaseBytes {
+                throw CaseStoreError.attachment(.caseFull(limit: rules.maximumCaseBytes))
+            }
             try Self.recordAttachment(
                 id, kind: declared, size: upload.size, digest: upload.digest, in: locked, shared: state == .shared,
                 byReporter: access.writesAsReporter, actor: uploader, at: now, connection)
@@ -96,6 +100,9 @@ extension CaseStore {
                 connection)
             try Self.finishAttachment(id, upload, state: .shared, connection)
             guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
+            if try Self.attachedBytes(caseID, connection) > rules.maximumCaseBytes {
+                throw CaseStoreError.attachment(.caseFull(limit: rules.maximumCaseBytes))
+            }
             try Self.recordAttachment(
                 id, kind: declared, size: upload.size, digest: upload.digest, in: record, shared: true, byReporter: false,
                 actor: EventActor.subject, at: now, connection)

@@ -108,7 +108,8 @@ extension CaseStore {
                 {
                     others[try row.decode("linked_case_id")] = try row.decode("linked_reference", as: String.self)
                 }
-                try SessionScope.person(actor).apply(sharingOffices: store.sharingOffices, connection)
+                try SessionScope.person(actor).apply(
+                    sharingOffices: store.sharingOffices, followsUp: store.policy.followsUpRecommendations(actor), connection)
             }
             var query: PostgresQuery = """
                 SELECT id, case_id, author, visibility, body, created_at FROM comments
