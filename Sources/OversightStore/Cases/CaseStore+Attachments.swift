@@ -70,10 +70,7 @@ extension CaseStore {
             let state: StoredAttachment.State = access.writesAsReporter && !warnings.isEmpty ? .held : .shared
             try Self.finishAttachment(id, upload, state: state, connection)
             let (locked, _) = try store.lockVisible(reference, for: actor, connection)
-            // Another upload to the case may have finished meanwhile: counted again under the lock.
-            if try Self.attachedBytes(record.id, connection) > rules.maximumCaseBytes {
-                throw CaseStoreError.attachment(.caseFull(limit: rules.maximumCaseBytes))
-            }
+            try Self.checkCaseRoom(record.id, rules, connection)
             try Self.recordAttachment(
                 id, kind: declared, size: upload.size, digest: upload.digest, in: locked, shared: state == .shared,
                 byReporter: access.writesAsReporter, actor: uploader, at: now, connection)
@@ -100,9 +97,7 @@ extension CaseStore {
                 connection)
             try Self.finishAttachment(id, upload, state: .shared, connection)
             guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
-            if try Self.attachedBytes(caseID, connection) > rules.maximumCaseBytes {
-                throw CaseStoreError.attachment(.caseFull(limit: rules.maximumCaseBytes))
-            }
+            try Self.checkCaseRoom(caseID, rules, connection)
             try Self.recordAttachment(
                 id, kind: declared, size: upload.size, digest: upload.digest, in: record, shared: true, byReporter: false,
                 actor: EventActor.subject, at: now, connection)
@@ -180,12 +175,12 @@ extension CaseStore {
     }
 
     /// One chunk of a file `actor` may see (row security decides), in order from 0.
-    public func attachmentChunk(_ id: UUID, seq: Int, for actor: Actor) async throws -> [UInt8] {
+    public func attachmentChunk(_ id: UUID, seq: Int, for actor: Actor) async throws -> Data {
         let rows = try await transaction(.person(actor)) { connection in
             try connection.query("SELECT data FROM attachment_chunks WHERE attachment_id = \(id) AND seq = \(seq)")
         }
         guard let row = rows.first else { throw CaseStoreError.notFound }
-        return Array(try row.decode("data", as: Data.self))
+        return try row.decode("data", as: Data.self)
     }
 
     /// The reporter shares a held file with the office, having read its warnings.
@@ -217,6 +212,14 @@ extension CaseStore {
             guard access.writesAsReporter,
                 try connection.execute("DELETE FROM attachments WHERE id = \(id) AND case_id = \(record.id) AND state = 'held'") == 1
             else { throw CaseStoreError.attachment(.notHeld) }
+        }
+    }
+
+    /// The case's limit, counted again once the case is locked: another upload may have
+    /// finished while this one streamed (each counted the other's file as not there yet).
+    static func checkCaseRoom(_ caseID: UUID, _ rules: EvidenceRules, _ connection: isolated PostgresConnection) throws {
+        if try attachedBytes(caseID, connection) > rules.maximumCaseBytes {
+            throw CaseStoreError.attachment(.caseFull(limit: rules.maximumCaseBytes))
         }
     }
 

@@ -67,37 +67,48 @@ extension CaseStore {
 
     /// The closed cases whose retention period has ended at `now`, not under a hold, whose
     /// content is still there (a destroyed key: purged already, or redacted at closure): the
-    /// condition after `WHERE`.
-    static func expired(_ policy: RetentionPolicy, at now: Date) -> PostgresQuery {
-        let kinds = policy.rules.map(\.kind.rawValue)
-        let outcomes = policy.rules.map { $0.outcome ?? "" }
-        let days = policy.rules.map(\.days)
+    /// statement from `FROM` on. Which rule applies is `RetentionPolicy.days`'s to say: the
+    /// statement only looks up its answer for every kind and outcome the workflows have.
+    func expired(at now: Date) -> PostgresQuery {
+        let policy = configuration.retention
+        var periods: [(kind: String, outcome: String, days: Int)] = []
+        for (kind, workflow) in configuration.workflows {
+            periods.append((kind.rawValue, "", policy.days(kind: kind, outcome: nil)))
+            for outcome in Set(workflow.states.compactMap(\.outcome)) {
+                periods.append((kind.rawValue, outcome, policy.days(kind: kind, outcome: outcome)))
+            }
+        }
+        // Joined once (a hash of a few dozen rows), not looked up per closed case.
         return """
-            closed_at IS NOT NULL
+             FROM cases LEFT JOIN unnest(\(periods.map(\.kind))::text[], \(periods.map(\.outcome))::text[],
+                                         \(periods.map(\.days))::int8[]) AS period (period_kind, period_outcome, period_days)
+                ON period_kind = cases.kind AND period_outcome = coalesce(cases.outcome, '')
+            WHERE cases.closed_at IS NOT NULL
                 AND EXISTS (SELECT 1 FROM case_keys k WHERE k.case_id = cases.id AND k.key IS NOT NULL)
                 AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_id = cases.id)
-                AND closed_at + make_interval(days => coalesce(
-                    (SELECT r.days FROM unnest(\(kinds)::text[], \(outcomes)::text[], \(days)::int8[]) AS r (kind, outcome, days)
-                     WHERE r.kind = cases.kind AND (r.outcome = cases.outcome OR r.outcome = '')
-                     ORDER BY r.outcome = '' LIMIT 1),
-                    \(policy.defaultDays))::int) <= \(now)
+                AND cases.closed_at + make_interval(days => coalesce(period_days, \(policy.defaultDays))::int) <= \(now)
             """
     }
 
     /// The expired cases' ids, oldest closure first (at most `limit`), touching nothing.
     func expiredCaseIDs(at now: Date, limit: Int) async throws -> [UUID] {
-        var query: PostgresQuery = "SELECT id FROM cases WHERE "
-        query.append(Self.expired(configuration.retention, at: now))
-        query.append(" ORDER BY closed_at LIMIT \(limit)")
+        var query: PostgresQuery = "SELECT id"
+        query.append(expired(at: now))
+        query.append(" ORDER BY cases.closed_at LIMIT \(limit)")
         let statement = query
         return try await transaction(.system(.retention)) { connection in
             try connection.query(statement).map { try $0.decode("id", as: UUID.self) }
         }
     }
 
-    /// How many cases a purge at `now` would purge (at most `limit`), touching nothing.
-    public func expiredCaseCount(at time: Date? = nil, limit: Int = 1_000_000) async throws -> Int {
-        try await expiredCaseIDs(at: time ?? clock(), limit: limit).count
+    /// How many cases a purge at `now` would purge, touching nothing.
+    public func expiredCaseCount(at time: Date? = nil) async throws -> Int {
+        var query: PostgresQuery = "SELECT count(*) AS n"
+        query.append(expired(at: time ?? clock()))
+        let statement = query
+        return try await transaction(.system(.retention)) { connection in
+            try connection.query(statement)[0].decode("n", as: Int.self)
+        }
     }
 
     /// Purges cases past their retention period: destroys their content and key as a
@@ -121,9 +132,8 @@ extension CaseStore {
     private func purge(_ ids: [UUID], at now: Date) async throws -> Int {
         var query: PostgresQuery = "SELECT "
         query.append(CaseRecord.select)
-        query.append(" FROM cases WHERE id = ANY(\(ids)) AND ")
-        query.append(Self.expired(configuration.retention, at: now))
-        query.append(" FOR UPDATE SKIP LOCKED")
+        query.append(expired(at: now))
+        query.append(" AND cases.id = ANY(\(ids)) FOR UPDATE OF cases SKIP LOCKED")
         let statement = query
         return try await transaction(.system(.retention)) { connection in
             let records = try connection.query(statement).map { try CaseRecord(row: $0) }
