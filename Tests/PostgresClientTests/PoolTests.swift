@@ -6,8 +6,11 @@ import Testing
 /// Serialized: the restart test takes the suite's server down for a moment.
 @Suite(.temporaryPostgres, .serialized)
 struct PoolTests {
+    /// About sharing four connections among 200 tasks, not about how long the last one waits:
+    /// the wait for a connection is a minute, not the harness's ten seconds, which a CI machine
+    /// running every other suite at once once exceeded (the timeout has its own test below).
     @Test func twoHundredConcurrentTasksOverFourConnections() async throws {
-        try await suitePostgres().withPool(maxConnections: 4) { pool in
+        try await suitePostgres().withPool(maxConnections: 4, acquireTimeout: .seconds(60)) { pool in
             try await pool.query("CREATE TABLE filings (task int8 PRIMARY KEY)")
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for task in 0..<200 {
