@@ -1,24 +1,29 @@
 -- POST /v1/cases (no subjects, no idempotency key) by one of the bench's filers: the
 -- transaction CaseStore.file runs: the actor, the filing limit, the case under a random
--- reference, its key, its two events (the second with every fact), the outbox row.
+-- reference (its title, narrative and filer sealed, the filer's tag), its wrapped key, its two events (the second with every fact), the outbox row.
 \set f random(1, :filers)
 BEGIN ISOLATION LEVEL READ COMMITTED;
-SELECT set_config('oversight.actor', 'bench-filer-' || :f, true), set_config('oversight.memberships', '{HRM:' || 'staff}', true),
+SELECT set_config('oversight.actor', 'bench-filer-' || :f, true), set_config('oversight.actor_tag', 't:' || md5('bench-filer-' || :f), true),
+       set_config('oversight.memberships', '{HRM:' || 'staff}', true),
        set_config('oversight.offices', '{HRM}', true), set_config('oversight.sharing_offices', '{ECO,EVM,OMB,OSS}', true),
        set_config('oversight.system', '', true), set_config('oversight.follows_up', 'false', true);
-SELECT count(*) AS n, min(opened_at) AS oldest FROM cases WHERE filed_by = 'bench-filer-' || :f AND opened_at > now() - interval '1 second';
+SELECT count(*) AS n, min(opened_at) AS oldest FROM cases WHERE filed_by IN ('t:' || md5('bench-filer-' || :f), 'bench-filer-' || :f) AND opened_at > now() - interval '1 second';
 INSERT INTO cases (id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title,
     narrative, occurred_on, location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from,
     restricted_to_head, snapshot, due_at, next_escalation_at, opened_at, closed_at, outcome, version, event_seq, event_hash,
-    updated_at, reporter_version, subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id)
+    updated_at, reporter_version, subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id, filer)
 VALUES (gen_random_uuid(), upper(substr(md5(random()::text), 1, 4) || '-' || substr(md5(random()::text), 1, 4) || '-'
        || substr(md5(random()::text), 1, 4)), 'investigation', :wv, 'OIG', 'received', 'fraud', 'normal', 2,
-    'Invoices paid twice', 'Two payments for one delivery.', NULL, NULL, 'Europe', NULL, 'bench-filer-' || :f, NULL,
+    decode(md5(random()::text) || md5(random()::text) || md5(random()::text), 'hex'),
+    decode(md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text), 'hex'), NULL, NULL, 'Europe', NULL,
+    't:' || md5('bench-filer-' || :f), NULL,
     'routing.yaml rules[0] (fraud)', NULL, '{}', false,
     '{"fields":{},"visited_states":["received"],"clocks":{},"open_recommendations":0}', now() + interval '3 days',
-    now() + interval '3 days', now(), NULL, NULL, 1, 2, '\x00', now(), 1, '{}', '{}', '{}', '{}', NULL, NULL, NULL)
+    now() + interval '3 days', now(), NULL, NULL, 1, 2, '\x00', now(), 1, '{}', '{}', '{}', '{}', NULL, NULL, NULL,
+    decode(md5(random()::text) || md5(random()::text) || md5(random()::text), 'hex'))
 ON CONFLICT DO NOTHING RETURNING id \gset
-INSERT INTO case_keys (case_id, key, destroyed_at) VALUES (:id, decode(md5(random()::text) || md5(random()::text), 'hex'), NULL);
+INSERT INTO case_keys (case_id, key, destroyed_at, key_id)
+VALUES (:id, decode(md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text), 'hex'), NULL, 'k1');
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
 VALUES (:id, 1, 'filed', 'reporter', now(), '{"category":"fraud","kind":"investigation"}', '\x', decode(md5(random()::text) || md5(random()::text), 'hex'));
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)

@@ -3,13 +3,15 @@
 -- facts it changed), update and return the case.
 \set n random(1, :prepared)
 BEGIN ISOLATION LEVEL READ COMMITTED;
-SELECT set_config('oversight.actor', 'oig-lead', true), set_config('oversight.memberships', '{OIG:' || 'lead}', true),
+SELECT set_config('oversight.actor', 'oig-lead', true), set_config('oversight.actor_tag', 't:' || md5('oig-lead'), true),
+       set_config('oversight.memberships', '{OIG:' || 'lead}', true),
        set_config('oversight.offices', '{OIG}', true), set_config('oversight.sharing_offices', '{ECO,EVM,OMB,OSS}', true),
        set_config('oversight.system', '', true), set_config('oversight.follows_up', 'false', true);
 SELECT id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title, narrative, occurred_on,
     location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head, snapshot,
     due_at, next_escalation_at, opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, reporter_version,
-    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id
+    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id, filer
+    , (SELECT coalesce(k.key, '\x'::bytea) FROM case_keys k WHERE k.case_id = cases.id) AS case_key
 FROM cases WHERE reference = (SELECT reference FROM bench_prepared WHERE n = :n) FOR UPDATE \gset c_
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
 VALUES (:c_id, :c_event_seq + 1, 'transition', 'oig-lead', now(),
@@ -21,12 +23,13 @@ UPDATE cases SET state = state, snapshot = snapshot, outcome = NULL, closed_at =
     updated_at = now(), title = CASE WHEN false THEN '(redacted)' ELSE title END,
     narrative = CASE WHEN false THEN '' ELSE narrative END, location = CASE WHEN false THEN NULL ELSE location END,
     occurred_on = CASE WHEN false THEN NULL ELSE occurred_on END, country_office = CASE WHEN false THEN NULL ELSE country_office END,
-    filed_by = CASE WHEN false THEN NULL ELSE filed_by END, subject_ids = CASE WHEN false THEN '{}' ELSE subject_ids END,
+    filed_by = CASE WHEN false THEN NULL ELSE filed_by END, filer = CASE WHEN false THEN NULL ELSE filer END, subject_ids = CASE WHEN false THEN '{}' ELSE subject_ids END,
     conflicted_ids = CASE WHEN false THEN '{}' ELSE conflicted_ids END, witness_ids = CASE WHEN false THEN '{}' ELSE witness_ids END,
     reporter_ids = CASE WHEN false THEN '{}' ELSE reporter_ids END
 WHERE id = :c_id
 RETURNING id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title, narrative, occurred_on,
     location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head, snapshot,
     due_at, next_escalation_at, opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, reporter_version,
-    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id;
+    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id, filer
+    , (SELECT coalesce(k.key, '\x'::bytea) FROM case_keys k WHERE k.case_id = cases.id) AS case_key;
 COMMIT;

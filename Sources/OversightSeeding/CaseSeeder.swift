@@ -15,7 +15,10 @@ public struct CaseSeeder: Sendable {
     public let catalog: WorkflowCatalog
     let logger: Logger
 
-    public init(pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog, logger: Logger) {
+    public let keys: KeyRing
+
+    public init(pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog, keys: KeyRing, logger: Logger) {
+        self.keys = keys
         self.pool = pool
         self.configuration = configuration
         self.catalog = catalog
@@ -46,7 +49,7 @@ public struct CaseSeeder: Sendable {
         let loader = BulkCaseLoad(pool: pool)
         let existing = try await loader.caseCount()
         var mixer = SplitMix64(seed: seed ^ UInt64(existing))
-        var generator = SeedGenerator(configuration: configuration, catalog: catalog, seed: existing == 0 ? seed : mixer.next(), now: now)
+        var generator = SeedGenerator(configuration: configuration, catalog: catalog, keys: keys, seed: existing == 0 ? seed : mixer.next(), now: now)
         try await seedDirectory(&generator)
         var written = 0
         var events = 0

@@ -4,12 +4,15 @@ import OversightStore
 import PostgresClient
 
 /// Makes the rows of seeded cases, in the store's own row definitions, encoded for COPY.
-/// Pure and deterministic: the same seed gives the same database.
+/// Deterministic: the same seed gives the same cases (their sealed content and wrapped keys
+/// differ by the random nonces of the encryption alone).
 struct SeedGenerator {
     typealias Batch = BulkCaseLoad.Rows
 
     let configuration: OversightConfiguration
     let catalog: WorkflowCatalog
+    /// Wraps each case's data key and tags its filer, as the store does for a filed case.
+    let keys: KeyRing
     var random: SplitMix64
     let now: Date
     var staff: [(id: String, office: String)] = []
@@ -18,9 +21,10 @@ struct SeedGenerator {
     let categories: [(rule: RoutingRule, weight: Double)]
     let totalWeight: Double
 
-    init(configuration: OversightConfiguration, catalog: WorkflowCatalog, seed: UInt64, now: Date) {
+    init(configuration: OversightConfiguration, catalog: WorkflowCatalog, keys: KeyRing, seed: UInt64, now: Date) {
         self.configuration = configuration
         self.catalog = catalog
+        self.keys = keys
         self.random = SplitMix64(seed: seed)
         self.now = now
         var seen: Set<String> = []
@@ -75,6 +79,7 @@ struct SeedGenerator {
         var keyBytes = Data(count: 32)
         for index in 0..<4 { withUnsafeBytes(of: random.next()) { keyBytes.replaceSubrange(index * 8..<(index + 1) * 8, with: $0) } }
         let caseKey = CaseKey(data: keyBytes)
+        let seal = CaseSeal(newCaseKey: caseKey)
 
         // Walk the workflow: older cases have travelled further.
         var state = workflow.initialState
@@ -156,12 +161,12 @@ struct SeedGenerator {
         }
         for (commentID, time, author) in comments {
             let comment = CaseComment(id: commentID, author: author, visibility: .internal, body: "Working note on the case.", createdAt: time)
-            batch.comments.append(CaseCommentRow(caseID: id, comment: comment))
+            batch.comments.append(CaseCommentRow(caseID: id, comment: comment, seal: seal))
         }
         if let subject {
             batch.parties.append(CasePartyRow(caseID: id, personID: subject, role: .subject, addedBy: EventActor.reporter, addedAt: openedAt))
         }
-        batch.keys.append(StoredCaseKey(caseID: id, key: caseKey))
+        batch.keys.append(StoredCaseKey(caseID: id, key: caseKey, keys: keys))
 
         var snapshot = CaseSnapshot(
             workflow: workflow, office: rule.office, filedBy: filer, filedAt: openedAt,
@@ -189,7 +194,7 @@ struct SeedGenerator {
                 sealedFrom: [], restrictedToHead: false, snapshotJSON: SnapshotDocument(snapshot).json, dueAt: due, nextEscalationAt: due,
                 openedAt: openedAt, closedAt: closed ? at : nil, outcome: state.outcome, version: 1 + events.count - 2, eventSeq: head.seq,
                 eventHash: head.hash, updatedAt: at, reporterVersion: 1,
-                parties: subject.map { [CaseParty(personID: $0, role: .subject)] } ?? []))
+                parties: subject.map { [CaseParty(personID: $0, role: .subject)] } ?? [], seal: seal, filerTag: keys.filerTag(filer)))
     }
 
     /// Case ids that grow: a random prefix per run, then a counter, so COPY appends to the

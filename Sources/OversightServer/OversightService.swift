@@ -68,7 +68,9 @@ public struct OversightService: Sendable {
         let keys: TokenKeys
         let cursors: QueueCursorCodec
         let checkpoints: CheckpointSetup?
+        let keyRing: KeyRing
         do {
+            keyRing = try KeyRingSetup.resolve(settings)
             keys = try await TokenKeys.resolve(settings, developmentSecretFile: developmentSecret, serving: true)
             cursors = try QueueCursorCodec.resolve(settings, developmentSecretFile: developmentSecret)
             checkpoints = settings.checkpointIntervalSeconds > 0 ? try CheckpointSetup.resolve(settings) : nil
@@ -79,7 +81,8 @@ public struct OversightService: Sendable {
         do {
             let catalog = try await WorkflowCatalog.register(configuration, pool: runtime.pool)
             let store = CaseStore(
-                pool: runtime.pool, configuration: configuration, catalog: catalog, logger: logger, clock: overrides.clock ?? { Date() },
+                pool: runtime.pool, configuration: configuration, catalog: catalog, keyRing: keyRing, logger: logger,
+                clock: overrides.clock ?? { Date() },
                 filingLimit: FilingLimit(count: settings.filingRateLimit, window: .seconds(settings.filingRateWindowSeconds)),
                 enforcement: overrides.enforcement)
             let migrator = Migrator(pool: runtime.pool, migrations: try Migration.load(from: settings.schemaDirectory), logger: logger)

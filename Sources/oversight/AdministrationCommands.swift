@@ -94,7 +94,7 @@ struct VerifyAuditCommand: AsyncParsableCommand {
         let report: AuditReport
         var signed: HistoryCheckpoints.Report?
         do {
-            report = try await AuditVerifier(pool: runtime.pool).verify()
+            report = try await AuditVerifier(pool: runtime.pool, keys: try loadKeyRing(settings)).verify()
             if let checkpoints, let verifyingKey, report.firstBreak == nil {
                 signed = try await HistoryCheckpoints(pool: runtime.pool, directory: checkpoints).verify(with: verifyingKey)
             }

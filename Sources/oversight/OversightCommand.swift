@@ -18,7 +18,7 @@ struct OversightCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, TokenCommand.self, VerifyAuditCommand.self, CheckpointCommand.self, DirectoryCommand.self,
             SeedCommand.self,
-            ConfigCommand.self, WorkflowCommand.self, OutboxCommand.self, ReportCommand.self, PurgeCommand.self,
+            ConfigCommand.self, WorkflowCommand.self, OutboxCommand.self, ReportCommand.self, PurgeCommand.self, KeysCommand.self,
         ]
     )
 }

@@ -28,7 +28,8 @@ struct PurgeCommand: AsyncParsableCommand {
         let runtime = try await openDatabase(settings, logger: logger, migrate: false)
         do {
             let catalog = try await WorkflowCatalog.register(configuration, pool: runtime.pool)
-            let store = CaseStore(pool: runtime.pool, configuration: configuration, catalog: catalog, logger: logger)
+            let store = CaseStore(
+                pool: runtime.pool, configuration: configuration, catalog: catalog, keyRing: try loadKeyRing(settings), logger: logger)
             if dryRun {
                 print("\(try await store.expiredCaseCount()) case(s) past their retention period and not under a legal hold")
             } else {

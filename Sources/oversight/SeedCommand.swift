@@ -35,12 +35,13 @@ struct SeedCommand: AsyncParsableCommand {
         let settings = try settingsOptions.load()
         let logger = bootstrapLogging(settings)
         let configuration = try loadConfiguration(settings.policyDirectory)
+        let keys = try loadKeyRing(settings)
         let runtime = try await openDatabase(settings, logger: logger, migrate: true)
         do {
             let catalog = try await WorkflowCatalog.register(configuration, pool: runtime.pool)
             // COPY is the owner's (row security does not let the application login load rows in bulk).
             let report = try await runtime.withOwner { owner in
-                try await CaseSeeder(pool: owner, configuration: configuration, catalog: catalog, logger: logger)
+                try await CaseSeeder(pool: owner, configuration: configuration, catalog: catalog, keys: keys, logger: logger)
                     .seed(cases: cases, batchSize: batch, seed: seed)
             }
             print("seeded \(report.cases) cases and \(report.events) events in \(String(format: "%.1f", report.seconds)) s")

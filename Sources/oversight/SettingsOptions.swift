@@ -103,6 +103,9 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("checkpoint-key-file"), help: ArgumentHelp(ServiceSettings.flagHelp("checkpoint.key_file")))
     var checkpointKeyFile: String?
 
+    @Option(name: .customLong("key-ring-file"), help: ArgumentHelp(ServiceSettings.flagHelp("keys.ring_file")))
+    var keyRingFile: String?
+
     @Option(name: .customLong("checkpoint-interval-seconds"), help: ArgumentHelp(ServiceSettings.flagHelp("checkpoint.interval_seconds")))
     var checkpointIntervalSeconds: String?
 
@@ -152,6 +155,7 @@ struct SettingsOptions: ParsableArguments {
         values["filing.rate_window_seconds"] = filingRateWindowSeconds
         values["checkpoint.dir"] = checkpointDir
         values["checkpoint.key_file"] = checkpointKeyFile
+        values["keys.ring_file"] = keyRingFile
         values["checkpoint.interval_seconds"] = checkpointIntervalSeconds
         values["deadlines.sweep_interval_seconds"] = sweepIntervalSeconds
         values["notifications.dispatch_interval_seconds"] = dispatchIntervalSeconds

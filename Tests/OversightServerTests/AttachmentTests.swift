@@ -69,7 +69,7 @@ struct AttachmentTests {
             #expect(attached.data["attachment_id"] == file.id)
             #expect(attached.actor == "reporter")
             #expect(!attached.data.values.contains { $0.contains("Invoice") })
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().breaks.isEmpty)
 
             // Another staff member sees neither the file nor that it exists.
             let other = try await api.token("hr-olga", "HRM:staff")
@@ -140,7 +140,7 @@ struct AttachmentTests {
             // Someone who is not the subject cannot attach through the subject's door.
             let other = try await api.token("hr-olga", "HRM:staff")
             #expect(try await api.upload(path, token: other, bytes: Self.pdf, contentType: "application/pdf").status == .notFound)
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().breaks.isEmpty)
         }
     }
 

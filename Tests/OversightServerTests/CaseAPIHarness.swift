@@ -26,6 +26,8 @@ final class TestClock: Sendable {
 /// application login's pool, token minting, and the application under test.
 struct CaseAPIHarness: Sendable {
     static let secret = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+    /// One key ring for the test process (every service a test builds reads the same cases).
+    static let keyRing = KeyRing.generateText()
 
     let client: any TestClientProtocol
     let store: CaseStore
@@ -39,6 +41,19 @@ struct CaseAPIHarness: Sendable {
     let logs: InMemoryLogHandler
     /// The settings the service was built from.
     let settings: ServiceSettings
+
+    /// The filer a case row seals, opened with the service's key ring: what someone holding both
+    /// the database and the ring could read (the tests look behind the API).
+    func sealedFiler(_ reference: String) async throws -> String? {
+        let row = try await adminPool.query(
+            """
+            SELECT c.id, c.filer, coalesce(k.key, '\\x'::bytea) AS key FROM cases c LEFT JOIN case_keys k ON k.case_id = c.id
+            WHERE c.reference = \(reference)
+            """)[0]
+        let id: UUID = try row.decode("id")
+        let seal = try store.keyRing.seal(try row.decode("key", as: Data?.self), for: id)
+        return try row.decode("filer", as: Data?.self).map { try seal.openText($0, at: SealedPlace("cases", "filer", row: id)) }
+    }
 
     /// Each logged line as one text: message and metadata values.
     var loggedLines: [String] {
@@ -103,6 +118,7 @@ struct CaseAPIHarness: Sendable {
         settings.databaseURL = postgres.url(database: database, user: DatabaseRoles.application)
         settings.databaseOwnerURL = postgres.url(database: database, user: DatabaseRoles.owner)
         settings.jwtSecret = secret
+        settings.keyRing = keyRing
         settings.policyDirectory = packageRoot.appendingPathComponent("Config").path
         settings.schemaDirectory = schemaDirectory
         settings.openAPIFile = packageRoot.appendingPathComponent("openapi.yaml").path

@@ -71,7 +71,7 @@ struct CaseLifecycleTests {
             #expect(items.map(\.seq) == Array(1...items.count))
             #expect(zip(items, items.dropFirst()).allSatisfy { $0.hash == $1.prevHash })
             #expect(items.count == 11)  // filed, routed, assigned, 8 transitions
-            let report = try await AuditVerifier(pool: api.store.pool).verify()
+            let report = try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify()
             #expect(report.firstBreak == nil)
             #expect(report.eventsChecked == 11)
             #expect(try await api.count("SELECT count(*) AS n FROM outbox WHERE kind = 'notify_subject'") == 1)

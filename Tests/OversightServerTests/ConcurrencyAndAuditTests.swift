@@ -83,7 +83,7 @@ struct ConcurrencyAndAuditTests {
             let first = try await api.file(staff, title: "first")
             let second = try await api.file(staff, title: "second")
             try await api.call(.post, "/v1/cases/\(second)/assignment", token: lead, body: ["assignee": "inv-amara"])
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().firstBreak == nil)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().firstBreak == nil)
 
             // A superuser disables the guard and rewrites who made event 3 of the second case.
             try await api.adminPool.withTransaction { connection in
@@ -95,7 +95,7 @@ struct ConcurrencyAndAuditTests {
                     """)
                 try connection.execute("ALTER TABLE case_events ENABLE TRIGGER case_events_append_only")
             }
-            let report = try await AuditVerifier(pool: api.store.pool).verify()
+            let report = try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify()
             let broken = try #require(report.firstBreak)
             #expect(broken.reference == second)
             #expect(broken.seq == 3)
@@ -113,7 +113,7 @@ struct ConcurrencyAndAuditTests {
                 try connection.execute("DELETE FROM case_events WHERE seq = 2 AND case_id = (SELECT id FROM cases WHERE reference = \(reference))")
                 try connection.execute("ALTER TABLE case_events ENABLE TRIGGER case_events_append_only")
             }
-            let broken = try #require(try await AuditVerifier(pool: api.store.pool).verify().firstBreak)
+            let broken = try #require(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().firstBreak)
             #expect(broken.reference == reference)
             #expect(broken.seq == 2)
         }
@@ -144,7 +144,7 @@ struct ConcurrencyAndAuditTests {
             #expect(try await api.count("SELECT count(*) AS n FROM outbox WHERE kind = 'escalation'") == 24)
             // A later sweep finds nothing new, and the chains are intact.
             #expect(try await api.store.escalateOverdue(at: later) == 0)
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().firstBreak == nil)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().firstBreak == nil)
         }
     }
 }

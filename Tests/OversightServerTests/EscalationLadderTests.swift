@@ -50,7 +50,7 @@ struct EscalationLadderTests {
             let escalations = events.items.filter { $0.kind == "escalated" && $0.data["item"] == "acknowledgement" }
             #expect(escalations.map { $0.data["level"] ?? "" } == ["1", "2", "3", "4"])
             #expect(escalations.map { $0.data["to"] ?? "" } == ["assignee", "office_head", "head_of:COS", "director_general"])
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().breaks.isEmpty)
         }
     }
 

@@ -32,12 +32,12 @@ struct HistoryIntegrityTests {
                 #expect(try await api.call(.post, "/v1/cases/\(reference)/assignment", token: lead, body: ["assignee": "inv-amara"]).status == .ok)
                 expected[reference] = item.field
             }
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().breaks.isEmpty)
 
             for (reference, field) in expected {
                 _ = try await api.adminPool.query(tampering.first { $0.field == field }!.sql(reference))
             }
-            let report = try await AuditVerifier(pool: api.store.pool).verify()
+            let report = try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify()
             #expect(report.breaks.count == tampering.count)
             for broken in report.breaks {
                 #expect(broken.field == expected[broken.reference], "\(broken)")
@@ -103,7 +103,7 @@ struct HistoryIntegrityTests {
                 try connection.execute("ALTER TABLE case_events ENABLE TRIGGER case_events_append_only")
             }
             // The chain alone looks intact...
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().breaks.isEmpty)
             // ...the signed heads do not.
             let report = try await checkpoints.verify(with: key.publicKey)
             let broken = try #require(report.firstBreak)

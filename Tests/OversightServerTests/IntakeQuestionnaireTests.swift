@@ -151,7 +151,9 @@ struct IntakeQuestionnaireTests {
             #expect(!String(decoding: ecoAgain.body, as: UTF8.self).contains("Who signed"))
             // The reporter is known to both offices as no one.
             let filers = try await api.adminPool.query("SELECT DISTINCT filed_by FROM cases").map { try $0.decode("filed_by", as: String.self) }
-            #expect(filers.count == 1 && filers[0].hasPrefix("anonymous-"))
+            #expect(filers.count == 1 && filers[0].hasPrefix("t:"))
+            #expect(try await api.sealedFiler(filed.reference)?.hasPrefix("anonymous-") == true)
+            #expect(try await api.sealedFiler(investigation) == api.sealedFiler(filed.reference))
         }
     }
 

@@ -60,12 +60,13 @@ struct NeedToKnowTests {
             let headParties = try await api.call(.get, "/v1/cases/\(reference)/parties", token: ethicsHead).decode(APIBody.List<APIBody.Party>.self)
             #expect(headParties.items.map(\.personId) == ["fin-gus"])
 
-            // Behind the API: the filer's id is only where the full view reads it (the case
-            // row), and the co-reporter's only in the parties tables.
+            // Behind the API: the filer's id is nowhere in clear (the case row holds its tag and
+            // the id sealed), and the co-reporter's only in the parties tables.
             let rows = try await everyRow(api)
-            #expect(rows.contains { $0.table == "cases" && $0.row.contains("hr-fatima") }, "the scan reads the case row")
+            #expect(rows.contains { $0.table == "cases" && $0.row.contains(api.store.keyRing.filerTag("hr-fatima")) }, "the scan reads the case row")
+            #expect(try await api.sealedFiler(reference) == "hr-fatima")
             for (table, row) in rows where row.contains("hr-fatima") {
-                #expect(table == "cases", "\(table) holds the filer's id: \(row)")
+                Issue.record("\(table) holds the filer's id in clear: \(row)")
             }
             for (table, row) in try await everyRow(api) where row.contains("fin-gus") {
                 #expect(["cases", "case_parties"].contains(table), "\(table) holds the co-reporter's id: \(row)")
@@ -92,7 +93,7 @@ struct NeedToKnowTests {
             let fatima = Actor(id: "hr-fatima", memberships: [OfficeMembership(office: OfficeCode("HRM")!, role: .staff)])
             for (actor, expected) in [(chen, 0), (fatima, 1)] {
                 let seen = try await api.store.pool.withTransaction { connection in
-                    try SessionScope.person(actor).apply(sharingOffices: sharing, connection)
+                    try SessionScope.person(actor).apply(sharingOffices: sharing, keys: api.store.keyRing, connection)
                     return try connection.query("SELECT count(*) AS n FROM idempotency_keys")[0].decode("n", as: Int.self)
                 }
                 #expect(seen == expected, "\(actor.id)")
@@ -187,7 +188,7 @@ struct NeedToKnowTests {
             }
             // The case's key is destroyed; the history still verifies, facts and all.
             #expect(try await api.count("SELECT count(*) AS n FROM case_keys WHERE key IS NULL AND destroyed_at IS NOT NULL") == 1)
-            let report = try await AuditVerifier(pool: api.store.pool).verify()
+            let report = try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify()
             #expect(report.firstBreak == nil, "\(String(describing: report.firstBreak))")
             // What the IOA statistics need stays.
             let row = try #require(

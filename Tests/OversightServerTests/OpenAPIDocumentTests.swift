@@ -27,7 +27,9 @@ struct OpenAPIDocumentTests {
         let pool = PostgresPool(.init(options: .init(url: "postgresql://unused@127.0.0.1:1/none"), maxConnections: 1))
         let migrator = Migrator(pool: pool, migrations: [])
         let configuration = try ConfigurationDirectory.load(root.appendingPathComponent("Config").path)
-        let store = CaseStore(pool: pool, configuration: configuration, catalog: WorkflowCatalog(current: [:], versions: [:]))
+        let store = CaseStore(
+            pool: pool, configuration: configuration, catalog: WorkflowCatalog(current: [:], versions: [:]),
+            keyRing: try KeyRing(text: CaseAPIHarness.keyRing))
         var settings = ServiceSettings()
         settings.jwtSecret = CaseAPIHarness.secret
         let cases = CaseServices(

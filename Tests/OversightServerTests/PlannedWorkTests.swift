@@ -47,7 +47,7 @@ struct PlannedWorkTests {
             #expect(events.items.map(\.kind) == ["opened"])
             #expect(events.items.first?.actor == "oig-lead")
             #expect(events.items.first?.data["kind"] == "audit")
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().breaks.isEmpty)
             #expect(try await api.count("SELECT count(*) AS n FROM outbox WHERE kind = 'case_opened'") == 1)
 
             // It follows its workflow: assigned, then the engagement notified.

@@ -157,7 +157,7 @@ struct RecommendationRegisterTests {
             let closed = try await api.transition(audit, "close_audit", token: ig, note: "every recommendation closed")
             #expect(closed.status == .ok, "\(String(decoding: closed.body, as: UTF8.self))")
             #expect(try closed.decode(APIBody.Case.self).state == "closed")
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().breaks.isEmpty)
         }
     }
 

@@ -61,7 +61,9 @@ struct ReviewFindingsTests {
             let staff = try await api.token("hr-fatima", "HRM:staff")
             let reference = try await api.file(staff)
             _ = try await api.adminPool.query("UPDATE cases SET office = 'nowhere' WHERE reference = \(reference)")
-            let error = await #expect(throws: StoredValueError.self) { try await AuditVerifier(pool: api.store.pool).verify() }
+            let error = await #expect(throws: StoredValueError.self) {
+                try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify()
+            }
             #expect(error?.column == "office")
         }
     }
@@ -130,7 +132,7 @@ struct ReroutingTests {
             #expect(try atAlternate.decode(APIBody.Case.self).conflict == "subject_heads_receiving_office")
             let events = try await api.call(.get, "/v1/cases/\(reference)/events", token: chair).decode(APIBody.List<APIBody.Event>.self)
             #expect(events.items.contains { $0.kind == "rerouted" })
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().breaks.isEmpty)
             #expect(try await api.count("SELECT count(*) AS n FROM outbox WHERE kind = 'case_filed' AND payload ->> 'office' = 'AOAC'") == 1)
         }
     }
@@ -147,7 +149,7 @@ struct ReroutingTests {
             #expect(try await api.call(.get, "/v1/cases/\(reference)", token: lead).status == .notFound)
             let head = try await api.call(.get, "/v1/cases/\(reference)", token: try await api.token("ig", "OIG:head"))
             #expect(head.status == .ok)
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().breaks.isEmpty)
         }
     }
 }

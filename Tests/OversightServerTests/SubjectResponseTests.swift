@@ -88,7 +88,7 @@ struct SubjectResponseTests {
             #expect(try await api.transition(reference, "issue_final_report", token: investigator).status == .ok)
             // The period is over: the subject view is gone with it.
             #expect(try await api.call(.get, "/v1/cases/\(reference)/subject-view", token: subject).status == .notFound)
-            #expect(try await AuditVerifier(pool: api.store.pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: api.store.pool, keys: api.store.keyRing).verify().breaks.isEmpty)
         }
     }
 

@@ -15,6 +15,7 @@ struct CaseSeederTests {
     @Test func seededCasesHaveIntactChainsAndPlausibleProportions() async throws {
         let options = try await suitePostgres().makeDatabase("seed")
         let pool = PostgresPool(.init(options: options, maxConnections: 2))
+        let keys = try KeyRing(text: KeyRing.generateText())
         do {
             try await Migrator(pool: pool, migrations: try Migration.load(from: Self.root.appendingPathComponent("Schema").path)).migrate()
             var files: [String: String] = [:]
@@ -27,12 +28,12 @@ struct CaseSeederTests {
             }
             let configuration = try OversightConfiguration.load(ConfigurationFiles(files: files))
             let catalog = try await WorkflowCatalog.register(configuration, pool: pool)
-            let seeder = CaseSeeder(pool: pool, configuration: configuration, catalog: catalog, logger: .init(label: "test"))
+            let seeder = CaseSeeder(pool: pool, configuration: configuration, catalog: catalog, keys: keys, logger: .init(label: "test"))
             let report = try await seeder.seed(cases: 2_000, batchSize: 700)
             #expect(report.cases == 2_000)
             #expect(report.events >= 6_000 && report.events <= 20_000)
 
-            let audit = try await AuditVerifier(pool: pool).verify()
+            let audit = try await AuditVerifier(pool: pool, keys: keys).verify()
             #expect(audit.firstBreak == nil)
             #expect(audit.casesChecked == 2_000)
             #expect(audit.eventsChecked == report.events)
@@ -75,7 +76,7 @@ struct CaseSeederTests {
             // tops a seeded database up).
             _ = try await seeder.seed(cases: 300, batchSize: 300)
             #expect(try await pool.query("SELECT count(*) AS n FROM cases")[0].decode("n", as: Int.self) == 2_300)
-            #expect(try await AuditVerifier(pool: pool).verify().breaks.isEmpty)
+            #expect(try await AuditVerifier(pool: pool, keys: keys).verify().breaks.isEmpty)
         } catch {
             await pool.close()
             throw error

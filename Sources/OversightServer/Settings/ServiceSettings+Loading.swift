@@ -50,6 +50,9 @@ extension ServiceSettings {
             if secret.utf8.count < 32 { problems.append("OVERSIGHT_CURSOR_SECRET: expected 32 bytes or more") }
             settings.cursorSecret = secret
         }
+        if let ring = environment["OVERSIGHT_KEY_RING"], !ring.isEmpty {
+            settings.keyRing = ring
+        }
         if let key = environment["OVERSIGHT_CHECKPOINT_KEY"], !key.isEmpty {
             settings.checkpointKey = key
         }

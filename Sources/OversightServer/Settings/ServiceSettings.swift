@@ -56,6 +56,11 @@ public struct ServiceSettings: Sendable, Equatable {
     /// Filings one person may make per window (429 after).
     public var filingRateLimit = 20
     public var filingRateWindowSeconds = 3600
+    /// The key ring's file (SECURITY.md, "Key management"): the key-encryption keys that wrap
+    /// every case's data key, and the index key of the filer tags.
+    public var keyRingFile: String?
+    /// The key ring's text itself, from `OVERSIGHT_KEY_RING` only (a secret).
+    public var keyRing: String?
     /// Where signed checkpoints of the history are written (a folder the database's users
     /// cannot write); nil: none, except the private database's development default.
     public var checkpointDirectory: String?
@@ -91,7 +96,10 @@ public struct ServiceSettings: Sendable, Equatable {
 
     /// Every environment variable the service reads (besides libpq's own PG* variables).
     public static var environmentVariables: [String] {
-        ["OVERSIGHT_CONFIG", "OVERSIGHT_JWT_SECRET", "OVERSIGHT_CURSOR_SECRET", "OVERSIGHT_CHECKPOINT_KEY", "OVERSIGHT_INTAKE_SALT"]
+        [
+            "OVERSIGHT_CONFIG", "OVERSIGHT_JWT_SECRET", "OVERSIGHT_CURSOR_SECRET", "OVERSIGHT_CHECKPOINT_KEY", "OVERSIGHT_INTAKE_SALT",
+            "OVERSIGHT_KEY_RING",
+        ]
             + SettingKey.all.map(\.environment)
     }
 

@@ -220,6 +220,13 @@ struct SettingKey: Sendable {
             return true
         },
         SettingKey(
+            path: "keys.ring_file", environment: "OVERSIGHT_KEY_RING_FILE", flag: "--key-ring-file",
+            expected: "the path of the key ring (owner-only; `oversight keys` explains its lines), or empty", mayHoldSecret: false
+        ) { settings, value in
+            settings.keyRingFile = value.isEmpty ? nil : value
+            return true
+        },
+        SettingKey(
             path: "checkpoint.interval_seconds", environment: "OVERSIGHT_CHECKPOINT_INTERVAL_SECONDS", flag: "--checkpoint-interval-seconds",
             expected: "a whole number of seconds from 0 (off) to 604800", mayHoldSecret: false
         ) { settings, value in

@@ -33,6 +33,11 @@ public enum SessionScope: Sendable, Hashable {
         case intake
         /// Purging the content of cases past their retention period.
         case retention
+        /// Share-locking a case's key row while an upload writes under it.
+        case evidenceUpload = "evidence-upload"
+        /// Re-wrapping data keys under the current key-encryption key (and sealing what a
+        /// database older than encryption holds in plain).
+        case keyRotation = "key-rotation"
     }
 
     /// How a system job appears as an event's actor.
@@ -40,14 +45,20 @@ public enum SessionScope: Sendable, Hashable {
 
     /// Sets the scope for the current transaction. One statement; every value is bound.
     /// `followsUp`: the person follows recommendations up (an executive office's member).
-    package func apply(sharingOffices: [String], followsUp: Bool = false, _ connection: isolated PostgresConnection) throws {
+    /// `keys`: the ring whose tag of the person's id row security compares with a case's filer
+    /// (without it, a person is nobody's filer).
+    package func apply(
+        sharingOffices: [String], followsUp: Bool = false, keys: KeyRing? = nil, _ connection: isolated PostgresConnection
+    ) throws {
         let actorID: String
+        var actorTag = ""
         let memberships: [String]
         let offices: [String]
         let system: String
         switch self {
         case .person(let actor):
             actorID = actor.id
+            actorTag = keys?.filerTag(actor.id) ?? ""
             memberships = actor.memberships.map { "\($0.office.rawValue):\($0.role.rawValue)" }.sorted()
             offices = Set(actor.memberships.map(\.office.rawValue)).sorted()
             system = ""
@@ -59,7 +70,8 @@ public enum SessionScope: Sendable, Hashable {
         }
         _ = try connection.query(
             ("""
-            SELECT set_config('oversight.actor', \(actorID), true), set_config('oversight.memberships', \(memberships)::text[]::text, true),
+            SELECT set_config('oversight.actor', \(actorID), true), set_config('oversight.actor_tag', \(actorTag), true),
+                   set_config('oversight.memberships', \(memberships)::text[]::text, true),
                    set_config('oversight.offices', \(offices)::text[]::text, true),
                    set_config('oversight.sharing_offices', \(sharingOffices)::text[]::text, true),
                    set_config('oversight.system', \(system), true),

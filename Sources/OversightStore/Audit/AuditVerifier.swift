@@ -32,9 +32,12 @@ public struct AuditReport: Sendable, Equatable {
 /// filer) is named with its field.
 public struct AuditVerifier: Sendable {
     public let pool: PostgresPool
+    /// Opens the cases' data keys: the facts are replayed against the content they seal.
+    public let keys: KeyRing
 
-    public init(pool: PostgresPool) {
+    public init(pool: PostgresPool, keys: KeyRing) {
         self.pool = pool
+        self.keys = keys
     }
 
     /// Walks every case; stops collecting after `maximumBreaks` broken ones.
@@ -51,8 +54,7 @@ public struct AuditVerifier: Sendable {
                 query.append(CaseRecord.select)
                 query.append(
                     """
-                    , (SELECT k.key FROM case_keys k WHERE k.case_id = cases.id) AS case_key
-                    FROM cases WHERE reference > \(start) ORDER BY reference LIMIT \(batchSize)
+                     FROM cases WHERE reference > \(start) ORDER BY reference LIMIT \(batchSize)
                     """)
                 let cases = try connection.query(query)
                 let ids = try cases.map { try $0.decode("id", as: UUID.self) }
@@ -71,13 +73,35 @@ public struct AuditVerifier: Sendable {
                 byCase[event.caseID, default: []].append(event)
             }
             for row in cases {
-                let record = try CaseRecord(row: row)
-                let key = try row.decode("case_key", as: Data?.self).map(CaseKey.init(data:))
+                let record: CaseRecord
+                do {
+                    record = try CaseRecord(row: row, keys: keys)
+                } catch let refused as SealRefused {
+                    breaks.append(
+                        .init(
+                            reference: try row.decode("reference"), seq: try row.decode("event_seq"), field: refused.place.column,
+                            reason: "its sealed value does not open under the case's key (altered, or copied from another row)"))
+                    continue
+                } catch let refused as KeyRing.UnwrapRefused {
+                    breaks.append(
+                        .init(reference: try row.decode("reference"), seq: try row.decode("event_seq"), field: nil, reason: refused.description))
+                    continue
+                }
+                let key = try keys.storedKey(try row.decode("case_key", as: Data?.self), for: record.id)?.key
                 let events = byCase[record.id] ?? []
                 casesChecked += 1
                 eventsChecked += events.count
                 if let problem = Self.check(events, head: (record.eventSeq, record.eventHash)) {
                     breaks.append(.init(reference: record.reference, seq: problem.seq, field: nil, reason: problem.reason))
+                    continue
+                }
+                // The tag row security compares must be the sealed filer's (a row older than
+                // encryption holds the id itself until `keys rotate` seals it).
+                if record.filerTag != record.filedBy.map(keys.filerTag), record.filerTag != record.filedBy {
+                    breaks.append(
+                        .init(
+                            reference: record.reference, seq: events.count, field: "filed_by",
+                            reason: "the filer's tag is not the sealed filer's (the case would show to someone else as theirs)"))
                     continue
                 }
                 let recorded = CaseFacts.recorded(in: events)

@@ -30,15 +30,17 @@ extension CaseEvent: PostgresTableRow {
     }
 }
 
-/// A `case_keys` row: the case's key for keyed facts, nil once destroyed.
+/// A `case_keys` row: the case's data key (keyed facts, sealed content), wrapped by the key
+/// ring's current key-encryption key; nil once destroyed.
 package struct StoredCaseKey: PostgresTableRow {
     package let caseID: UUID
     package let key: Data?
+    package let keyID: String?
     package let destroyedAt: Date?
 
-    package init(caseID: UUID, key: CaseKey) {
+    package init(caseID: UUID, key: CaseKey, keys: KeyRing) {
         self.caseID = caseID
-        self.key = key.data
+        (keyID, self.key) = keys.wrap(key, for: caseID)
         self.destroyedAt = nil
     }
 
@@ -47,6 +49,7 @@ package struct StoredCaseKey: PostgresTableRow {
         .init("case_id") { $0.caseID },
         .init("key") { $0.key },
         .init("destroyed_at") { $0.destroyedAt },
+        .init("key_id") { $0.keyID },
     ]
 }
 
@@ -76,15 +79,19 @@ package struct CasePartyRow: PostgresTableRow {
     ]
 }
 
-/// A `comments` row: a comment with the case it belongs to.
+/// A `comments` row: a comment with the case it belongs to, its body sealed under the case's key.
 package struct CaseCommentRow: PostgresTableRow {
     package let caseID: UUID
     package let comment: CaseComment
+    let seal: CaseSeal
 
-    package init(caseID: UUID, comment: CaseComment) {
+    package init(caseID: UUID, comment: CaseComment, seal: CaseSeal) {
         self.caseID = caseID
         self.comment = comment
+        self.seal = seal
     }
+
+    static func place(_ commentID: UUID) -> SealedPlace { SealedPlace("comments", "body", row: commentID) }
 
     package static let table: StaticString = "comments"
     package static let columns: [PostgresColumn<CaseCommentRow>] = [
@@ -92,7 +99,7 @@ package struct CaseCommentRow: PostgresTableRow {
         .init("case_id") { $0.caseID },
         .init("author") { $0.comment.author },
         .init("visibility") { $0.comment.visibility.rawValue },
-        .init("body") { $0.comment.body },
+        .init("body") { $0.seal.seal($0.comment.body, at: Self.place($0.comment.id)) },
         .init("created_at") { $0.comment.createdAt },
     ]
 }

@@ -59,6 +59,10 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
     /// The snapshot column's JSON, decoded only when the engine needs it: lists and access
     /// checks read columns only.
     let snapshotJSON: String
+    /// How the row's content is stored (sealed under the case's key, or plain).
+    let seal: CaseSeal
+    /// What `filed_by` holds: the key ring's tag of the filer's id.
+    let filerTag: String?
 
     public static func == (lhs: CaseRecord, rhs: CaseRecord) -> Bool { lhs.id == rhs.id && lhs.version == rhs.version }
     public func hash(into hasher: inout Hasher) { hasher.combine(id); hasher.combine(version) }
@@ -69,8 +73,10 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         countryOffice: String?, filedBy: String?, assignee: String?, routingRule: String, conflict: String?, sealedFrom: Set<OfficeCode>,
         restrictedToHead: Bool, snapshotJSON: String, dueAt: Date, nextEscalationAt: Date, openedAt: Date, closedAt: Date?,
         outcome: String?, version: Int, eventSeq: Int, eventHash: Data, updatedAt: Date, reporterVersion: Int, parties: [CaseParty],
-        owner: RecommendationOwner? = nil, sourceCaseID: UUID? = nil
+        owner: RecommendationOwner? = nil, sourceCaseID: UUID? = nil, seal: CaseSeal, filerTag: String?
     ) {
+        self.seal = seal
+        self.filerTag = filerTag
         self.id = id
         self.reference = reference
         self.kind = kind
@@ -122,13 +128,13 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         .init("category") { $0.category },
         .init("priority") { $0.priority.rawValue },
         .init("priority_rank") { Int16($0.priority.rank) },
-        .init("title") { $0.title },
-        .init("narrative") { $0.narrative },
+        .init("title") { $0.seal.seal($0.title, at: SealedPlace("cases", "title", row: $0.id)) },
+        .init("narrative") { $0.seal.seal($0.narrative, at: SealedPlace("cases", "narrative", row: $0.id)) },
         .init("occurred_on") { $0.occurredOn },
         .init("location") { $0.location },
         .init("region") { $0.region },
         .init("country_office") { $0.countryOffice },
-        .init("filed_by") { $0.filedBy },
+        .init("filed_by") { $0.filerTag },
         .init("assignee") { $0.assignee },
         .init("routing_rule") { $0.routingRule },
         .init("conflict") { $0.conflict },
@@ -152,10 +158,16 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         .init("owner_office") { $0.owner?.office.rawValue },
         .init("owner_id") { $0.owner?.personID },
         .init("source_case_id") { $0.sourceCaseID },
+        .init("filer") { record in record.filedBy.map { record.seal.seal($0, at: SealedPlace("cases", "filer", row: record.id)) } },
     ]
 
-    /// The select list every case query reads (and `RETURNING` gives back).
-    static let select = selectList
+    /// The select list every case query reads (and `RETURNING` gives back), with the case's
+    /// wrapped data key to open its content. The table is named `cases` (no alias).
+    static let select: PostgresQuery = {
+        var query = selectList
+        query.append(", (SELECT coalesce(k.key, '\\x'::bytea) FROM case_keys k WHERE k.case_id = cases.id) AS case_key")
+        return query
+    }()
 
     /// Linked cases as one JSON column, for the case view. The link row names the other case,
     /// so a reader who may not see that case still sees the link (and nothing more).
@@ -166,9 +178,14 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
           (SELECT a.answers FROM case_answers a WHERE a.case_id = cases.id) AS answers_json
         """
 
-    /// Reads a row; links come from their JSON column when the query selected it.
-    init(row: PostgresRow) throws {
-        id = try row.decode("id")
+    /// Reads a row, opening its content with the data key `keys` unwraps; links come from
+    /// their JSON column when the query selected it.
+    init(row: PostgresRow, keys: KeyRing) throws {
+        let id: UUID = try row.decode("id")
+        self.id = id
+        let storedKey = try row.decode("case_key", as: Data?.self)
+        let seal = try keys.seal(storedKey, for: id)
+        self.seal = seal
         reference = try row.decode("reference")
         kind = CaseKind(try row.decode("kind", as: String.self))
         workflowVersionID = try row.decode("workflow_version_id")
@@ -176,13 +193,14 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         state = try row.decode("state")
         category = try row.decode("category")
         priority = try StoredValue.parse(row, "priority", Priority.init(rawValue:))
-        title = try row.decode("title")
-        narrative = try row.decode("narrative")
+        title = try seal.openText(try row.decode("title"), at: SealedPlace("cases", "title", row: id))
+        narrative = try seal.openText(try row.decode("narrative"), at: SealedPlace("cases", "narrative", row: id))
         occurredOn = try row.decode("occurred_on")
         location = try row.decode("location")
         region = try row.decode("region")
         countryOffice = try row.decode("country_office")
-        filedBy = try row.decode("filed_by")
+        filerTag = try row.decode("filed_by")
+        filedBy = try row.decode("filer", as: Data?.self).map { try seal.openText($0, at: SealedPlace("cases", "filer", row: id)) }
         assignee = try row.decode("assignee")
         routingRule = try row.decode("routing_rule")
         conflict = try row.decode("conflict")
@@ -215,7 +233,10 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         sourceCaseID = try row.decode("source_case_id")
         links = row.contains("links_json") ? try row.decode("links_json", as: PostgresJSON<[CaseLink]>?.self)?.value ?? [] : []
         answers =
-            row.contains("answers_json") ? try row.decode("answers_json", as: PostgresJSON<[RecordedAnswer]>?.self)?.value ?? [] : []
+            try row.contains("answers_json")
+            ? row.decode("answers_json", as: Data?.self).map {
+                try JSONDecoder().decode([RecordedAnswer].self, from: seal.open($0, at: SealedPlace("case_answers", "answers", row: id)))
+            } ?? [] : []
     }
 
     /// The engine's view of the case (decodes the snapshot column; a corrupt one reads as a

@@ -58,14 +58,22 @@ extension CaseStore {
         let now = CaseEventChain.microsecondPrecision(time ?? clock())
         let store = self
         return try await awaitingTransaction(.person(actor)) { connection in
-            guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            guard let record = try store.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             let access = store.checkedAccess(actor, to: record)
             guard access.discloses(.summary) else { throw CaseStoreError.notFound }
             let needed: CaseAction = access.writesAsReporter ? .messageReporter : .comment
             guard access.allows(needed) else { throw CaseStoreError.forbidden(needed) }
             let uploader = access.writesAsReporter ? EventActor.reporter : actor.id
+            // Row security lets only a system scope lock a key row (a lock is checked against
+            // the update policy): taken as the upload job, then the person's scope is back.
+            try SessionScope.system(.evidenceUpload).apply(sharingOffices: store.sharingOffices, connection)
+            let seal = try store.lockedSeal(record.id, connection)
+            try SessionScope.person(actor).apply(
+                sharingOffices: store.sharingOffices, followsUp: store.policy.followsUpRecommendations(actor), keys: store.keyRing,
+                connection)
             let (id, upload) = try await Self.streamAttachment(
-                body, named: fileName, as: declared, mediaType: mediaType, into: record.id, by: uploader, rules: rules, at: now, connection)
+                body, named: fileName, as: declared, mediaType: mediaType, into: record.id, seal: seal, by: uploader, rules: rules, at: now,
+                connection)
             let warnings = upload.warnings
             let state: StoredAttachment.State = access.writesAsReporter && !warnings.isEmpty ? .held : .shared
             try Self.finishAttachment(id, upload, state: state, connection)
@@ -87,16 +95,18 @@ extension CaseStore {
         let (fileName, declared, rules) = try checkUpload(name: name, mediaType: mediaType, declaredLength: declaredLength)
         let now = CaseEventChain.microsecondPrecision(time ?? clock())
         let sharing = sharingOffices
+        let store = self
         return try await awaitingTransaction(.person(actor)) { connection in
             let rows = try connection.query(
                 "SELECT case_id FROM subject_views WHERE reference = \(reference) AND subject_id = \(actor.id) AND open")
             guard let caseID = try rows.first?.decode("case_id", as: UUID.self) else { throw CaseStoreError.notFound }
             try SessionScope.system(.subjectResponse).apply(sharingOffices: sharing, connection)
             let (id, upload) = try await Self.streamAttachment(
-                body, named: fileName, as: declared, mediaType: mediaType, into: caseID, by: EventActor.subject, rules: rules, at: now,
+                body, named: fileName, as: declared, mediaType: mediaType, into: caseID, seal: try store.lockedSeal(caseID, connection),
+                by: EventActor.subject, rules: rules, at: now,
                 connection)
             try Self.finishAttachment(id, upload, state: .shared, connection)
-            guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
+            guard let record = try store.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
             try Self.checkCaseRoom(caseID, rules, connection)
             try Self.recordAttachment(
                 id, kind: declared, size: upload.size, digest: upload.digest, in: record, shared: true, byReporter: false,
@@ -122,24 +132,33 @@ extension CaseStore {
         return (fileName, declared, rules)
     }
 
+    /// The seal an upload writes with, its key row share-locked to the end of the transaction:
+    /// `keys rotate` cannot seal a legacy case while an upload still writes its content plain
+    /// (nor can a re-wrap wait on it: the lock conflicts with a row lock, not with an update).
+    func lockedSeal(_ caseID: UUID, _ connection: isolated PostgresConnection) throws -> CaseSeal {
+        let rows = try connection.query("SELECT coalesce(key, '\\x'::bytea) AS key FROM case_keys WHERE case_id = \(caseID) FOR KEY SHARE")
+        return try keyRing.seal(try rows.first?.decode("key", as: Data.self), for: caseID)
+    }
+
     /// Streams the body into a new file of the case, in this transaction: the row first (seen
-    /// by this transaction only), then each chunk as it fills.
+    /// by this transaction only), then each chunk as it fills, sealed with `seal`.
     static func streamAttachment<Body: AsyncSequence & Sendable>(
-        _ body: Body, named name: String, as declared: EvidenceType, mediaType: String, into caseID: UUID, by uploader: String,
-        rules: EvidenceRules, at now: Date, _ connection: isolated PostgresConnection
+        _ body: Body, named name: String, as declared: EvidenceType, mediaType: String, into caseID: UUID, seal: CaseSeal,
+        by uploader: String, rules: EvidenceRules, at now: Date, _ connection: isolated PostgresConnection
     ) async throws -> (UUID, EvidenceUpload) where Body.Element == ByteBuffer {
         let room = rules.maximumCaseBytes - (try attachedBytes(caseID, connection))
         let id = UUID()
+        let sealedName = seal.seal(name, at: StoredAttachment.namePlace(id))
         try connection.execute(
             """
             INSERT INTO attachments (id, case_id, name, media_type, kind, size, uploaded_by, uploaded_at, state)
-            VALUES (\(id), \(caseID), \(name), \(StoredAttachment.bare(mediaType)), \(declared.rawValue), 0, \(uploader), \(now), 'uploading')
+            VALUES (\(id), \(caseID), \(sealedName), \(StoredAttachment.bare(mediaType)), \(declared.rawValue), 0, \(uploader), \(now), 'uploading')
             """)
         var upload = EvidenceUpload(declared: declared, fileLimit: rules.maximumFileBytes, caseRoom: room, caseLimit: rules.maximumCaseBytes)
         for try await buffer in body {
-            for chunk in try upload.take(buffer) { try storeChunk(chunk, of: id, connection) }
+            for chunk in try upload.take(buffer) { try storeChunk(chunk, of: id, seal: seal, connection) }
         }
-        if let last = try upload.finish() { try storeChunk(last, of: id, connection) }
+        if let last = try upload.finish() { try storeChunk(last, of: id, seal: seal, connection) }
         return (id, upload)
     }
 
@@ -158,14 +177,14 @@ extension CaseStore {
     public func attachments(_ reference: String, for actor: Actor) async throws -> [StoredAttachment] {
         let store = self
         return try await transaction(.person(actor)) { connection in
-            guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            guard let record = try store.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             guard store.checkedAccess(actor, to: record).discloses(.reporterThread) else { throw CaseStoreError.notFound }
             return try connection.query(
                 """
                 SELECT a.*, (SELECT count(*) FROM attachment_chunks c WHERE c.attachment_id = a.id) AS chunks FROM attachments a
                 WHERE a.case_id = \(record.id) AND a.state <> 'uploading' ORDER BY a.uploaded_at, a.id
                 """
-            ).map(StoredAttachment.init(row:))
+            ).map { try StoredAttachment(row: $0, seal: record.seal) }
         }
     }
 
@@ -177,10 +196,17 @@ extension CaseStore {
     /// One chunk of a file `actor` may see (row security decides), in order from 0.
     public func attachmentChunk(_ id: UUID, seq: Int, for actor: Actor) async throws -> Data {
         let rows = try await transaction(.person(actor)) { connection in
-            try connection.query("SELECT data FROM attachment_chunks WHERE attachment_id = \(id) AND seq = \(seq)")
+            try connection.query(
+                """
+                SELECT c.data, a.case_id, coalesce(k.key, '\\x'::bytea) AS case_key
+                FROM attachment_chunks c JOIN attachments a ON a.id = c.attachment_id LEFT JOIN case_keys k ON k.case_id = a.case_id
+                WHERE c.attachment_id = \(id) AND c.seq = \(seq)
+                """)
         }
         guard let row = rows.first else { throw CaseStoreError.notFound }
-        return try row.decode("data", as: Data.self)
+        let caseID: UUID = try row.decode("case_id")
+        let seal = try keyRing.seal(try row.decode("case_key", as: Data?.self), for: caseID)
+        return try seal.open(try row.decode("data", as: Data.self), at: StoredAttachment.chunkPlace(id, seq: seq))
     }
 
     /// The reporter shares a held file with the office, having read its warnings.
@@ -196,7 +222,7 @@ extension CaseStore {
                 RETURNING *, (SELECT count(*) FROM attachment_chunks c WHERE c.attachment_id = attachments.id) AS chunks
                 """)
             guard let row = rows.first else { throw CaseStoreError.attachment(.notHeld) }
-            let shared = try StoredAttachment(row: row)
+            let shared = try StoredAttachment(row: row, seal: record.seal)
             try Self.recordAttachment(
                 id, kind: shared.kind, size: shared.size, digest: try row.decode("sha256", as: Data.self), in: record, shared: true,
                 byReporter: true, actor: EventActor.reporter, at: now, connection)
@@ -227,10 +253,10 @@ extension CaseStore {
         try connection.query("SELECT attachment_bytes(\(caseID)) AS n")[0].decode("n", as: Int.self)
     }
 
-    static func storeChunk(_ chunk: EvidenceUpload.Chunk, of id: UUID, _ connection: isolated PostgresConnection) throws {
+    static func storeChunk(_ chunk: EvidenceUpload.Chunk, of id: UUID, seal: CaseSeal, _ connection: isolated PostgresConnection) throws {
+        let data = seal.seal(chunk.bytes, at: StoredAttachment.chunkPlace(id, seq: chunk.seq))
         try connection.execute(
-            ("INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (\(id), \(chunk.seq), \(Data(chunk.bytes)))" as PostgresQuery)
-                .prepared())
+            ("INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (\(id), \(chunk.seq), \(data))" as PostgresQuery).prepared())
     }
 
     /// The history's record of a file shared with the office (its id, kind, size and SHA-256:
@@ -278,9 +304,17 @@ extension StoredAttachment {
         chunks = upload.chunksStored
     }
 
-    init(row: PostgresRow) throws {
-        id = try row.decode("id")
-        name = try row.decode("name")
+    static func namePlace(_ id: UUID) -> SealedPlace { SealedPlace("attachments", "name", row: id) }
+
+    static func chunkPlace(_ id: UUID, seq: Int) -> SealedPlace {
+        SealedPlace("attachment_chunks", "data", row: "\(id.uuidString.lowercased())/\(seq)")
+    }
+
+    /// Reads a file's row, its name opened with the case's `seal`.
+    init(row: PostgresRow, seal: CaseSeal) throws {
+        let id: UUID = try row.decode("id")
+        self.id = id
+        name = try seal.openText(try row.decode("name"), at: Self.namePlace(id))
         mediaType = try row.decode("media_type")
         kind = try StoredValue.parse(row, "kind", EvidenceType.init(rawValue:))
         size = try row.decode("size")

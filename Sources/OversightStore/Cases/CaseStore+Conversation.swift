@@ -61,7 +61,7 @@ extension CaseStore {
             guard access.allows(needed) else { throw CaseStoreError.forbidden(needed) }
             let author = access.writesAsReporter ? EventActor.reporter : actor.id
             let comment = CaseComment(id: UUID(), author: author, visibility: visibility, body: body, createdAt: now)
-            try connection.execute(CaseCommentRow(caseID: record.id, comment: comment).insert())
+            try connection.execute(CaseCommentRow(caseID: record.id, comment: comment, seal: record.seal).insert())
             let head = try Self.appendEvents(
                 [NewEvent("comment", ["comment_id": comment.id.uuidString.lowercased(), "visibility": visibility.rawValue])],
                 to: record.id, after: (record.eventSeq, record.eventHash), actor: author, at: now, connection)
@@ -95,7 +95,7 @@ extension CaseStore {
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         let store = self
         let (access, others, rows) = try await transaction(.person(actor)) { connection in
-            guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            guard let record = try store.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             let access = store.checkedAccess(actor, to: record)
             guard access.discloses(.reporterThread) else { throw CaseStoreError.notFound }
             let onlyReporterThread = !access.discloses(.internalThread)
@@ -109,10 +109,13 @@ extension CaseStore {
                     others[try row.decode("linked_case_id")] = try row.decode("linked_reference", as: String.self)
                 }
                 try SessionScope.person(actor).apply(
-                    sharingOffices: store.sharingOffices, followsUp: store.policy.followsUpRecommendations(actor), connection)
+                    sharingOffices: store.sharingOffices, followsUp: store.policy.followsUpRecommendations(actor), keys: store.keyRing,
+                    connection)
             }
             var query: PostgresQuery = """
-                SELECT id, case_id, author, visibility, body, created_at FROM comments
+                SELECT id, case_id, author, visibility, body, created_at,
+                       (SELECT coalesce(k.key, '\\x'::bytea) FROM case_keys k WHERE k.case_id = comments.case_id) AS case_key
+                FROM comments
                 WHERE case_id = ANY(\([record.id] + others.keys.sorted { $0.uuidString < $1.uuidString }))
                     AND (visibility = 'reporter' OR NOT \(onlyReporterThread))
                 """
@@ -120,12 +123,18 @@ extension CaseStore {
             query.append(" ORDER BY created_at, id LIMIT \(pageSize + 1)")
             return (access, others, try connection.query(query))
         }
+        var seals: [UUID: CaseSeal] = [:]
         var comments = try rows.map { row in
             let author: String = try row.decode("author")
+            let id: UUID = try row.decode("id")
+            let caseID: UUID = try row.decode("case_id")
+            let seal = try seals[caseID] ?? keyRing.seal(row.decode("case_key", as: Data?.self), for: caseID)
+            seals[caseID] = seal
             return CaseComment(
-                id: try row.decode("id"), author: !access.discloses(.commentAuthors) && author != EventActor.reporter ? "office" : author,
+                id: id, author: !access.discloses(.commentAuthors) && author != EventActor.reporter ? "office" : author,
                 visibility: try StoredValue.parse(row, "visibility", CaseComment.Visibility.init(rawValue:)),
-                body: try row.decode("body"), createdAt: try row.decode("created_at"), reference: others[try row.decode("case_id")])
+                body: try seal.openText(try row.decode("body"), at: CaseCommentRow.place(id)), createdAt: try row.decode("created_at"),
+                reference: others[caseID])
         }
         let more = comments.count > pageSize
         if more { comments.removeLast() }
@@ -133,9 +142,9 @@ extension CaseStore {
     }
 
     /// The case's key, nil once a redacting close destroyed it.
-    static func caseKey(_ caseID: UUID, _ connection: isolated PostgresConnection) throws -> CaseKey? {
-        let rows = try connection.query("SELECT key FROM case_keys WHERE case_id = \(caseID)")
-        return try rows.first?.decode("key", as: Data?.self).map(CaseKey.init(data:))
+    func caseKey(_ caseID: UUID, _ connection: isolated PostgresConnection) throws -> CaseKey? {
+        let rows = try connection.query("SELECT coalesce(key, '\\x'::bytea) AS key FROM case_keys WHERE case_id = \(caseID)")
+        return try keyRing.storedKey(try rows.first?.decode("key", as: Data.self), for: caseID)?.key
     }
 
     /// The parties, for those who work the case. A reporter is shown as "reporter" to anyone
@@ -147,7 +156,7 @@ extension CaseStore {
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         let store = self
         let (access, rows) = try await transaction(.person(actor)) { connection in
-            guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            guard let record = try store.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             let access = store.checkedAccess(actor, to: record)
             guard access.discloses(.parties) else { throw CaseStoreError.notFound }
             var query: PostgresQuery = "SELECT person_id, role, added_by, added_at FROM case_parties WHERE case_id = \(record.id)"
@@ -175,7 +184,7 @@ extension CaseStore {
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         let store = self
         let rows = try await transaction(.person(actor)) { connection in
-            guard let record = try Self.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            guard let record = try store.load(reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             guard store.checkedAccess(actor, to: record).discloses(.history) else { throw CaseStoreError.notFound }
             return try connection.query(
                 """

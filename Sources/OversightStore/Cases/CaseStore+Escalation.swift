@@ -35,7 +35,7 @@ extension CaseStore {
                  FROM cases WHERE closed_at IS NULL AND next_escalation_at <= \(now)
                 ORDER BY next_escalation_at LIMIT \(batch) FOR UPDATE SKIP LOCKED
                 """)
-            let records = try connection.query(query).map { try CaseRecord(row: $0) }
+            let records = try connection.query(query).map { try CaseRecord(row: $0, keys: store.keyRing) }
             var escalated = 0
             for record in records {
                 guard let workflow = store.catalog.workflow(version: record.workflowVersionID) else {

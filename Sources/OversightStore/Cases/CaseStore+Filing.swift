@@ -130,18 +130,21 @@ extension CaseStore {
         let fingerprint = filing.fingerprint
         let limit = filingLimit
         let store = self
+        let keys = keyRing
+        // The idempotency record names its caller by tag, like the case names its filer.
+        let caller = keyRing.filerTag(actor.id)
         return try await transaction(.person(actor)) { connection in
             if let idempotencyKey {
                 let claimed = try connection.query(
                     """
                     INSERT INTO idempotency_keys (caller, key, request_hash, response_status, response_body)
-                    VALUES (\(actor.id), \(idempotencyKey), \(fingerprint), 0, '\\x'::bytea)
+                    VALUES (\(caller), \(idempotencyKey), \(fingerprint), 0, '\\x'::bytea)
                     ON CONFLICT (caller, key) DO NOTHING RETURNING key
                     """)
                 if claimed.isEmpty {
                     // Another request with this key committed first (the insert waited for it).
                     let stored = try connection.query(
-                        "SELECT request_hash, response_body FROM idempotency_keys WHERE caller = \(actor.id) AND key = \(idempotencyKey)")
+                        "SELECT request_hash, response_body FROM idempotency_keys WHERE caller = \(caller) AND key = \(idempotencyKey)")
                     guard let row = stored.first, try row.decode("request_hash", as: String.self) == fingerprint else {
                         throw CaseStoreError.idempotencyKeyReused
                     }
@@ -150,14 +153,14 @@ extension CaseStore {
                     return receipt
                 }
             }
-            try Self.checkFilingLimit(limit, for: actor, at: now, connection)
+            try Self.checkFilingLimit(limit, for: actor, keys: keys, at: now, connection)
             let (created, receipt) = try store.openFiledCase(filing, by: actor, at: now, connection)
             if let idempotencyKey {
                 let body = try JSONEncoder().encode(receipt)
                 try connection.execute(
                     """
                     UPDATE idempotency_keys SET response_status = 201, response_body = \(body), case_id = \(created.id)
-                    WHERE caller = \(actor.id) AND key = \(idempotencyKey)
+                    WHERE caller = \(caller) AND key = \(idempotencyKey)
                     """)
             }
             return receipt
@@ -259,12 +262,15 @@ extension CaseStore {
 
     /// Refuses a filing past the limit, saying when the oldest filing in the window leaves it.
     /// Counted from the caller's own cases (row security shows a filer their own filings).
-    static func checkFilingLimit(_ limit: FilingLimit, for actor: Actor, at now: Date, _ connection: isolated PostgresConnection) throws {
+    /// (A case written before encryption, not yet sealed by `keys rotate`, holds the id itself.)
+    static func checkFilingLimit(
+        _ limit: FilingLimit, for actor: Actor, keys: KeyRing, at now: Date, _ connection: isolated PostgresConnection
+    ) throws {
         let windowSeconds = Double(limit.window.components.seconds)
         let since = now.addingTimeInterval(-windowSeconds)
         let rows = try connection.query(
             ("""
-            SELECT count(*) AS n, min(opened_at) AS oldest FROM cases WHERE filed_by = \(actor.id) AND opened_at > \(since)
+            SELECT count(*) AS n, min(opened_at) AS oldest FROM cases WHERE filed_by IN (\(keys.filerTag(actor.id)), \(actor.id)) AND opened_at > \(since)
             """ as PostgresQuery).prepared())
         let count = try rows[0].decode("n", as: Int.self)
         guard count >= limit.count else { return }
@@ -281,6 +287,7 @@ extension CaseStore {
     ) throws -> (id: UUID, reference: String) {
         let id = UUID()
         let key = CaseKey.generate()
+        let seal = CaseSeal(newCaseKey: key)
         let facts = try new.facts(openedAt: now).entries(since: nil, key: key)
         let chain = Self.chain(events, facts: facts, caseID: id, after: (0, Data()), actor: addedBy, at: now)
         let head = (seq: chain.last?.seq ?? 0, hash: chain.last?.hash ?? Data())
@@ -297,7 +304,8 @@ extension CaseStore {
                 filedBy: snapshot.filedBy, assignee: nil, routingRule: new.routingRule, conflict: new.conflict, sealedFrom: snapshot.sealedFrom,
                 restrictedToHead: snapshot.restrictedToHead, snapshotJSON: snapshotJSON, dueAt: due, nextEscalationAt: due, openedAt: now,
                 closedAt: nil, outcome: nil, version: 1, eventSeq: head.seq, eventHash: head.hash, updatedAt: now, reporterVersion: 1,
-                parties: snapshot.parties, owner: new.owner, sourceCaseID: new.sourceCaseID)
+                parties: snapshot.parties, owner: new.owner, sourceCaseID: new.sourceCaseID, seal: seal,
+                filerTag: snapshot.filedBy.map(keyRing.filerTag))
             // No RETURNING and no conflict target: either would need the new row to pass the read
             // policy, and a linked case opened at another office is not the actor's to read.
             let inserted = try connection.execute(row.insert(" ON CONFLICT DO NOTHING").prepared())
@@ -305,10 +313,10 @@ extension CaseStore {
             guard attempt < 5 else { throw CaseStoreError.referencesExhausted }
             reference = CaseReference.random().description
         }
-        try connection.execute(StoredCaseKey(caseID: id, key: key).insert().prepared())
+        try connection.execute(StoredCaseKey(caseID: id, key: key, keys: keyRing).insert().prepared())
         if !new.answers.isEmpty {
-            let answers = RecordedAnswer.canonicalJSON(new.answers)
-            try connection.execute("INSERT INTO case_answers (case_id, answers) VALUES (\(id), \(answers)::jsonb)")
+            let answers = seal.seal(RecordedAnswer.canonicalJSON(new.answers), at: SealedPlace("case_answers", "answers", row: id))
+            try connection.execute("INSERT INTO case_answers (case_id, answers) VALUES (\(id), \(answers))")
         }
         for party in snapshot.parties {
             let row = CasePartyRow(caseID: id, personID: party.personID, role: party.role, addedBy: addedBy, addedAt: now)

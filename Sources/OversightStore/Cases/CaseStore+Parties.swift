@@ -21,7 +21,7 @@ extension CaseStore {
             let parties = record.parties + [CaseParty(personID: personID, role: role)]
             let reroute = role == .subject ? try store.reroute(record, subjects: CasePartyColumns.ids(parties, .subject), connection) : nil
             let unassign = record.assignee == personID || (reroute?.unassigns ?? false)
-            let key = try Self.caseKey(record.id, connection)
+            let key = try store.caseKey(record.id, connection)
             let person = role == .reporter ? EventActor.reporter : key.map { $0.digest("party", personID) } ?? "(key destroyed)"
             var events = [NewEvent("party_added", ["person": person, "role": role.rawValue])]
             var after = CaseFacts(record: record)
@@ -57,7 +57,7 @@ extension CaseStore {
                 WHERE id = \(record.id)
                 """)
             if let reroute {
-                try SessionScope.person(actor).apply(sharingOffices: store.sharingOffices, connection)
+                try SessionScope.person(actor).apply(sharingOffices: store.sharingOffices, keys: store.keyRing, connection)
                 try Self.enqueue(
                     "case_filed", caseID: record.id, payload: ["reference": record.reference, "office": reroute.office.rawValue], connection)
             }

@@ -58,42 +58,42 @@ extension CaseStore {
 
         var query: PostgresQuery = "SELECT "
         query.append(CaseRecord.select)
-        query.append(" FROM cases c WHERE c.office = \(office.rawValue) AND c.closed_at IS NULL")
+        query.append(" FROM cases WHERE cases.office = \(office.rawValue) AND cases.closed_at IS NULL")
         // The store's own mirror of the access policy; row security applies the same rules
         // again underneath (and alone, in the test that switches these off).
         let filtered = enforcement == .storeAndDatabase
         if filtered {
             query.append(
                 """
-                  AND NOT (c.sealed_from && \(myOffices)::text[])
-                  AND c.filed_by IS DISTINCT FROM \(actor.id)
-                  AND NOT (\(actor.id) = ANY (c.subject_ids) OR \(actor.id) = ANY (c.conflicted_ids)
-                           OR \(actor.id) = ANY (c.witness_ids) OR \(actor.id) = ANY (c.reporter_ids))
+                  AND NOT (cases.sealed_from && \(myOffices)::text[])
+                  AND cases.filed_by IS DISTINCT FROM \(keyRing.filerTag(actor.id)) AND cases.filed_by IS DISTINCT FROM \(actor.id)
+                  AND NOT (\(actor.id) = ANY (cases.subject_ids) OR \(actor.id) = ANY (cases.conflicted_ids)
+                           OR \(actor.id) = ANY (cases.witness_ids) OR \(actor.id) = ANY (cases.reporter_ids))
                 """)
-            if role != .head { query.append(" AND (NOT c.restricted_to_head OR c.assignee = \(actor.id))") }
-            if !seesUnassigned { query.append(" AND c.assignee = \(actor.id)") }
+            if role != .head { query.append(" AND (NOT cases.restricted_to_head OR cases.assignee = \(actor.id))") }
+            if !seesUnassigned { query.append(" AND cases.assignee = \(actor.id)") }
         }
-        if let state = filter.state { query.append(" AND c.state = \(state)") }
+        if let state = filter.state { query.append(" AND cases.state = \(state)") }
         // By rank, the queue index's second column: a text comparison would scan past every
         // more urgent case first.
-        if let priority = filter.priority { query.append(" AND c.priority_rank = \(Int16(priority.rank))") }
-        if let category = filter.category { query.append(" AND c.category = \(category)") }
-        if let assignee = filter.assignee { query.append(" AND c.assignee = \(assignee)") }
-        if filter.unassigned { query.append(" AND c.assignee IS NULL") }
-        if filter.overdue { query.append(" AND c.due_at < \(now)") }
-        if let region = filter.region { query.append(" AND c.region = \(region)") }
-        if let kind = filter.kind { query.append(" AND c.kind = \(kind.rawValue)") }
+        if let priority = filter.priority { query.append(" AND cases.priority_rank = \(Int16(priority.rank))") }
+        if let category = filter.category { query.append(" AND cases.category = \(category)") }
+        if let assignee = filter.assignee { query.append(" AND cases.assignee = \(assignee)") }
+        if filter.unassigned { query.append(" AND cases.assignee IS NULL") }
+        if filter.overdue { query.append(" AND cases.due_at < \(now)") }
+        if let region = filter.region { query.append(" AND cases.region = \(region)") }
+        if let kind = filter.kind { query.append(" AND cases.kind = \(kind.rawValue)") }
         if let position {
             query.append(
                 """
-                 AND (c.priority_rank, c.due_at, c.opened_at, c.id) > (\(Int16(position.priorityRank)), \(position.dueAt), \(position.openedAt), \(position.id))
+                 AND (cases.priority_rank, cases.due_at, cases.opened_at, cases.id) > (\(Int16(position.priorityRank)), \(position.dueAt), \(position.openedAt), \(position.id))
                 """)
         }
-        query.append(" ORDER BY c.priority_rank, c.due_at, c.opened_at, c.id LIMIT \(pageSize + 1)")
+        query.append(" ORDER BY cases.priority_rank, cases.due_at, cases.opened_at, cases.id LIMIT \(pageSize + 1)")
 
         let prepared = query
         let rows = try await transaction(.person(actor)) { connection in try connection.query(prepared) }
-        var records = try rows.map { try CaseRecord(row: $0) }
+        var records = try rows.map { try CaseRecord(row: $0, keys: keyRing) }
         let more = records.count > pageSize
         if more { records.removeLast() }
         // The next page starts after the last row read, whatever is shown of this one.

@@ -148,7 +148,7 @@ extension CaseStore {
             try Self.enqueue(
                 "recommendation_issued", caseID: issued.id, payload: ["reference": issued.reference, "owner_office": owner.office.rawValue],
                 connection)
-            guard let record = try Self.load(issued.reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
+            guard let record = try store.load(issued.reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             return record
         }
     }
@@ -164,21 +164,21 @@ extension CaseStore {
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         var query: PostgresQuery = "SELECT "
         query.append(CaseRecord.select)
-        query.append(" FROM cases c WHERE c.kind = 'recommendation'")
+        query.append(" FROM cases WHERE cases.kind = 'recommendation'")
         switch filter.owner {
-        case .person(let person): query.append(" AND c.owner_id = \(person)")
-        case .office(let office): query.append(" AND c.owner_office = \(office.rawValue)")
+        case .person(let person): query.append(" AND cases.owner_id = \(person)")
+        case .office(let office): query.append(" AND cases.owner_office = \(office.rawValue)")
         case nil: break
         }
-        if let source = filter.source { query.append(" AND c.source_case_id = (SELECT s.id FROM cases s WHERE s.reference = \(source))") }
-        if let state = filter.state { query.append(" AND c.state = \(state)") }
-        if let priority = filter.priority { query.append(" AND c.priority_rank = \(Int16(priority.casePriority.rank))") }
-        if filter.overdue { query.append(" AND c.closed_at IS NULL AND c.due_at < \(now)") }
-        if let position { query.append(" AND (c.due_at, c.id) > (\(position.dueAt), \(position.id))") }
-        query.append(" ORDER BY c.due_at, c.id LIMIT \(pageSize + 1)")
+        if let source = filter.source { query.append(" AND cases.source_case_id = (SELECT s.id FROM cases s WHERE s.reference = \(source))") }
+        if let state = filter.state { query.append(" AND cases.state = \(state)") }
+        if let priority = filter.priority { query.append(" AND cases.priority_rank = \(Int16(priority.casePriority.rank))") }
+        if filter.overdue { query.append(" AND cases.closed_at IS NULL AND cases.due_at < \(now)") }
+        if let position { query.append(" AND (cases.due_at, cases.id) > (\(position.dueAt), \(position.id))") }
+        query.append(" ORDER BY cases.due_at, cases.id LIMIT \(pageSize + 1)")
         let statement = query
         let rows = try await transaction(.person(actor)) { connection in try connection.query(statement) }
-        var records = try rows.map { try CaseRecord(row: $0) }
+        var records = try rows.map { try CaseRecord(row: $0, keys: keyRing) }
         let more = records.count > pageSize
         if more { records.removeLast() }
         let next = more ? records.last.map { RegisterPosition(dueAt: $0.dueAt, id: $0.id) } : nil
@@ -191,7 +191,8 @@ extension CaseStore {
         try SessionScope.system(.recommendationCount).apply(sharingOffices: sharingOffices, connection)
         let count = try connection.query(
             "SELECT count(*) AS n FROM cases WHERE source_case_id = \(source.id) AND closed_at IS NULL")[0].decode("n", as: Int.self)
-        try SessionScope.person(actor).apply(sharingOffices: sharingOffices, followsUp: policy.followsUpRecommendations(actor), connection)
+        try SessionScope.person(actor).apply(
+            sharingOffices: sharingOffices, followsUp: policy.followsUpRecommendations(actor), keys: keyRing, connection)
         return count
     }
 }

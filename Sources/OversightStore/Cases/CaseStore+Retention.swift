@@ -135,8 +135,9 @@ extension CaseStore {
         query.append(expired(at: now))
         query.append(" AND cases.id = ANY(\(ids)) FOR UPDATE OF cases SKIP LOCKED")
         let statement = query
+        let keys = keyRing
         return try await transaction(.system(.retention)) { connection in
-            let records = try connection.query(statement).map { try CaseRecord(row: $0) }
+            let records = try connection.query(statement).map { try CaseRecord(row: $0, keys: keys) }
             for record in records {
                 try connection.execute("DELETE FROM comments WHERE case_id = \(record.id)")
                 try connection.execute("DELETE FROM case_parties WHERE case_id = \(record.id)")
@@ -157,7 +158,7 @@ extension CaseStore {
                 try connection.execute(
                     """
                     UPDATE cases SET title = '(redacted)', narrative = '', location = NULL, occurred_on = NULL, country_office = NULL,
-                        filed_by = NULL, subject_ids = '{}', conflicted_ids = '{}', witness_ids = '{}', reporter_ids = '{}',
+                        filed_by = NULL, filer = NULL, subject_ids = '{}', conflicted_ids = '{}', witness_ids = '{}', reporter_ids = '{}',
                         snapshot = \(PostgresJSON(SnapshotDocument(snapshot))), version = version + 1, event_seq = \(head.seq),
                         event_hash = \(head.hash), updated_at = \(now)
                     WHERE id = \(record.id)

@@ -14,12 +14,25 @@ public struct SubjectView: Sendable, Hashable {
     public let respondBy: Date?
     public let respondedAt: Date?
 
-    init(row: PostgresRow) throws {
+    /// Reads a view selected with `columns`, opening the summary with its case's data key.
+    init(row: PostgresRow, keys: KeyRing) throws {
         reference = try row.decode("reference")
-        allegationsSummary = try row.decode("allegations_summary")
+        let caseID: UUID = try row.decode("case_id")
+        let seal = try keys.seal(try row.decode("case_key", as: Data?.self), for: caseID)
+        allegationsSummary = try seal.openText(
+            try row.decode("allegations_summary"), at: Self.place(caseID, subject: try row.decode("subject_id")))
         notifiedAt = try row.decode("notified_at")
         respondBy = try row.decode("respond_by")
         respondedAt = try row.decode("responded_at")
+    }
+
+    static let columns: StaticString = """
+        case_id, subject_id, reference, allegations_summary, notified_at, respond_by, responded_at,
+        (SELECT coalesce(k.key, '\\x'::bytea) FROM case_keys k WHERE k.case_id = subject_views.case_id) AS case_key
+        """
+
+    static func place(_ caseID: UUID, subject: String) -> SealedPlace {
+        SealedPlace("subject_views", "allegations_summary", row: "\(caseID.uuidString.lowercased())/\(subject)")
     }
 }
 
@@ -28,14 +41,13 @@ extension CaseStore {
     /// anyone else, and outside the period, the same `notFound` as a missing case.
     public func subjectView(_ reference: String, for actor: Actor) async throws -> SubjectView {
         let rows = try await transaction(.person(actor)) { connection in
-            try connection.query(
-                """
-                SELECT reference, allegations_summary, notified_at, respond_by, responded_at FROM subject_views
-                WHERE reference = \(reference) AND subject_id = \(actor.id) AND open
-                """)
+            var query: PostgresQuery = "SELECT "
+            query.append(PostgresQuery(stringLiteral: SubjectView.columns))
+            query.append(" FROM subject_views WHERE reference = \(reference) AND subject_id = \(actor.id) AND open")
+            return try connection.query(query)
         }
         guard let row = rows.first else { throw CaseStoreError.notFound }
-        return try SubjectView(row: row)
+        return try SubjectView(row: row, keys: keyRing)
     }
 
     /// Records the subject's response, once: a note of the case authored "subject", an event
@@ -61,10 +73,12 @@ extension CaseStore {
             var query: PostgresQuery = "SELECT "
             query.append(CaseRecord.select)
             query.append(" FROM cases WHERE id = \(caseID) FOR UPDATE")
-            guard let record = try connection.query(query).first.map({ try CaseRecord(row: $0) }) else { throw CaseStoreError.notFound }
+            guard let record = try connection.query(query).first.map({ try CaseRecord(row: $0, keys: store.keyRing) }) else {
+                throw CaseStoreError.notFound
+            }
             var snapshot = record.snapshot
             let comment = CaseComment(id: UUID(), author: EventActor.subject, visibility: .internal, body: text, createdAt: now)
-            try connection.execute(CaseCommentRow(caseID: record.id, comment: comment).insert())
+            try connection.execute(CaseCommentRow(caseID: record.id, comment: comment, seal: record.seal).insert())
             snapshot.fields["subject_response_at"] = .date(now)
             let head = try Self.appendEvents(
                 [NewEvent("subject_responded", ["comment_id": comment.id.uuidString.lowercased()])], to: record.id,
@@ -76,12 +90,10 @@ extension CaseStore {
                 WHERE id = \(record.id)
                 """)
             try Self.enqueue("subject_responded", caseID: record.id, payload: ["reference": record.reference], connection)
-            let view = try connection.query(
-                """
-                SELECT reference, allegations_summary, notified_at, respond_by, responded_at FROM subject_views
-                WHERE case_id = \(caseID) AND subject_id = \(actor.id)
-                """)
-            return try SubjectView(row: view[0])
+            var viewQuery: PostgresQuery = "SELECT "
+            viewQuery.append(PostgresQuery(stringLiteral: SubjectView.columns))
+            viewQuery.append(" FROM subject_views WHERE case_id = \(caseID) AND subject_id = \(actor.id)")
+            return try SubjectView(row: try connection.query(viewQuery)[0], keys: store.keyRing)
         }
     }
 
@@ -104,10 +116,11 @@ extension CaseStore {
         let facts = record.accessFacts(workflow)
         for subject in record.parties.filter({ $0.role == .subject }).map(\.personID) {
             guard policy.subjectMayRespond(Actor(id: subject, memberships: []), to: facts, windowOpen: true) else { continue }
+            let sealed = record.seal.seal(summary, at: SubjectView.place(record.id, subject: subject))
             try connection.execute(
                 """
                 INSERT INTO subject_views (case_id, subject_id, reference, allegations_summary, notified_at, respond_by)
-                VALUES (\(record.id), \(subject), \(record.reference), \(summary), \(notifiedAt), \(respondBy))
+                VALUES (\(record.id), \(subject), \(record.reference), \(sealed), \(notifiedAt), \(respondBy))
                 ON CONFLICT (case_id, subject_id) DO UPDATE SET open = true, allegations_summary = EXCLUDED.allegations_summary,
                     respond_by = EXCLUDED.respond_by
                 """)

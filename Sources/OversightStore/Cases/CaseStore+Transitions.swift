@@ -85,6 +85,7 @@ extension CaseStore {
                     occurred_on = CASE WHEN \(redacted) THEN NULL ELSE occurred_on END,
                     country_office = CASE WHEN \(redacted) THEN NULL ELSE country_office END,
                     filed_by = CASE WHEN \(redacted) THEN NULL ELSE filed_by END,
+                    filer = CASE WHEN \(redacted) THEN NULL ELSE filer END,
                     subject_ids = CASE WHEN \(redacted) THEN '{}' ELSE subject_ids END,
                     conflicted_ids = CASE WHEN \(redacted) THEN '{}' ELSE conflicted_ids END,
                     witness_ids = CASE WHEN \(redacted) THEN '{}' ELSE witness_ids END,
@@ -93,7 +94,7 @@ extension CaseStore {
                 """
             update.append(Self.returningCase())
             guard let row = try connection.query(update.prepared()).first else { throw CaseStoreError.notFound }
-            return try CaseRecord(row: row)
+            return try CaseRecord(row: row, keys: store.keyRing)
         }
     }
 
@@ -110,7 +111,7 @@ extension CaseStore {
         // the visitor's as the redaction job, then acts as the officer again.
         try SessionScope.system(.redaction).apply(sharingOffices: sharingOffices, connection)
         try connection.execute("DELETE FROM idempotency_keys WHERE case_id = \(record.id)")
-        try SessionScope.person(actor).apply(sharingOffices: sharingOffices, connection)
+        try SessionScope.person(actor).apply(sharingOffices: sharingOffices, keys: keyRing, connection)
         try connection.execute("UPDATE case_keys SET key = NULL, destroyed_at = now() WHERE case_id = \(record.id)")
     }
 
@@ -203,7 +204,7 @@ extension CaseStore {
                 WHERE id = \(record.id)
                 """
             update.append(Self.returningCase())
-            guard let updated = try connection.query(update.prepared()).first.map({ try CaseRecord(row: $0) }) else {
+            guard let updated = try connection.query(update.prepared()).first.map({ try CaseRecord(row: $0, keys: store.keyRing) }) else {
                 throw CaseStoreError.notFound
             }
             try Self.enqueue("notify_assignee", caseID: record.id, payload: ["reference": record.reference, "assignee": assigneeID], connection)

@@ -32,15 +32,18 @@ public struct CaseStore: Sendable {
     public let filingLimit: FilingLimit
     /// Offices whose officers see all of the office's cases, as row security needs them.
     let sharingOffices: [String]
+    /// Wraps the cases' data keys and tags their filers (never in the database).
+    public let keyRing: KeyRing
 
     public init(
-        pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog,
+        pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog, keyRing: KeyRing,
         logger: Logger = Logger(label: "oversight.cases"), clock: @escaping @Sendable () -> Date = { Date() },
         filingLimit: FilingLimit = FilingLimit(), enforcement: AccessEnforcement = .storeAndDatabase
     ) {
         self.pool = pool
         self.configuration = configuration
         self.catalog = catalog
+        self.keyRing = keyRing
         self.clock = clock
         self.router = CaseRouter(configuration)
         self.policy = AccessPolicy(offices: configuration.offices)
@@ -56,8 +59,9 @@ public struct CaseStore: Sendable {
     ) async throws -> Result {
         let sharing = sharingOffices
         let followsUp = if case .person(let actor) = scope { policy.followsUpRecommendations(actor) } else { false }
+        let keys = keyRing
         return try await pool.withTransaction { connection in
-            try scope.apply(sharingOffices: sharing, followsUp: followsUp, connection)
+            try scope.apply(sharingOffices: sharing, followsUp: followsUp, keys: keys, connection)
             return try body(connection)
         }
     }
@@ -69,9 +73,10 @@ public struct CaseStore: Sendable {
     ) async throws -> Result {
         let sharing = sharingOffices
         let followsUp = if case .person(let actor) = scope { policy.followsUpRecommendations(actor) } else { false }
+        let keys = keyRing
         return try await pool.withConnection { connection in
             try await connection.withTransaction { connection in
-                try scope.apply(sharingOffices: sharing, followsUp: followsUp, connection)
+                try scope.apply(sharingOffices: sharing, followsUp: followsUp, keys: keys, connection)
                 return try await body(connection)
             }
         }
@@ -110,18 +115,18 @@ public struct CaseStore: Sendable {
     // MARK: - Reading
 
     /// Reads a case, locking the row when `forUpdate`.
-    static func load(_ reference: String, forUpdate: Bool, _ connection: isolated PostgresConnection) throws -> CaseRecord? {
+    func load(_ reference: String, forUpdate: Bool, _ connection: isolated PostgresConnection) throws -> CaseRecord? {
         var query: PostgresQuery = "SELECT "
         query.append(CaseRecord.select)
         query.append(" FROM cases WHERE reference = \(reference)")
         if forUpdate { query.append(" FOR UPDATE") }
-        return try connection.query(query.prepared()).first.map { try CaseRecord(row: $0) }
+        return try connection.query(query.prepared()).first.map { try CaseRecord(row: $0, keys: keyRing) }
     }
 
     /// Locks a case for a change by `actor`; a case they may not see is `notFound`, exactly
     /// like a missing one.
     func lockVisible(_ reference: String, for actor: Actor, _ connection: isolated PostgresConnection) throws -> (CaseRecord, CaseAccess) {
-        guard let record = try Self.load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
+        guard let record = try load(reference, forUpdate: true, connection) else { throw CaseStoreError.notFound }
         let access = checkedAccess(actor, to: record)
         guard access.discloses(.summary) else { throw CaseStoreError.notFound }
         return (record, access)
@@ -137,7 +142,7 @@ public struct CaseStore: Sendable {
         let prepared = query.prepared()
         let row = try await transaction(.person(actor)) { connection in try connection.query(prepared).first }
         guard let row else { throw CaseStoreError.notFound }
-        let record = try CaseRecord(row: row)
+        let record = try CaseRecord(row: row, keys: keyRing)
         let access = checkedAccess(actor, to: record)
         guard access.discloses(.summary) else { throw CaseStoreError.notFound }
         return (record, access)
@@ -154,10 +159,11 @@ public struct CaseStore: Sendable {
     public func filings(of actor: Actor, limit: Int = 100) async throws -> [CaseRecord] {
         var query: PostgresQuery = "SELECT "
         query.append(CaseRecord.select)
-        query.append(" FROM cases WHERE filed_by = \(actor.id) ORDER BY opened_at DESC, id LIMIT \(limit)")
+        query.append(
+            " FROM cases WHERE filed_by IN (\(keyRing.filerTag(actor.id)), \(actor.id)) ORDER BY opened_at DESC, id LIMIT \(limit)")
         let statement = query
         let rows = try await transaction(.person(actor)) { connection in try connection.query(statement) }
-        return try rows.map { try CaseRecord(row: $0) }.filter { access(actor, to: $0).discloses(.summary) }
+        return try rows.map { try CaseRecord(row: $0, keys: keyRing) }.filter { access(actor, to: $0).discloses(.summary) }
     }
 
     // MARK: - Appending history

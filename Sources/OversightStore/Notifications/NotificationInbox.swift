@@ -40,7 +40,7 @@ extension CaseStore {
             }
             guard !claimed.isEmpty else { return 0 }
             // What the batch needs is read in a few statements for the whole batch, not per row.
-            let batch = try DeliveryBatch.read(claimed, connection)
+            let batch = try DeliveryBatch.read(claimed, keys: store.keyRing, connection)
             var outboxIDs: [Int] = []
             var recipients: [String] = []
             var kinds: [String] = []
@@ -202,14 +202,14 @@ struct DeliveryBatch {
     var openSubjectViews: [UUID: [String]] = [:]
     var people: [String: Person] = [:]
 
-    static func read(_ rows: [OutboxRow], _ connection: isolated PostgresConnection) throws -> DeliveryBatch {
+    static func read(_ rows: [OutboxRow], keys: KeyRing, _ connection: isolated PostgresConnection) throws -> DeliveryBatch {
         var batch = DeliveryBatch()
         let caseIDs = Array(Set(rows.compactMap(\.caseID)))
         var query: PostgresQuery = "SELECT "
         query.append(CaseRecord.select)
         query.append(" FROM cases WHERE id = ANY(\(caseIDs)::uuid[])")
         for row in try connection.query(query) {
-            let record = try CaseRecord(row: row)
+            let record = try CaseRecord(row: row, keys: keys)
             batch.cases[record.id] = record
         }
         let offices = Array(Set(batch.cases.values.flatMap { [$0.office.rawValue] + ($0.owner.map { [$0.office.rawValue] } ?? []) }))
