@@ -191,7 +191,8 @@ struct SeedGenerator {
                 id: id, reference: reference.description, kind: rule.kind, workflowVersionID: versionID, office: rule.office, state: state.name,
                 category: rule.category, priority: rule.priority, title: title, narrative: narrative, occurredOn: nil, location: nil,
                 region: region, countryOffice: nil, filedBy: filer, assignee: assignee, routingRule: rule.citation, conflict: nil,
-                sealedFrom: [], restrictedToHead: false, snapshotJSON: SnapshotDocument(snapshot).json, dueAt: due, nextEscalationAt: due,
+                sealedFrom: [], restrictedToHead: false, snapshotJSON: SnapshotDocument(snapshot, seal: seal, caseID: id).json, dueAt: due,
+                nextEscalationAt: due,
                 openedAt: openedAt, closedAt: closed ? at : nil, outcome: state.outcome, version: 1 + events.count - 2, eventSeq: head.seq,
                 eventHash: head.hash, updatedAt: at, reporterVersion: 1,
                 parties: subject.map { [CaseParty(personID: $0, role: .subject)] } ?? [], seal: seal, filerTag: keys.filerTag(filer)))

@@ -41,6 +41,8 @@ struct CaseAPIHarness: Sendable {
     let logs: InMemoryLogHandler
     /// The settings the service was built from.
     let settings: ServiceSettings
+    /// The database's name on the suite's server (for PostgreSQL's own tools).
+    let database: String
 
     /// The filer a case row seals, opened with the service's key ring: what someone holding both
     /// the database and the ring could read (the tests look behind the API).
@@ -97,7 +99,7 @@ struct CaseAPIHarness: Sendable {
                     try await body(
                         CaseAPIHarness(
                             client: client, store: service.store, adminPool: adminPool, keys: service.keys, clock: clock,
-                            options: options, logs: capture, settings: settings))
+                            options: options, logs: capture, settings: settings, database: name))
                 }
             } catch {
                 await service.shutdown()

@@ -66,7 +66,7 @@ struct CaseSeederTests {
             let encoded = SnapshotDocument(
                 CaseSnapshot(
                     workflow: configuration.workflow(.investigation)!, filedBy: "x", filedAt: Date(timeIntervalSince1970: 1_790_000_000.25),
-                    triageDueAt: Date(timeIntervalSince1970: 1_790_086_400))
+                    triageDueAt: Date(timeIntervalSince1970: 1_790_086_400)), seal: .plain, caseID: UUID()
             ).json
             let decoded = try JSONDecoder().decode(SnapshotDocument.self, from: Data(encoded.utf8))
             #expect(decoded.triageDueAt == Date(timeIntervalSince1970: 1_790_086_400))

@@ -249,10 +249,11 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
                     kind: kind, office: office, state: state, assignee: assignee, filedBy: filedBy, parties: parties,
                     fields: [:], visitedStates: [state], pausedFrom: nil, stageClock: nil, clocks: [:],
                     openRecommendations: 0, outcome: outcome, filedAt: openedAt, acknowledgedAt: nil,
-                    lastReporterUpdateAt: nil, triageDueAt: nil, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead))
+                    lastReporterUpdateAt: nil, triageDueAt: nil, sealedFrom: sealedFrom, restrictedToHead: restrictedToHead),
+                seal: .plain, caseID: id)
         var snapshot = CaseSnapshot(
             kind: kind, office: office, state: state, assignee: assignee, filedBy: filedBy, parties: parties,
-            fields: document.fields.mapValues(\.field), visitedStates: Set(document.visitedStates), pausedFrom: document.pausedFrom,
+            fields: document.openedFields(seal, caseID: id), visitedStates: Set(document.visitedStates), pausedFrom: document.pausedFrom,
             stageClock: document.stageClock, clocks: document.clocks, openRecommendations: document.openRecommendations,
             outcome: outcome, filedAt: openedAt, acknowledgedAt: document.acknowledgedAt,
             lastReporterUpdateAt: document.lastReporterUpdateAt, triageDueAt: document.triageDueAt,
@@ -260,6 +261,9 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         snapshot.owner = owner
         return snapshot
     }
+
+    /// `snapshot` as this case's snapshot column stores it (its text fields sealed).
+    func stored(_ snapshot: CaseSnapshot) -> SnapshotDocument { SnapshotDocument(snapshot, seal: seal, caseID: id) }
 
     /// Facts for the access policy, given the case's workflow: columns only.
     public func accessFacts(_ workflow: WorkflowDefinition) -> CaseAccessFacts {

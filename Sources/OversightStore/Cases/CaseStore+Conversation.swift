@@ -75,7 +75,7 @@ extension CaseStore {
             let due = store.earliestDue(snapshot, workflow: try store.workflow(of: record))
             try connection.execute(
                 """
-                UPDATE cases SET snapshot = \(PostgresJSON(SnapshotDocument(snapshot))), due_at = \(due), next_escalation_at = \(due),
+                UPDATE cases SET snapshot = \(PostgresJSON(record.stored(snapshot))), due_at = \(due), next_escalation_at = \(due),
                     version = version + 1, reporter_version = reporter_version + \(visibility == .reporter ? 1 : 0),
                     event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now)
                 WHERE id = \(record.id)

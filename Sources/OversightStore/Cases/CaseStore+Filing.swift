@@ -293,7 +293,7 @@ extension CaseStore {
         let head = (seq: chain.last?.seq ?? 0, hash: chain.last?.hash ?? Data())
         let snapshot = new.snapshot
         let due = earliestDue(snapshot, workflow: new.workflow)
-        let snapshotJSON = SnapshotDocument(snapshot).json
+        let snapshotJSON = SnapshotDocument(snapshot, seal: seal, caseID: id).json
         // A reference already taken (2^55 of them: practically never) is drawn again.
         var reference = CaseReference.random().description
         for attempt in 1...5 {

@@ -159,7 +159,7 @@ extension CaseStore {
                     """
                     UPDATE cases SET title = '(redacted)', narrative = '', location = NULL, occurred_on = NULL, country_office = NULL,
                         filed_by = NULL, filer = NULL, subject_ids = '{}', conflicted_ids = '{}', witness_ids = '{}', reporter_ids = '{}',
-                        snapshot = \(PostgresJSON(SnapshotDocument(snapshot))), version = version + 1, event_seq = \(head.seq),
+                        snapshot = \(PostgresJSON(record.stored(snapshot))), version = version + 1, event_seq = \(head.seq),
                         event_hash = \(head.hash), updated_at = \(now)
                     WHERE id = \(record.id)
                     """)

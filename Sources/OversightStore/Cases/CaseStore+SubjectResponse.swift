@@ -85,7 +85,7 @@ extension CaseStore {
                 after: (record.eventSeq, record.eventHash), actor: EventActor.subject, at: now, connection)
             try connection.execute(
                 """
-                UPDATE cases SET snapshot = \(PostgresJSON(SnapshotDocument(snapshot))), version = version + 1, event_seq = \(head.seq),
+                UPDATE cases SET snapshot = \(PostgresJSON(record.stored(snapshot))), version = version + 1, event_seq = \(head.seq),
                     event_hash = \(head.hash), updated_at = \(now)
                 WHERE id = \(record.id)
                 """)

@@ -74,7 +74,7 @@ extension CaseStore {
                 redacted || decision.closed != (record.closedAt != nil)
                 || workflow.state(decision.from)?.reporterStatus != workflow.state(decision.to)?.reporterStatus
             var update: PostgresQuery = """
-                UPDATE cases SET state = \(decision.snapshot.state), snapshot = \(PostgresJSON(SnapshotDocument(decision.snapshot))),
+                UPDATE cases SET state = \(decision.snapshot.state), snapshot = \(PostgresJSON(record.stored(decision.snapshot))),
                     outcome = \(decision.snapshot.outcome), closed_at = \(decision.closed ? now : nil),
                     due_at = \(due), next_escalation_at = \(due), version = version + 1,
                     reporter_version = reporter_version + \(reporterSees ? 1 : 0),
@@ -199,7 +199,7 @@ extension CaseStore {
                 facts: try after.entries(since: CaseFacts(record: record), key: nil), to: record.id,
                 after: (record.eventSeq, record.eventHash), actor: actor.id, at: now, connection)
             var update: PostgresQuery = """
-                UPDATE cases SET assignee = \(assigneeID), snapshot = \(PostgresJSON(SnapshotDocument(snapshot))), version = version + 1,
+                UPDATE cases SET assignee = \(assigneeID), snapshot = \(PostgresJSON(record.stored(snapshot))), version = version + 1,
                     event_seq = \(head.seq), event_hash = \(head.hash), updated_at = \(now)
                 WHERE id = \(record.id)
                 """

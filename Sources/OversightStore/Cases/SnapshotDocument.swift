@@ -17,6 +17,10 @@ package struct SnapshotDocument: Codable, Sendable {
             }
         }
 
+        init(sealed: Data) {
+            (type, value) = ("sealed", sealed.base64EncodedString())
+        }
+
         var field: FieldValue {
             switch type {
             case "flag": .flag(value == "true")
@@ -51,7 +55,38 @@ package struct SnapshotDocument: Codable, Sendable {
         case formerAssignees = "former_assignees"
     }
 
-    package init(_ snapshot: CaseSnapshot) {
+    /// Text fields the reports count in SQL (codes, not words): kept in clear. Every other
+    /// text a transition records (notes, reasons, the subject's summary, an action plan) is
+    /// sealed under the case's key like the narrative.
+    package static let clearTextFields: Set<String> = ["ioa_category", "visitor_type"]
+
+    static func place(_ field: String, _ caseID: UUID) -> SealedPlace { SealedPlace("cases", "snapshot.fields.\(field)", row: caseID) }
+
+    /// The document of `snapshot` for the case `caseID`, its text fields sealed with `seal`.
+    package init(_ snapshot: CaseSnapshot, seal: CaseSeal, caseID: UUID) {
+        self.init(snapshot)
+        guard seal.seals else { return }
+        for (name, field) in fields where field.type == "text" && !Self.clearTextFields.contains(name) {
+            fields[name] = StoredField(sealed: seal.seal(field.value, at: Self.place(name, caseID)))
+        }
+    }
+
+    /// The fields as the engine reads them, sealed ones opened (one that does not open is
+    /// left out: every guard that needs it then refuses).
+    func openedFields(_ seal: CaseSeal, caseID: UUID) -> [String: FieldValue] {
+        var opened: [String: FieldValue] = [:]
+        for (name, field) in fields {
+            if field.type == "sealed" {
+                guard let data = Data(base64Encoded: field.value), let text = try? seal.openText(data, at: Self.place(name, caseID)) else { continue }
+                opened[name] = .text(text)
+            } else {
+                opened[name] = field.field
+            }
+        }
+        return opened
+    }
+
+    private init(_ snapshot: CaseSnapshot) {
         fields = snapshot.fields.mapValues(StoredField.init)
         visitedStates = snapshot.visitedStates.sorted()
         pausedFrom = snapshot.pausedFrom

@@ -7,8 +7,8 @@ import PostgresClient
 /// A re-wrap changes the wrapping only: the data key and the content it seals stay as they are,
 /// so the service goes on reading and writing while it runs. A data key still stored bare (a
 /// database older than encryption) is wrapped with its case's content sealed in the same
-/// transaction: title, narrative, filer, messages and notes, answers, the subjects' summaries,
-/// attachment names and bytes. Batches lock with SKIP LOCKED (a case in use is taken on the
+/// transaction: title, narrative, filer, the text fields of its snapshot, messages and notes,
+/// answers, the subjects' summaries, attachment names and bytes. Batches lock with SKIP LOCKED (a case in use is taken on the
 /// next pass), and a run stopped half-way is resumed by running it again.
 public struct KeyRotation: Sendable {
     public let pool: PostgresPool
@@ -23,6 +23,11 @@ public struct KeyRotation: Sendable {
     public struct KeyUse: Sendable, Hashable {
         public let wrappedWith: String
         public let cases: Int
+
+        public init(wrappedWith: String, cases: Int) {
+            self.wrappedWith = wrappedWith
+            self.cases = cases
+        }
     }
 
     public func status() async throws -> [KeyUse] {
@@ -112,12 +117,17 @@ public struct KeyRotation: Sendable {
     /// use (taken on the next pass).
     static func sealLegacyContent(of caseID: UUID, key: CaseKey, keys: KeyRing, _ connection: isolated PostgresConnection) throws -> Bool {
         let seal = CaseSeal(newCaseKey: key)
-        let cases = try connection.query("SELECT title, narrative, filer FROM cases WHERE id = \(caseID) FOR UPDATE SKIP LOCKED")
+        let cases = try connection.query("SELECT title, narrative, filer, snapshot FROM cases WHERE id = \(caseID) FOR UPDATE SKIP LOCKED")
         guard let row = cases.first else { return false }
         let filer = try row.decode("filer", as: Data?.self).map { String(decoding: $0, as: UTF8.self) }
+        var snapshot = try row.decode("snapshot", as: PostgresJSON<SnapshotDocument>.self).value
+        for (name, field) in snapshot.fields where field.type == "text" && !SnapshotDocument.clearTextFields.contains(name) {
+            snapshot.fields[name] = .init(sealed: seal.seal(field.value, at: SnapshotDocument.place(name, caseID)))
+        }
         try connection.execute(
             """
-            UPDATE cases SET title = \(seal.seal(try row.decode("title", as: Data.self), at: SealedPlace("cases", "title", row: caseID))),
+            UPDATE cases SET snapshot = \(PostgresJSON(snapshot)),
+                title = \(seal.seal(try row.decode("title", as: Data.self), at: SealedPlace("cases", "title", row: caseID))),
                 narrative = \(seal.seal(try row.decode("narrative", as: Data.self), at: SealedPlace("cases", "narrative", row: caseID))),
                 filer = \(filer.map { seal.seal($0, at: SealedPlace("cases", "filer", row: caseID)) }),
                 filed_by = \(filer.map(keys.filerTag))
