@@ -93,6 +93,7 @@ public enum OversightApplication {
             AttachmentRoutes(store: cases.store).register(on: v1)
             LegalHoldRoutes(store: cases.store).register(on: v1)
             QueueRoutes(store: cases.store, cursors: cases.cursors).register(on: v1)
+            SearchRoutes(store: cases.store, cursors: cases.cursors).register(on: v1)
             WorkflowRoutes(store: cases.store).register(on: v1)
             PlannedWorkRoutes(store: cases.store).register(on: v1)
             RecommendationRoutes(store: cases.store).register(on: v1)

@@ -286,6 +286,13 @@ struct QueueItemResponse: Encodable, Sendable {
 
 }
 
+struct SearchResponse: ResponseEncodable, Sendable {
+    let cases: [QueueItemResponse]
+    /// How many cases match that the caller may see (never one they may not).
+    let total: Int
+    let nextCursor: String?
+}
+
 struct QueueResponse: ResponseEncodable, Sendable {
     let cases: [QueueItemResponse]
     let nextCursor: String?

@@ -56,6 +56,7 @@ public struct Problem: ProblemConvertible, Sendable {
         public static let alreadyAssigned = Kind(slug: "already-assigned", title: "The case is already assigned", status: .conflict)
         public static let caseClosed = Kind(slug: "case-closed", title: "The case is closed", status: .conflict)
         public static let invalidCursor = Kind(slug: "invalid-cursor", title: "Invalid page cursor", status: .badRequest)
+        public static let invalidSearch = Kind(slug: "invalid-search", title: "Nothing to search for", status: .badRequest)
         public static let rateLimited = Kind(slug: "rate-limited", title: "Too many requests", status: .tooManyRequests)
         public static let notPlannedWork = Kind(
             slug: "not-planned-work", title: "The office does not open cases of this kind", status: .unprocessableContent)

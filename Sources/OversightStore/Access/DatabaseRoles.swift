@@ -12,6 +12,7 @@ public enum DatabaseRoles {
     public static let caseTables = [
         "cases", "case_parties", "case_events", "comments", "case_links", "outbox", "escalations", "idempotency_keys", "case_keys",
         "notifications", "subject_views", "intake_receipts", "intake_sessions", "case_answers", "attachments", "attachment_chunks", "legal_holds",
+        "case_search",
     ]
 
     /// Creates both logins when missing and hands the current database (and anything in it

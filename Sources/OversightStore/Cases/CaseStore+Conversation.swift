@@ -62,6 +62,7 @@ extension CaseStore {
             let author = access.writesAsReporter ? EventActor.reporter : actor.id
             let comment = CaseComment(id: UUID(), author: author, visibility: visibility, body: body, createdAt: now)
             try connection.execute(CaseCommentRow(caseID: record.id, comment: comment, seal: record.seal).insert())
+            try store.indexMore(record.id, text: body, connection)
             let head = try Self.appendEvents(
                 [NewEvent("comment", ["comment_id": comment.id.uuidString.lowercased(), "visibility": visibility.rawValue])],
                 to: record.id, after: (record.eventSeq, record.eventHash), actor: author, at: now, connection)

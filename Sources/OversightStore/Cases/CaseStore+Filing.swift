@@ -314,6 +314,7 @@ extension CaseStore {
             reference = CaseReference.random().description
         }
         try connection.execute(StoredCaseKey(caseID: id, key: key, keys: keyRing).insert().prepared())
+        try indexNewCase(id, office: snapshot.office, openedAt: now, texts: [new.title, new.narrative], connection)
         if !new.answers.isEmpty {
             let answers = seal.seal(RecordedAnswer.canonicalJSON(new.answers), at: SealedPlace("case_answers", "answers", row: id))
             try connection.execute("INSERT INTO case_answers (case_id, answers) VALUES (\(id), \(answers))")

@@ -144,6 +144,7 @@ extension CaseStore {
                 try connection.execute("DELETE FROM idempotency_keys WHERE case_id = \(record.id)")
                 try connection.execute("DELETE FROM case_answers WHERE case_id = \(record.id)")
                 try connection.execute("DELETE FROM attachments WHERE case_id = \(record.id)")
+                try connection.execute("DELETE FROM case_search WHERE case_id = \(record.id)")
                 try connection.execute("UPDATE subject_views SET allegations_summary = '' WHERE case_id = \(record.id)")
                 try connection.execute("UPDATE case_keys SET key = NULL, destroyed_at = \(now) WHERE case_id = \(record.id)")
                 var after = CaseFacts(record: record)

@@ -79,6 +79,7 @@ extension CaseStore {
             var snapshot = record.snapshot
             let comment = CaseComment(id: UUID(), author: EventActor.subject, visibility: .internal, body: text, createdAt: now)
             try connection.execute(CaseCommentRow(caseID: record.id, comment: comment, seal: record.seal).insert())
+            try store.indexMore(record.id, text: text, connection)
             snapshot.fields["subject_response_at"] = .date(now)
             let head = try Self.appendEvents(
                 [NewEvent("subject_responded", ["comment_id": comment.id.uuidString.lowercased()])], to: record.id,

@@ -40,6 +40,7 @@ extension CaseStore {
                 eventData["stage_deadline"] = now <= due ? "within" : "late"
             }
             var events = [NewEvent("transition", eventData)]
+            if case .text(let note) = input["note"] { try store.indexMore(record.id, text: note, connection) }
             let redacted = decision.effects.contains(.redactIdentifyingDetails)
             for effect in decision.effects {
                 switch effect {
@@ -107,6 +108,7 @@ extension CaseStore {
         try connection.execute("DELETE FROM case_parties WHERE case_id = \(record.id)")
         try connection.execute("DELETE FROM case_answers WHERE case_id = \(record.id)")
         try connection.execute("DELETE FROM attachments WHERE case_id = \(record.id)")
+        try connection.execute("DELETE FROM case_search WHERE case_id = \(record.id)")
         // Only the caller reads an idempotency record (it names who filed): the close removes
         // the visitor's as the redaction job, then acts as the officer again.
         try SessionScope.system(.redaction).apply(sharingOffices: sharingOffices, connection)

@@ -184,11 +184,19 @@ public final class KeyRing: Sendable {
     public func filerTag(_ personID: String) -> String { "t:" + tag("filer", personID) }
 
     /// A keyed tag of `value` in `purpose`'s own space (two purposes never share tags).
-    public func tag(_ purpose: String, _ value: String) -> String {
+    public func tag(_ purpose: String, _ value: String) -> String { Hex.encode(mac(purpose, value).prefix(16)) }
+
+    /// The same, 64 bits of it as a number: the search index's (a collision costs a false
+    /// candidate, which the other words and row security then judge, never a leak).
+    public func tagBits(_ purpose: String, _ value: String) -> Int64 {
+        mac(purpose, value).prefix(8).reduce(0) { ($0 << 8) | Int64($1) }
+    }
+
+    private func mac(_ purpose: String, _ value: String) -> Data {
         var message = Array(purpose.utf8)
         message.append(0)
         message.append(contentsOf: value.utf8)
         let index = keys.withLock { $0.index }
-        return Hex.encode(Data(HMAC<SHA256>.authenticationCode(for: message, using: index)).prefix(16))
+        return Data(HMAC<SHA256>.authenticationCode(for: message, using: index))
     }
 }

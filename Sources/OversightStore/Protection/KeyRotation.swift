@@ -1,4 +1,5 @@
 import Foundation
+import OversightDomain
 import PostgresClient
 
 /// Which key-encryption keys the cases' data keys are wrapped with, and moving them all to the
@@ -117,7 +118,8 @@ public struct KeyRotation: Sendable {
     /// use (taken on the next pass).
     static func sealLegacyContent(of caseID: UUID, key: CaseKey, keys: KeyRing, _ connection: isolated PostgresConnection) throws -> Bool {
         let seal = CaseSeal(newCaseKey: key)
-        let cases = try connection.query("SELECT title, narrative, filer, snapshot FROM cases WHERE id = \(caseID) FOR UPDATE SKIP LOCKED")
+        let cases = try connection.query(
+            "SELECT title, narrative, filer, snapshot, office, opened_at FROM cases WHERE id = \(caseID) FOR UPDATE SKIP LOCKED")
         guard let row = cases.first else { return false }
         let filer = try row.decode("filer", as: Data?.self).map { String(decoding: $0, as: UTF8.self) }
         var snapshot = try row.decode("snapshot", as: PostgresJSON<SnapshotDocument>.self).value
@@ -133,11 +135,22 @@ public struct KeyRotation: Sendable {
                 filed_by = \(filer.map(keys.filerTag))
             WHERE id = \(caseID)
             """)
+        // The words the search finds it by, from what is about to be sealed.
+        var texts = [try row.decode("title", as: Data.self), try row.decode("narrative", as: Data.self)]
         for comment in try connection.query("SELECT id, body FROM comments WHERE case_id = \(caseID)") {
             let id: UUID = try comment.decode("id")
+            texts.append(try comment.decode("body", as: Data.self))
             let body = seal.seal(try comment.decode("body", as: Data.self), at: CaseCommentRow.place(id))
             try connection.execute("UPDATE comments SET body = \(body) WHERE id = \(id)")
         }
+        let words = SearchWords.words(texts.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n"))
+        try connection.execute(
+            """
+            INSERT INTO case_search (case_id, office, opened_at, tags)
+            VALUES (\(caseID), \(try row.decode("office", as: String.self)), \(try row.decode("opened_at", as: Date.self)),
+                    \(words.map { keys.tagBits("word", $0) }))
+            ON CONFLICT (case_id) DO NOTHING
+            """)
         if let answers = try connection.query("SELECT answers FROM case_answers WHERE case_id = \(caseID)").first {
             let sealed = seal.seal(try answers.decode("answers", as: Data.self), at: SealedPlace("case_answers", "answers", row: caseID))
             try connection.execute("UPDATE case_answers SET answers = \(sealed) WHERE case_id = \(caseID)")
