@@ -1,6 +1,8 @@
 -- POST /v1/cases (no subjects, no idempotency key) by one of the bench's filers: the
 -- transaction CaseStore.file runs: the actor, the filing limit, the case under a random
--- reference (its title, narrative and filer sealed, the filer's tag), its wrapped key, its two events (the second with every fact), the outbox row.
+-- reference (title, narrative and filer of a sealed one's length; the ceiling cannot seal, and
+-- stores them in the form the service reads back as written before encryption, so that its
+-- cases stay readable in the service's queue), its key, its search index row, its two events (the second with every fact), the outbox row.
 \set f random(1, :filers)
 BEGIN ISOLATION LEVEL READ COMMITTED;
 SELECT set_config('oversight.actor', 'bench-filer-' || :f, true), set_config('oversight.actor_tag', 't:' || md5('bench-filer-' || :f), true),
@@ -14,16 +16,16 @@ INSERT INTO cases (id, reference, kind, workflow_version_id, office, state, cate
     updated_at, reporter_version, subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id, filer)
 VALUES (gen_random_uuid(), upper(substr(md5(random()::text), 1, 4) || '-' || substr(md5(random()::text), 1, 4) || '-'
        || substr(md5(random()::text), 1, 4)), 'investigation', :wv, 'OIG', 'received', 'fraud', 'normal', 2,
-    decode(md5(random()::text) || md5(random()::text) || md5(random()::text), 'hex'),
-    decode(md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text), 'hex'), NULL, NULL, 'Europe', NULL,
-    't:' || md5('bench-filer-' || :f), NULL,
+    convert_to('Invoices paid twice, as long as it is sealed', 'UTF8'),
+    convert_to('Two payments for one delivery, as long as sealed', 'UTF8'), NULL, NULL, 'Europe', NULL,
+    'bench-filer-' || :f, NULL,
     'routing.yaml rules[0] (fraud)', NULL, '{}', false,
     '{"fields":{},"visited_states":["received"],"clocks":{},"open_recommendations":0}', now() + interval '3 days',
     now() + interval '3 days', now(), NULL, NULL, 1, 2, '\x00', now(), 1, '{}', '{}', '{}', '{}', NULL, NULL, NULL,
-    decode(md5(random()::text) || md5(random()::text) || md5(random()::text), 'hex'))
+    convert_to('bench-filer-' || :f || ', as long as it is sealed', 'UTF8'))
 ON CONFLICT DO NOTHING RETURNING id \gset
-INSERT INTO case_keys (case_id, key, destroyed_at, key_id)
-VALUES (:id, decode(md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text), 'hex'), NULL, 'k1');
+INSERT INTO case_keys (case_id, key, destroyed_at, key_id) VALUES (:id, decode(md5(random()::text) || md5(random()::text), 'hex'), NULL, NULL);
+INSERT INTO case_search (case_id, office, opened_at, tags) VALUES (:id, 'OIG', now(), '{1,2,3,4,5,6,7,8,9,10,11,12,13,14}');
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)
 VALUES (:id, 1, 'filed', 'reporter', now(), '{"category":"fraud","kind":"investigation"}', '\x', decode(md5(random()::text) || md5(random()::text), 'hex'));
 INSERT INTO case_events (case_id, seq, kind, actor, at, data, prev_hash, hash)

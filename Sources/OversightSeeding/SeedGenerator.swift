@@ -18,6 +18,7 @@ struct SeedGenerator {
     var staff: [(id: String, office: String)] = []
     var idPrefix: UInt64 = 0
     var caseCounter = 0
+    var wordTags: [String: Int64] = [:]
     let categories: [(rule: RoutingRule, weight: Double)]
     let totalWeight: Double
 
@@ -61,6 +62,16 @@ struct SeedGenerator {
             if target <= 0 { return rule }
         }
         return categories[categories.count - 1].rule
+    }
+
+    static let vocabulary = SeedVocabulary.shared
+
+    /// The index's tag of a word (the vocabulary is small: each is computed once).
+    private mutating func wordTag(_ word: String) -> Int64 {
+        if let known = wordTags[word] { return known }
+        let tag = keys.tagBits("word", word)
+        wordTags[word] = tag
+        return tag
     }
 
     mutating func batch(_ size: Int) -> Batch {
@@ -139,8 +150,8 @@ struct SeedGenerator {
         at = CaseEventChain.microsecondPrecision(at)
 
         let closed = state.kind == .terminal
-        let title = "Seeded \(rule.label.lowercased()) case"
-        let narrative = "A seeded narrative describing what was reported."
+        let title = "Seeded \(rule.label.lowercased()) case: " + Self.vocabulary.text(words: 2, &random)
+        let narrative = "A seeded narrative: " + Self.vocabulary.text(words: 12, &random) + "."
         let region = ["Africa", "Americas", "Asia", "Europe", "Middle East"][Int(random.next() % 5)]
         // The facts of the row, recorded by its last event (as the service records them).
         let facts =
@@ -167,6 +178,10 @@ struct SeedGenerator {
             batch.parties.append(CasePartyRow(caseID: id, personID: subject, role: .subject, addedBy: EventActor.reporter, addedAt: openedAt))
         }
         batch.keys.append(StoredCaseKey(caseID: id, key: caseKey, keys: keys))
+        batch.search.append(
+            CaseSearchRow(
+                caseID: id, office: rule.office.rawValue, openedAt: openedAt,
+                tags: SearchWords.words(title + "\n" + narrative + "\nWorking note on the case.").map { wordTag($0) }))
 
         var snapshot = CaseSnapshot(
             workflow: workflow, office: rule.office, filedBy: filer, filedAt: openedAt,

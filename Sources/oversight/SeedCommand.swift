@@ -16,7 +16,10 @@ struct SeedCommand: AsyncParsableCommand {
     )
 
     @Option(help: "How many cases to add.")
-    var cases: Int
+    var cases: Int?
+
+    @Option(help: "Print N search queries drawn from the seeded texts' vocabulary, as people type them, and exit (for the bench).")
+    var sampleQueries: Int?
 
     @Option(help: "Cases per COPY transaction.")
     var batch: Int = 20_000
@@ -27,11 +30,17 @@ struct SeedCommand: AsyncParsableCommand {
     @OptionGroup var settingsOptions: SettingsOptions
 
     func validate() throws {
-        guard cases > 0 else { throw ValidationError("--cases must be positive") }
+        guard (cases == nil) != (sampleQueries == nil) else { throw ValidationError("give --cases, or --sample-queries alone") }
+        guard (cases ?? 1) > 0, (sampleQueries ?? 1) > 0 else { throw ValidationError("--cases and --sample-queries must be positive") }
         guard (100...200_000).contains(batch) else { throw ValidationError("--batch must be from 100 to 200000") }
     }
 
     func run() async throws {
+        if let sampleQueries {
+            for query in SeedVocabulary.shared.sampleQueries(sampleQueries, seed: seed) { print(query) }
+            return
+        }
+        guard let cases else { return }
         let settings = try settingsOptions.load()
         let logger = bootstrapLogging(settings)
         let configuration = try loadConfiguration(settings.policyDirectory)

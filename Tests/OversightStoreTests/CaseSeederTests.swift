@@ -33,6 +33,11 @@ struct CaseSeederTests {
             #expect(report.cases == 2_000)
             #expect(report.events >= 6_000 && report.events <= 20_000)
 
+            // Every seeded case is in the search index, and its title is sealed.
+            #expect(try await pool.query("SELECT count(*) AS n FROM case_search")[0].decode("n", as: Int.self) == 2_000)
+            #expect(
+                try await pool.query("SELECT count(*) AS n FROM cases WHERE position(convert_to('Seeded', 'UTF8') in title) > 0")[0]
+                    .decode("n", as: Int.self) == 0)
             let audit = try await AuditVerifier(pool: pool, keys: keys).verify()
             #expect(audit.firstBreak == nil)
             #expect(audit.casesChecked == 2_000)

@@ -18,6 +18,7 @@ package struct BulkCaseLoad: Sendable {
         package var parties = CopyBinaryEncoder<CasePartyRow>(reservingCapacity: 1 << 20)
         package var events = CopyBinaryEncoder<CaseEvent>(reservingCapacity: 1 << 23)
         package var comments = CopyBinaryEncoder<CaseCommentRow>(reservingCapacity: 1 << 21)
+        package var search = CopyBinaryEncoder<CaseSearchRow>(reservingCapacity: 1 << 21)
 
         package init() {}
     }
@@ -51,19 +52,20 @@ package struct BulkCaseLoad: Sendable {
                     """
                     ALTER TABLE cases NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys NO FORCE ROW LEVEL SECURITY;
                     ALTER TABLE case_parties NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_events NO FORCE ROW LEVEL SECURITY;
-                    ALTER TABLE comments NO FORCE ROW LEVEL SECURITY
+                    ALTER TABLE comments NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_search NO FORCE ROW LEVEL SECURITY
                     """))
             try connection.copyFromStdin(CaseRecord.copyStatement, data: rows.cases.bytes)
             try connection.copyFromStdin(StoredCaseKey.copyStatement, data: rows.keys.bytes)
             try connection.copyFromStdin(CasePartyRow.copyStatement, data: rows.parties.bytes)
             try connection.copyFromStdin(CaseEvent.copyStatement, data: rows.events.bytes)
             try connection.copyFromStdin(CaseCommentRow.copyStatement, data: rows.comments.bytes)
+            try connection.copyFromStdin(CaseSearchRow.copyStatement, data: rows.search.bytes)
             try connection.run(
                 PostgresScript(
                     """
                     ALTER TABLE cases FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys FORCE ROW LEVEL SECURITY;
                     ALTER TABLE case_parties FORCE ROW LEVEL SECURITY; ALTER TABLE case_events FORCE ROW LEVEL SECURITY;
-                    ALTER TABLE comments FORCE ROW LEVEL SECURITY
+                    ALTER TABLE comments FORCE ROW LEVEL SECURITY; ALTER TABLE case_search FORCE ROW LEVEL SECURITY
                     """))
         }
     }

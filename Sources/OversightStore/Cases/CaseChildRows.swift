@@ -53,6 +53,29 @@ package struct StoredCaseKey: PostgresTableRow {
     ]
 }
 
+/// A `case_search` row: the blind index's tags of a case's words.
+package struct CaseSearchRow: PostgresTableRow {
+    package let caseID: UUID
+    package let office: String
+    package let openedAt: Date
+    package let tags: [Int64]
+
+    package init(caseID: UUID, office: String, openedAt: Date, tags: [Int64]) {
+        self.caseID = caseID
+        self.office = office
+        self.openedAt = openedAt
+        self.tags = tags
+    }
+
+    package static let table: StaticString = "case_search"
+    package static let columns: [PostgresColumn<CaseSearchRow>] = [
+        .init("case_id") { $0.caseID },
+        .init("office") { $0.office },
+        .init("opened_at") { $0.openedAt },
+        .init("tags") { $0.tags },
+    ]
+}
+
 /// A `case_parties` row: a person named on a case, in one role.
 package struct CasePartyRow: PostgresTableRow {
     package let caseID: UUID

@@ -9,7 +9,7 @@ import NIOCore
 @main
 struct LoadDriver: AsyncParsableCommand {
     enum Scenario: String, ExpressibleByArgument, CaseIterable {
-        case file, transition, queue, view, report
+        case file, transition, queue, view, report, search
     }
 
     static let reportNames = [
@@ -17,7 +17,7 @@ struct LoadDriver: AsyncParsableCommand {
     ]
 
     @Option(help: "Service base URL (loopback only).") var url = "http://127.0.0.1:8080"
-    @Option(help: "file, transition, queue, view or report.") var scenario: Scenario
+    @Option(help: "file, transition, queue, view, report or search.") var scenario: Scenario
     @Option(help: "Requests in flight.") var concurrency = 8
     @Option(help: "Measured seconds (after a 2 s warm-up).") var duration = 15
     @Option(help: "Bearer token of the caller.") var token: String
@@ -25,6 +25,8 @@ struct LoadDriver: AsyncParsableCommand {
     var tokensFile: String?
     @Option(help: "A file of case references, one a line: view picks at random; transition splits them between workers.")
     var referencesFile: String?
+    @Option(help: "For search: a file of queries, one a line; each request picks one at random.")
+    var queriesFile: String?
     @Option(help: "For report: the query of every report request (the period), e.g. from=2026-01&to=2026-12.")
     var reportQuery = ""
 
@@ -36,9 +38,11 @@ struct LoadDriver: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let references = try Self.lines(referencesFile)
+        let references = try Self.lines(scenario == .search ? queriesFile : referencesFile)
         let tokens = try Self.lines(tokensFile)
-        guard [.queue, .file, .report].contains(scenario) || !references.isEmpty else { throw ValidationError("\(scenario) needs --references-file") }
+        guard [.queue, .file, .report].contains(scenario) || !references.isEmpty else {
+            throw ValidationError("\(scenario) needs --\(scenario == .search ? "queries" : "references")-file")
+        }
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
@@ -165,6 +169,12 @@ struct LoadDriver: AsyncParsableCommand {
             }
         case .view:
             request = HTTPClientRequest(url: url + "/v1/cases/" + state.references.randomElement(using: &state.random)!)
+        case .search:
+            // A query people type: one word or two, newest 50 first (the bench draws them from
+            // the seeded texts' vocabulary, common and rare words in Zipf's measure).
+            let query = state.references.randomElement(using: &state.random)!
+            request = HTTPClientRequest(
+                url: url + "/v1/search?limit=50&q=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query))
         case .report:
             // Every report in turn, each worker starting at its own.
             let name = Self.reportNames[(state.worker + state.next) % Self.reportNames.count]
