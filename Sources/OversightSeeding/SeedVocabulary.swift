@@ -34,7 +34,10 @@ package struct SeedVocabulary: Sendable {
     }
 
     /// A word, the commonest the likeliest.
-    func draw(_ random: inout SplitMix64) -> String {
+    func draw(_ random: inout SplitMix64) -> String { words[drawRank(&random)] }
+
+    /// The rank (from 0) of a word drawn.
+    func drawRank(_ random: inout SplitMix64) -> Int {
         let target = random.nextDouble() * cumulative[cumulative.count - 1]
         var low = 0
         var high = cumulative.count - 1
@@ -42,18 +45,29 @@ package struct SeedVocabulary: Sendable {
             let middle = (low + high) / 2
             if cumulative[middle] < target { low = middle + 1 } else { high = middle }
         }
-        return words[low]
+        return low
     }
 
     func text(words count: Int, _ random: inout SplitMix64) -> String {
         (0..<count).map { _ in draw(&random) }.joined(separator: " ")
     }
 
-    /// Queries as people type them: one word (most often) or two, drawn as the texts are.
+    /// How many of the commonest words stand for the function words of a real text ("the",
+    /// "of", "paid"): people do not search for them (and the index drops the real ones).
+    package static let functionWords = 100
+
+    /// Queries as people type them: one word (most often) or two, drawn as the texts are but
+    /// past the commonest `functionWords`.
     package func sampleQueries(_ count: Int, seed: UInt64) -> [String] {
         var random = SplitMix64(seed: seed)
+        func contentWord() -> String {
+            while true {
+                let rank = drawRank(&random)
+                if rank >= Self.functionWords { return words[rank] }
+            }
+        }
         return (0..<count).map { _ in
-            random.next() % 3 == 0 ? draw(&random) + " " + draw(&random) : draw(&random)
+            random.next() % 3 == 0 ? contentWord() + " " + contentWord() : contentWord()
         }
     }
 }

@@ -153,6 +153,9 @@ public struct LocalPostgresServer: Sendable {
             # at once, it stays a few pages long instead of a minute's worth of dead rows that
             # every report would scan.
             autovacuum_naptime = 1
+            # Every statement of the service is short: compiling one with JIT (30 ms and more,
+            # seen on a search) costs more than it could save.
+            jit = off
             """ + configuration.extraSettings.map { "\n" + $0 }.joined()
         // The data folder belongs to the server's user: when this process is root, a file there
         // may have been replaced by a symbolic link to anything. Never follow one.

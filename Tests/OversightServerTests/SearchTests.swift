@@ -19,6 +19,7 @@ struct SearchTests {
         }
         let cases: [Item]
         let total: Int
+        let totalIsExact: Bool
         let nextCursor: String?
     }
 
@@ -52,6 +53,7 @@ struct SearchTests {
             }
             #expect(try await search(api, "zanzibar ledger elephant", token: lead).total == 0, "every word must match")
             #expect(try await search(api, "case", token: lead).total == 1)
+            #expect(try await search(api, "zanzibar", token: lead).totalIsExact)
 
             // Nothing to search for, or no office to search in.
             let empty = try await api.call(.get, "/v1/search?q=the%20a", token: lead)
@@ -105,6 +107,39 @@ struct SearchTests {
             let byParty = try await api.call(.get, "/v1/search?q=quokka&party=inv-bruno", token: lead).decode(Results.self)
             #expect(byParty.cases.map(\.reference) == [naming])
             #expect(try await api.call(.get, "/v1/search?q=quokka&state=closed", token: lead).decode(Results.self).total == 0)
+        }
+    }
+
+    @Test func pagesThatReadTheIndexInSeveralRoundsSkipWhatTheCallerMayNotSee() async throws {
+        try await CaseAPIHarness.run { api in
+            let staff = try await api.token("hr-fatima", "HRM:staff")
+            let lead = try await api.token("oig-lead", "OIG:lead")
+            var mine: [String] = []
+            for index in 0..<9 {
+                let reference = try await api.file(staff, title: "Echidna \(index)")
+                // Every third case is Amara's; the others she may not see.
+                if index % 3 == 0 {
+                    #expect(
+                        try await api.call(.post, "/v1/cases/\(reference)/assignment", token: lead, body: ["assignee": "inv-amara"]).status == .ok)
+                    mine.append(reference)
+                }
+            }
+            var store = api.store
+            store.searchRound = 2
+            let amara = Actor(id: "inv-amara", memberships: [.init(office: OfficeCode("OIG")!, role: .officer)])
+            var seen: [String] = []
+            var position: SearchPosition?
+            for _ in 0..<4 {
+                let page = try await store.search(SearchQuery("echidna"), for: amara, after: position, limit: 2)
+                #expect(page.total == 3 && page.totalIsExact)
+                seen += page.cases.map(\.reference)
+                position = page.next
+                if position == nil { break }
+            }
+            #expect(seen == mine.reversed(), "newest first, each of hers once, none of the others")
+            let lead9 = try await store.search(
+                SearchQuery("echidna"), for: Actor(id: "oig-lead", memberships: [.init(office: OfficeCode("OIG")!, role: .lead)]))
+            #expect(lead9.cases.count == 9 && lead9.total == 9)
         }
     }
 

@@ -288,8 +288,10 @@ struct QueueItemResponse: Encodable, Sendable {
 
 struct SearchResponse: ResponseEncodable, Sendable {
     let cases: [QueueItemResponse]
-    /// How many cases match that the caller may see (never one they may not).
+    /// How many cases match that the caller may see (never one they may not), up to 1,000.
     let total: Int
+    /// False when more than `total` match.
+    let totalIsExact: Bool
     let nextCursor: String?
 }
 

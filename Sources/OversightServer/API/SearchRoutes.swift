@@ -48,7 +48,7 @@ struct SearchRoutes: Sendable {
                 priority: record.priority.rawValue, title: record.title, assignee: record.assignee, region: record.region,
                 openedAt: record.openedAt, dueAt: record.dueAt == .distantFuture ? nil : record.dueAt, overdue: record.dueAt < now)
         }
-        return SearchResponse(cases: items, total: page.total, nextCursor: try page.next.map(cursors.encodeSearch))
+        return SearchResponse(cases: items, total: page.total, totalIsExact: page.totalIsExact, nextCursor: try page.next.map(cursors.encodeSearch))
     }
 }
 

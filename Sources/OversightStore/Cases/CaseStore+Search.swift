@@ -47,8 +47,11 @@ public struct SearchPosition: Sendable, Hashable, Codable {
 
 public struct SearchPage: Sendable {
     public let cases: [CaseRecord]
-    /// Every case that matches and that the caller may see: never one they may not.
+    /// How many cases match that the caller may see (never one they may not), up to
+    /// `CaseStore.searchCountLimit`.
     public let total: Int
+    /// False when there are more than `total`.
+    public let totalIsExact: Bool
     public let next: SearchPosition?
 }
 
@@ -75,11 +78,13 @@ extension CaseStore {
             """ as PostgresQuery).prepared())
     }
 
+    /// Most matching cases a search counts: past it the total says "at least".
+    public static let searchCountLimit = 1_000
     /// The cases matching `query` that `actor` works (officer, lead or head of their office),
-    /// newest first, with how many there are. Candidates come from the blind index of the
-    /// actor's own offices; the cases are then read under row security and the store's own
-    /// mirror of the access policy, so a case the actor may not see is never returned, counted
-    /// or paged over.
+    /// newest first, with how many there are (counted up to `searchCountLimit`). Candidates
+    /// come from the blind index of the actor's own offices, newest first, a round at a time;
+    /// the cases are then read under row security and the store's own mirror of the access
+    /// policy, so a case the actor may not see is never returned, counted or paged over.
     public func search(
         _ query: SearchQuery, filter: SearchFilter = SearchFilter(), for actor: Actor, after position: SearchPosition? = nil,
         limit: Int = defaultListLimit
@@ -87,8 +92,67 @@ extension CaseStore {
         let pageSize = max(1, min(limit, Self.maximumPageSize))
         var offices = Set(actor.memberships.filter { Role.caseRoles.contains($0.role) }.map(\.office.rawValue))
         if let office = filter.office { offices = offices.intersection([office.rawValue]) }
-        guard !query.isEmpty, !offices.isEmpty else { return SearchPage(cases: [], total: 0, next: nil) }
+        guard !query.isEmpty, !offices.isEmpty else { return SearchPage(cases: [], total: 0, totalIsExact: true, next: nil) }
         let searched = offices.sorted()
+        let candidates = searchCandidates(query, offices: searched)
+        let visible = visibleCases(actor, filter: filter)
+        let counting = Self.searchCountLimit
+        let round = searchRound
+        let keys = keyRing
+
+        var count: PostgresQuery = "SELECT count(*) AS n FROM (SELECT 1 FROM ("
+        count.append(candidates)
+        count.append(") candidate JOIN cases ON cases.id = candidate.case_id WHERE true")
+        count.append(visible)
+        count.append(" LIMIT \(counting + 1)) counted")
+        let countStatement = count
+
+        let (rows, total) = try await transaction(.person(actor)) { connection in
+            let total = try connection.query(countStatement)[0].decode("n", as: Int.self)
+            var rows: [PostgresRow] = []
+            var after = position
+            // A round: the next candidates by age, then those of them the actor may see.
+            while rows.count <= pageSize {
+                var next: PostgresQuery = "SELECT case_id, opened_at FROM ("
+                next.append(candidates)
+                next.append(") candidate WHERE true")
+                if let after { next.append(" AND (opened_at, case_id) < (\(after.openedAt), \(after.id))") }
+                next.append(" ORDER BY opened_at DESC, case_id DESC LIMIT \(round)")
+                let found = try connection.query(next)
+                guard let last = found.last else { break }
+                let ids = try found.map { try $0.decode("case_id", as: UUID.self) }
+                var page: PostgresQuery = "SELECT "
+                page.append(CaseRecord.select)
+                page.append(" FROM cases WHERE cases.id = ANY(\(ids)::uuid[])")
+                page.append(visible)
+                page.append(" ORDER BY cases.opened_at DESC, cases.id DESC LIMIT \(pageSize + 1 - rows.count)")
+                rows += try connection.query(page)
+                guard found.count == round else { break }
+                after = SearchPosition(openedAt: try last.decode("opened_at"), id: try last.decode("case_id"))
+            }
+            return (rows, total)
+        }
+        var records = try rows.map { try CaseRecord(row: $0, keys: keys) }
+        let more = records.count > pageSize
+        if more { records.removeLast() }
+        return SearchPage(
+            cases: records.filter { checkedAccess(actor, to: $0).discloses(.summary) }, total: min(total, counting),
+            totalIsExact: total <= counting, next: more ? records.last.map { SearchPosition(openedAt: $0.openedAt, id: $0.id) } : nil)
+    }
+
+    /// The index's cases of `offices` holding every word (and reference) of `query`.
+    private func searchCandidates(_ query: SearchQuery, offices: [String]) -> PostgresQuery {
+        var candidates: PostgresQuery = "SELECT s.case_id, s.opened_at FROM case_search s WHERE s.office = ANY(\(offices)::text[])"
+        if !query.words.isEmpty { candidates.append(" AND s.tags @> \(wordTags(query.words))::int8[]") }
+        if !query.references.isEmpty {
+            candidates.append(" AND s.case_id IN (SELECT r.id FROM cases r WHERE r.reference = ANY(\(query.references)::text[]))")
+        }
+        return candidates
+    }
+
+    /// The conditions (each starting " AND") that keep to the cases `actor` may see, as the
+    /// queue's, for every office they work in, and the filter's.
+    private func visibleCases(_ actor: Actor, filter: SearchFilter) -> PostgresQuery {
         let myOffices = Set(actor.memberships.map(\.office.rawValue)).sorted()
         // Offices where the actor sees every case (lead, head, or an officer where the office
         // shares); elsewhere an officer sees the cases assigned to them.
@@ -97,19 +161,9 @@ extension CaseStore {
                 || (membership.role == .officer && configuration.offices.office(membership.office)?.sharing == .office)
         }.map(\.office.rawValue).sorted()
         let heads = actor.memberships.filter { $0.role == .head }.map(\.office.rawValue).sorted()
-
-        var matches: PostgresQuery =
-            "WITH matches AS (SELECT cases.id AS match_id, cases.opened_at AS match_opened_at, count(*) OVER () AS match_total FROM cases WHERE cases.office = ANY(\(searched)::text[])"
-        if !query.words.isEmpty {
-            matches.append(
-                """
-                 AND cases.id IN (SELECT s.case_id FROM case_search s WHERE s.tags @> \(wordTags(query.words))::int8[]
-                                  AND s.office = ANY(\(searched)::text[]))
-                """)
-        }
-        if !query.references.isEmpty { matches.append(" AND cases.reference = ANY(\(query.references)::text[])") }
+        var visible: PostgresQuery = ""
         if enforcement == .storeAndDatabase {
-            matches.append(
+            visible.append(
                 """
                  AND NOT (cases.sealed_from && \(myOffices)::text[])
                  AND cases.filed_by IS DISTINCT FROM \(keyRing.filerTag(actor.id)) AND cases.filed_by IS DISTINCT FROM \(actor.id)
@@ -119,31 +173,17 @@ extension CaseStore {
                  AND (cases.office = ANY(\(wide)::text[]) OR cases.assignee = \(actor.id))
                 """)
         }
-        if let kind = filter.kind { matches.append(" AND cases.kind = \(kind.rawValue)") }
-        if let state = filter.state { matches.append(" AND cases.state = \(state)") }
-        if let category = filter.category { matches.append(" AND cases.category = \(category)") }
-        if let region = filter.region { matches.append(" AND cases.region = \(region)") }
+        if let kind = filter.kind { visible.append(" AND cases.kind = \(kind.rawValue)") }
+        if let state = filter.state { visible.append(" AND cases.state = \(state)") }
+        if let category = filter.category { visible.append(" AND cases.category = \(category)") }
+        if let region = filter.region { visible.append(" AND cases.region = \(region)") }
         if let party = filter.party {
-            matches.append(
+            visible.append(
                 """
                  AND (\(party) = ANY (cases.subject_ids) OR \(party) = ANY (cases.witness_ids) OR \(party) = ANY (cases.conflicted_ids)
                       OR \(party) = ANY (cases.reporter_ids))
                 """)
         }
-        matches.append(") SELECT ")
-        matches.append(CaseRecord.select)
-        matches.append(", matches.match_total FROM matches JOIN cases ON cases.id = matches.match_id")
-        if let position { matches.append(" WHERE (matches.match_opened_at, matches.match_id) < (\(position.openedAt), \(position.id))") }
-        matches.append(" ORDER BY matches.match_opened_at DESC, matches.match_id DESC LIMIT \(pageSize + 1)")
-
-        let statement = matches
-        let rows = try await transaction(.person(actor)) { connection in try connection.query(statement) }
-        let total = try rows.first?.decode("match_total", as: Int.self) ?? 0
-        var records = try rows.map { try CaseRecord(row: $0, keys: keyRing) }
-        let more = records.count > pageSize
-        if more { records.removeLast() }
-        return SearchPage(
-            cases: records.filter { checkedAccess(actor, to: $0).discloses(.summary) }, total: total,
-            next: more ? records.last.map { SearchPosition(openedAt: $0.openedAt, id: $0.id) } : nil)
+        return visible
     }
 }

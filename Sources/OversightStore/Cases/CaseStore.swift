@@ -34,6 +34,8 @@ public struct CaseStore: Sendable {
     let sharingOffices: [String]
     /// Wraps the cases' data keys and tags their filers (never in the database).
     public let keyRing: KeyRing
+    /// Search candidates (newest first) read from the index in one round (tests make it small).
+    package var searchRound = 500
 
     public init(
         pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog, keyRing: KeyRing,
