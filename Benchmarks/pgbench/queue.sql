@@ -17,7 +17,8 @@ FROM cases WHERE cases.office = 'OIG' AND cases.closed_at IS NULL
   AND cases.filed_by IS DISTINCT FROM 't:' || md5('oig-lead') AND cases.filed_by IS DISTINCT FROM 'oig-lead'
   AND NOT ('oig-lead' = ANY (cases.subject_ids) OR 'oig-lead' = ANY (cases.conflicted_ids)
            OR 'oig-lead' = ANY (cases.witness_ids) OR 'oig-lead' = ANY (cases.reporter_ids))
-  AND (NOT cases.restricted_to_head OR cases.assignee = 'oig-lead')
+  AND (NOT cases.restricted_to_head OR cases.assignee = 'oig-lead' OR cases.office = ANY('{}'::text[]))
+  AND (cases.office = ANY('{OIG}'::text[]) OR cases.assignee = 'oig-lead')
   -- FILTER
 ORDER BY cases.priority_rank, cases.due_at, cases.opened_at, cases.id LIMIT 51;
 COMMIT;

@@ -42,6 +42,30 @@ public struct QueuePage: Sendable {
 extension CaseStore {
     public static let maximumPageSize = 100
 
+    /// The store's own mirror of the access policy, for the lists that read many cases (the
+    /// queue, search): conditions on `cases`, each starting " AND", keeping to the cases
+    /// `actor` works. Not a party to, not their own filing, not sealed from one of their
+    /// offices; a head-only case for the head (or the assignee they chose); in an office that
+    /// does not share, an officer's own assigned cases only. Row security applies the same
+    /// rules again underneath (and alone, in the tests that switch this off).
+    func accessMirror(_ actor: Actor) -> PostgresQuery {
+        let myOffices = Set(actor.memberships.map(\.office.rawValue)).sorted()
+        // Offices where the actor sees every case: lead, head, or officer where the office shares.
+        let wide = actor.memberships.filter { membership in
+            membership.role == .lead || membership.role == .head
+                || (membership.role == .officer && configuration.offices.office(membership.office)?.sharing == .office)
+        }.map(\.office.rawValue).sorted()
+        let heads = actor.memberships.filter { $0.role == .head }.map(\.office.rawValue).sorted()
+        return """
+             AND NOT (cases.sealed_from && \(myOffices)::text[])
+             AND cases.filed_by IS DISTINCT FROM \(keyRing.filerTag(actor.id)) AND cases.filed_by IS DISTINCT FROM \(actor.id)
+             AND NOT (\(actor.id) = ANY (cases.subject_ids) OR \(actor.id) = ANY (cases.conflicted_ids)
+                      OR \(actor.id) = ANY (cases.witness_ids) OR \(actor.id) = ANY (cases.reporter_ids))
+             AND (NOT cases.restricted_to_head OR cases.assignee = \(actor.id) OR cases.office = ANY(\(heads)::text[]))
+             AND (cases.office = ANY(\(wide)::text[]) OR cases.assignee = \(actor.id))
+            """
+    }
+
     /// An office's open cases for one of its officers, leads or heads: sorted by priority,
     /// then due date, then age, without the cases the reader is recused from, sealed away
     /// from, restricted from, or (for officers of offices that do not share) not assigned.
@@ -50,29 +74,15 @@ extension CaseStore {
         limit: Int = 50, at time: Date? = nil
     ) async throws -> QueuePage {
         let now = time ?? clock()
-        guard let role = actor.caseRole(in: office) else { throw CaseStoreError.forbidden(.read) }
+        guard actor.caseRole(in: office) != nil else { throw CaseStoreError.forbidden(.read) }
         let pageSize = max(1, min(limit, Self.maximumPageSize))
-        let sharing = configuration.offices.office(office)?.sharing ?? .assigned
-        let seesUnassigned = role != .officer || sharing == .office
-        let myOffices = Array(Set(actor.memberships.map(\.office.rawValue))).sorted()
 
         var query: PostgresQuery = "SELECT "
         query.append(CaseRecord.select)
         query.append(" FROM cases WHERE cases.office = \(office.rawValue) AND cases.closed_at IS NULL")
         // The store's own mirror of the access policy; row security applies the same rules
         // again underneath (and alone, in the test that switches these off).
-        let filtered = enforcement == .storeAndDatabase
-        if filtered {
-            query.append(
-                """
-                  AND NOT (cases.sealed_from && \(myOffices)::text[])
-                  AND cases.filed_by IS DISTINCT FROM \(keyRing.filerTag(actor.id)) AND cases.filed_by IS DISTINCT FROM \(actor.id)
-                  AND NOT (\(actor.id) = ANY (cases.subject_ids) OR \(actor.id) = ANY (cases.conflicted_ids)
-                           OR \(actor.id) = ANY (cases.witness_ids) OR \(actor.id) = ANY (cases.reporter_ids))
-                """)
-            if role != .head { query.append(" AND (NOT cases.restricted_to_head OR cases.assignee = \(actor.id))") }
-            if !seesUnassigned { query.append(" AND cases.assignee = \(actor.id)") }
-        }
+        if enforcement == .storeAndDatabase { query.append(accessMirror(actor)) }
         if let state = filter.state { query.append(" AND cases.state = \(state)") }
         // By rank, the queue index's second column: a text comparison would scan past every
         // more urgent case first.
@@ -102,7 +112,7 @@ extension CaseStore {
             ? records.last.map {
                 QueuePosition(priorityRank: $0.priority.rank, dueAt: $0.dueAt, openedAt: $0.openedAt, id: $0.id)
             } : nil
-        if filtered {
+        if enforcement == .storeAndDatabase {
             // The SQL above is the access policy (and row security applies it again): a row
             // the policy refuses here means they drifted apart. Never shown; logged.
             let shown = records.filter { access(actor, to: $0).discloses(.content) }

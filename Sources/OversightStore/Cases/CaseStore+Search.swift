@@ -150,29 +150,11 @@ extension CaseStore {
         return candidates
     }
 
-    /// The conditions (each starting " AND") that keep to the cases `actor` may see, as the
-    /// queue's, for every office they work in, and the filter's.
+    /// The conditions (each starting " AND") that keep to the cases `actor` may see (the
+    /// queue's mirror of the access policy, for every office they work in) and the filter's.
     private func visibleCases(_ actor: Actor, filter: SearchFilter) -> PostgresQuery {
-        let myOffices = Set(actor.memberships.map(\.office.rawValue)).sorted()
-        // Offices where the actor sees every case (lead, head, or an officer where the office
-        // shares); elsewhere an officer sees the cases assigned to them.
-        let wide = actor.memberships.filter { membership in
-            membership.role == .lead || membership.role == .head
-                || (membership.role == .officer && configuration.offices.office(membership.office)?.sharing == .office)
-        }.map(\.office.rawValue).sorted()
-        let heads = actor.memberships.filter { $0.role == .head }.map(\.office.rawValue).sorted()
         var visible: PostgresQuery = ""
-        if enforcement == .storeAndDatabase {
-            visible.append(
-                """
-                 AND NOT (cases.sealed_from && \(myOffices)::text[])
-                 AND cases.filed_by IS DISTINCT FROM \(keyRing.filerTag(actor.id)) AND cases.filed_by IS DISTINCT FROM \(actor.id)
-                 AND NOT (\(actor.id) = ANY (cases.subject_ids) OR \(actor.id) = ANY (cases.conflicted_ids)
-                          OR \(actor.id) = ANY (cases.witness_ids) OR \(actor.id) = ANY (cases.reporter_ids))
-                 AND (NOT cases.restricted_to_head OR cases.assignee = \(actor.id) OR cases.office = ANY(\(heads)::text[]))
-                 AND (cases.office = ANY(\(wide)::text[]) OR cases.assignee = \(actor.id))
-                """)
-        }
+        if enforcement == .storeAndDatabase { visible.append(accessMirror(actor)) }
         if let kind = filter.kind { visible.append(" AND cases.kind = \(kind.rawValue)") }
         if let state = filter.state { visible.append(" AND cases.state = \(state)") }
         if let category = filter.category { visible.append(" AND cases.category = \(category)") }
