@@ -156,6 +156,9 @@ public struct LocalPostgresServer: Sendable {
             # Every statement of the service is short: compiling one with JIT (30 ms and more,
             # seen on a search) costs more than it could save.
             jit = off
+            # The default 128 MB holds little of a million cases: every search and queue page
+            # then reads its pages from the kernel's cache. Memory is only taken as it is used.
+            shared_buffers = 1GB
             """ + configuration.extraSettings.map { "\n" + $0 }.joined()
         // The data folder belongs to the server's user: when this process is root, a file there
         // may have been replaced by a symbolic link to anything. Never follow one.

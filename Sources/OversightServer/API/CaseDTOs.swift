@@ -288,7 +288,7 @@ struct QueueItemResponse: Encodable, Sendable {
 
 struct SearchResponse: ResponseEncodable, Sendable {
     let cases: [QueueItemResponse]
-    /// How many cases match that the caller may see (never one they may not), up to 1,000.
+    /// How many cases match that the caller may see (never one they may not), up to 200.
     let total: Int
     /// False when more than `total` match.
     let totalIsExact: Bool

@@ -35,7 +35,7 @@ public struct CaseStore: Sendable {
     /// Wraps the cases' data keys and tags their filers (never in the database).
     public let keyRing: KeyRing
     /// Search candidates (newest first) read from the index in one round (tests make it small).
-    package var searchRound = 500
+    package var searchRound = 100
 
     public init(
         pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog, keyRing: KeyRing,
