@@ -142,7 +142,8 @@ struct KeysRotateCommand: AsyncParsableCommand {
             try handle.write(contentsOf: Data(KeyRing.newKeyLine(id: newID).utf8))
             try handle.close()
             try keys.reloadKeys()
-            print("added key \(newID) to \(file)")
+            // Written at once: the rotation's log lines follow on the other stream.
+            FileHandle.standardOutput.write(Data("added key \(newID) to \(file)\n".utf8))
         }
         let logger = bootstrapLogging(settings)
         let runtime = try await openDatabase(settings, logger: logger, migrate: false)

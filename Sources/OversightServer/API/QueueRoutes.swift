@@ -33,18 +33,29 @@ public struct QueueCursorCodec: Sendable {
     func encode(_ position: QueuePosition) throws -> String {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .millisecondsSince1970
-        let payload = try encoder.encode(CursorPayload(position))
+        return signed(try encoder.encode(CursorPayload(position)))
+    }
+
+    func decode(_ text: String) throws -> QueuePosition {
+        guard let cursor = try? JSONDecoder().decode(CursorPayload.self, from: try verified(text)) else {
+            throw Problem(.invalidCursor, detail: "the cursor is not a queue cursor")
+        }
+        return cursor.position
+    }
+
+    /// `payload` and its signature, as URL-safe text.
+    func signed(_ payload: Data) -> String {
         let signature = Data(HMAC<SHA256>.authenticationCode(for: payload, using: key))
         return Self.base64URL(payload) + "." + Self.base64URL(signature)
     }
 
-    func decode(_ text: String) throws -> QueuePosition {
+    /// The payload of a cursor this service signed; refused when it did not, or it was altered.
+    func verified(_ text: String) throws -> Data {
         let parts = text.split(separator: ".")
         guard parts.count == 2, let payload = Self.data(base64URL: String(parts[0])), let signature = Self.data(base64URL: String(parts[1])),
-            HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key),
-            let cursor = try? JSONDecoder().decode(CursorPayload.self, from: payload)
+            HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: payload, using: key)
         else { throw Problem(.invalidCursor, detail: "the cursor is not one this service issued, or it was altered") }
-        return cursor.position
+        return payload
     }
 
     /// Dates as microseconds: the queue compares them with PostgreSQL's timestamps exactly.
@@ -120,12 +131,7 @@ struct QueueRoutes: Sendable {
         let position = try query["cursor"].map { try cursors.decode(String($0)) }
         let now = store.clock()
         let page = try await store.queue(office: office, for: actor, filter: filter, after: position, limit: limit, at: now)
-        let items = page.cases.map { record in
-            QueueItemResponse(
-                reference: record.reference, kind: record.kind.rawValue, state: record.state, category: record.category,
-                priority: record.priority.rawValue, title: record.title, assignee: record.assignee, region: record.region,
-                openedAt: record.openedAt, dueAt: record.dueAt == .distantFuture ? nil : record.dueAt, overdue: record.dueAt < now)
-        }
+        let items = page.cases.map { QueueItemResponse($0, at: now) }
         return QueueResponse(cases: items, nextCursor: try page.next.map(cursors.encode))
     }
 

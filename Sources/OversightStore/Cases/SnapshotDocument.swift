@@ -65,6 +65,11 @@ package struct SnapshotDocument: Codable, Sendable {
     /// The document of `snapshot` for the case `caseID`, its text fields sealed with `seal`.
     package init(_ snapshot: CaseSnapshot, seal: CaseSeal, caseID: UUID) {
         self.init(snapshot)
+        sealTextFields(seal, caseID: caseID)
+    }
+
+    /// Seals the text fields still in clear (all but `clearTextFields`).
+    mutating func sealTextFields(_ seal: CaseSeal, caseID: UUID) {
         guard seal.seals else { return }
         for (name, field) in fields where field.type == "text" && !Self.clearTextFields.contains(name) {
             fields[name] = StoredField(sealed: seal.seal(field.value, at: Self.place(name, caseID)))

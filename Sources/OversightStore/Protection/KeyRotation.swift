@@ -138,9 +138,7 @@ public struct KeyRotation: Sendable {
         guard let row = cases.first else { return false }
         let filer = try row.decode("filer", as: Data?.self).map { String(decoding: $0, as: UTF8.self) }
         var snapshot = try row.decode("snapshot", as: PostgresJSON<SnapshotDocument>.self).value
-        for (name, field) in snapshot.fields where field.type == "text" && !SnapshotDocument.clearTextFields.contains(name) {
-            snapshot.fields[name] = .init(sealed: seal.seal(field.value, at: SnapshotDocument.place(name, caseID)))
-        }
+        snapshot.sealTextFields(seal, caseID: caseID)
         try connection.execute(
             """
             UPDATE cases SET snapshot = \(PostgresJSON(snapshot)),
@@ -152,11 +150,22 @@ public struct KeyRotation: Sendable {
             """)
         // The words the search finds it by, from what is about to be sealed.
         var texts = [try row.decode("title", as: Data.self), try row.decode("narrative", as: Data.self)]
+        var commentIDs: [UUID] = []
+        var sealedBodies: [String] = []
         for comment in try connection.query("SELECT id, body FROM comments WHERE case_id = \(caseID)") {
             let id: UUID = try comment.decode("id")
             texts.append(try comment.decode("body", as: Data.self))
-            let body = seal.seal(try comment.decode("body", as: Data.self), at: CaseCommentRow.place(id))
-            try connection.execute("UPDATE comments SET body = \(body) WHERE id = \(id)")
+            commentIDs.append(id)
+            sealedBodies.append(Hex.encode(seal.seal(try comment.decode("body", as: Data.self), at: CaseCommentRow.place(id))))
+        }
+        // Every note of the case in one statement (a case has several; files and subject views
+        // are few, and written one by one below).
+        if !commentIDs.isEmpty {
+            try connection.execute(
+                """
+                UPDATE comments SET body = decode(sealed.body, 'hex')
+                FROM unnest(\(commentIDs)::uuid[], \(sealedBodies)::text[]) AS sealed (id, body) WHERE comments.id = sealed.id
+                """)
         }
         let words = SearchWords.words(texts.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n"))
         try connection.execute(
