@@ -110,7 +110,7 @@ struct SearchTests {
         }
     }
 
-    @Test func pagesThatReadTheIndexInSeveralRoundsSkipWhatTheCallerMayNotSee() async throws {
+    @Test func pagesThatReadTheIndexInSeveralReadsSkipWhatTheCallerMayNotSee() async throws {
         try await CaseAPIHarness.run { api in
             let staff = try await api.token("hr-fatima", "HRM:staff")
             let lead = try await api.token("oig-lead", "OIG:lead")
@@ -125,7 +125,7 @@ struct SearchTests {
                 }
             }
             var store = api.store
-            store.searchRound = 2
+            store.searchProbeSize = 2
             let amara = Actor(id: "inv-amara", memberships: [.init(office: OfficeCode("OIG")!, role: .officer)])
             var seen: [String] = []
             var position: SearchPosition?
@@ -140,6 +140,36 @@ struct SearchTests {
             let lead9 = try await store.search(
                 SearchQuery("echidna"), for: Actor(id: "oig-lead", memberships: [.init(office: OfficeCode("OIG")!, role: .lead)]))
             #expect(lead9.cases.count == 9 && lead9.total == 9)
+        }
+    }
+
+    @Test func casesOpenedYearsApartAreFoundNewestFirstThroughEveryWindowOfWeeks() async throws {
+        try await CaseAPIHarness.run { api in
+            // Apart by more than every window of weeks together (the oldest is read by the last,
+            // open-ended one), by weeks (a doubled window), by a week, and by a day.
+            var filed: [String] = []
+            for (days, word) in [(0.0, "ancient"), (3 * 365, "middling"), (7 * 20, "recent"), (8, "lastweek"), (1, "today")] {
+                api.clock.advance(days: days)
+                let staff = try await api.token("hr-fatima", "HRM:staff")
+                filed.append(try await api.file(staff, title: "Quokka \(word)"))
+            }
+            let lead = Actor(id: "oig-lead", memberships: [.init(office: OfficeCode("OIG")!, role: .lead)])
+            for probeSize in [250, 1] {
+                var store = api.store
+                store.searchProbeSize = probeSize
+                var seen: [String] = []
+                var position: SearchPosition?
+                for _ in 0..<5 {
+                    let page = try await store.search(SearchQuery("quokka"), for: lead, after: position, limit: 2)
+                    #expect(page.total == 5 && page.totalIsExact)
+                    seen += page.cases.map(\.reference)
+                    position = page.next
+                    if position == nil { break }
+                }
+                #expect(seen == filed.reversed(), "probe size \(probeSize)")
+                #expect(try await store.search(SearchQuery("ancient"), for: lead).cases.map(\.reference) == [filed[0]])
+                #expect(try await store.search(SearchQuery("quokka middling"), for: lead).cases.map(\.reference) == [filed[1]])
+            }
         }
     }
 

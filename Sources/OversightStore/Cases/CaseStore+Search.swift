@@ -82,9 +82,10 @@ extension CaseStore {
     public static let searchCountLimit = 200
     /// The cases matching `query` that `actor` works (officer, lead or head of their office),
     /// newest first, with how many there are (counted up to `searchCountLimit`). Candidates
-    /// come from the blind index of the actor's own offices, newest first, a round at a time;
-    /// the cases are then read under row security and the store's own mirror of the access
-    /// policy, so a case the actor may not see is never returned, counted or paged over.
+    /// come from the blind index of the actor's own offices, newest first, a few weeks at a
+    /// time (`SearchWindow`); each is checked under row security and the store's own mirror of
+    /// the access policy before it counts, so a case the actor may not see is never returned,
+    /// counted or paged over.
     public func search(
         _ query: SearchQuery, filter: SearchFilter = SearchFilter(), for actor: Actor, after position: SearchPosition? = nil,
         limit: Int = defaultListLimit
@@ -93,61 +94,31 @@ extension CaseStore {
         var offices = Set(actor.memberships.filter { Role.caseRoles.contains($0.role) }.map(\.office.rawValue))
         if let office = filter.office { offices = offices.intersection([office.rawValue]) }
         guard !query.isEmpty, !offices.isEmpty else { return SearchPage(cases: [], total: 0, totalIsExact: true, next: nil) }
-        let searched = offices.sorted()
-        let candidates = searchCandidates(query, offices: searched)
-        let visible = visibleCases(actor, filter: filter)
+        let reading = SearchReading(
+            offices: offices.sorted(), words: wordTags(query.words), references: query.references,
+            visible: visibleCases(actor, filter: filter), now: clock(), probeSize: searchProbeSize)
         let counting = Self.searchCountLimit
-        let round = searchRound
         let keys = keyRing
 
-        var count: PostgresQuery = "SELECT count(*) AS n FROM (SELECT 1 FROM ("
-        count.append(candidates)
-        count.append(") candidate JOIN cases ON cases.id = candidate.case_id WHERE true")
-        count.append(visible)
-        count.append(" LIMIT \(counting + 1)) counted")
-        let countStatement = count
-
-        let (rows, total) = try await transaction(.person(actor)) { connection in
-            let total = try connection.query(countStatement)[0].decode("n", as: Int.self)
-            var rows: [PostgresRow] = []
-            var after = position
-            // A round: the next candidates by age, then those of them the actor may see.
-            while rows.count <= pageSize {
-                var next: PostgresQuery = "SELECT case_id, opened_at FROM ("
-                next.append(candidates)
-                next.append(") candidate WHERE true")
-                if let after { next.append(" AND (opened_at, case_id) < (\(after.openedAt), \(after.id))") }
-                next.append(" ORDER BY opened_at DESC, case_id DESC LIMIT \(round)")
-                let found = try connection.query(next)
-                guard let last = found.last else { break }
-                let ids = try found.map { try $0.decode("case_id", as: UUID.self) }
-                var page: PostgresQuery = "SELECT "
-                page.append(CaseRecord.select)
-                page.append(" FROM cases WHERE cases.id = ANY(\(ids)::uuid[])")
-                page.append(visible)
-                page.append(" ORDER BY cases.opened_at DESC, cases.id DESC LIMIT \(pageSize + 1 - rows.count)")
-                rows += try connection.query(page)
-                guard found.count == round else { break }
-                after = SearchPosition(openedAt: try last.decode("opened_at"), id: try last.decode("case_id"))
-            }
-            return (rows, total)
+        let (rows, total, more) = try await transaction(.person(actor)) { (connection) -> ([PostgresRow], Int, Bool) in
+            // The count starts from the newest match whatever the page; a first page is the
+            // count's beginning.
+            let counted = try reading.visibleMatches(from: nil, upTo: counting + 1, connection)
+            var matches = counted
+            if let position { matches = try reading.visibleMatches(from: position, upTo: pageSize + 1, connection) }
+            let shown = matches.prefix(pageSize).map(\.id)
+            guard !shown.isEmpty else { return ([], counted.count, false) }
+            var page: PostgresQuery = "SELECT "
+            page.append(CaseRecord.select)
+            page.append(" FROM cases WHERE cases.id = ANY(\(shown)::uuid[])")
+            page.append(reading.visible)
+            page.append(" ORDER BY cases.opened_at DESC, cases.id DESC")
+            return (Array(try connection.query(page.prepared())), counted.count, matches.count > pageSize)
         }
-        var records = try rows.map { try CaseRecord(row: $0, keys: keys) }
-        let more = records.count > pageSize
-        if more { records.removeLast() }
+        let records = try rows.map { try CaseRecord(row: $0, keys: keys) }
         return SearchPage(
             cases: records.filter { checkedAccess(actor, to: $0).discloses(.summary) }, total: min(total, counting),
             totalIsExact: total <= counting, next: more ? records.last.map { SearchPosition(openedAt: $0.openedAt, id: $0.id) } : nil)
-    }
-
-    /// The index's cases of `offices` holding every word (and reference) of `query`.
-    private func searchCandidates(_ query: SearchQuery, offices: [String]) -> PostgresQuery {
-        var candidates: PostgresQuery = "SELECT s.case_id, s.opened_at FROM case_search s WHERE s.office = ANY(\(offices)::text[])"
-        if !query.words.isEmpty { candidates.append(" AND s.tags @> \(wordTags(query.words))::int8[]") }
-        if !query.references.isEmpty {
-            candidates.append(" AND s.case_id IN (SELECT r.id FROM cases r WHERE r.reference = ANY(\(query.references)::text[]))")
-        }
-        return candidates
     }
 
     /// The conditions (each starting " AND") that keep to the cases `actor` may see (the

@@ -34,8 +34,9 @@ public struct CaseStore: Sendable {
     let sharingOffices: [String]
     /// Wraps the cases' data keys and tags their filers (never in the database).
     public let keyRing: KeyRing
-    /// Search candidates (newest first) read from the index in one round (tests make it small).
-    package var searchRound = 100
+    /// Most search candidates one read of the index returns (tests make it small to page
+    /// within a window).
+    package var searchProbeSize = 250
 
     public init(
         pool: PostgresPool, configuration: OversightConfiguration, catalog: WorkflowCatalog, keyRing: KeyRing,
