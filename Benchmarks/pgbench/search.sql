@@ -2,7 +2,7 @@
 -- lead. It reads the index newest first a window of weeks at a time (SearchReading.swift: this
 -- week and the next, then 1, 2, 4 ... 256 weeks as whole blocks of 1, 8 or 64 weeks, then every
 -- older week; or every older week at once when the word turned out sparse after four weeks),
--- each read returning the candidates with whether the lead may see each, until 201 are
+-- each read returning the candidates with whether the lead may see each, until 101 are
 -- counted; then it reads the first 50 cases. The windows are those of the week the bench
 -- started in (bench_search_windows, made by scripts/bench); the service also reads a window
 -- again when some of a read's candidates were hidden: the lead sees nearly every OIG case, so
@@ -28,7 +28,7 @@ SELECT q.tags AS q_tags,
        (SELECT w.oldest FROM bench_search_windows w WHERE w.k = 1) AS w1_oldest, (SELECT w.oldest FROM bench_search_windows w WHERE w.k = 2) AS w2_oldest, (SELECT w.oldest FROM bench_search_windows w WHERE w.k = 3) AS w3_oldest, (SELECT w.oldest FROM bench_search_windows w WHERE w.k = 4) AS w4_oldest, (SELECT w.oldest FROM bench_search_windows w WHERE w.k = 5) AS w5_oldest, (SELECT w.oldest FROM bench_search_windows w WHERE w.k = 6) AS w6_oldest, (SELECT w.oldest FROM bench_search_windows w WHERE w.k = 7) AS w7_oldest, (SELECT w.oldest FROM bench_search_windows w WHERE w.k = 8) AS w8_oldest, (SELECT w.oldest FROM bench_search_windows w WHERE w.k = 9) AS w9_oldest, (SELECT w.oldest FROM bench_search_windows w WHERE w.k = 10) AS w10_oldest,
        '{}' AS k1_ids, '{}' AS k2_ids, '{}' AS k3_ids, '{}' AS k4_ids, '{}' AS k5_ids, '{}' AS k6_ids, '{}' AS k7_ids, '{}' AS k8_ids, '{}' AS k9_ids, '{}' AS k10_ids, '{}' AS k11_ids
   FROM bench_queries q WHERE q.n = :n \gset
-\set need 201
+\set need 101
 \set got 0
 \set read 0
 \set sparse false

@@ -302,7 +302,7 @@ struct QueueItemResponse: Encodable, Sendable {
 
 struct SearchResponse: ResponseEncodable, Sendable {
     let cases: [QueueItemResponse]
-    /// How many cases match that the caller may see (never one they may not), up to 200.
+    /// How many cases match that the caller may see (never one they may not), up to 100.
     let total: Int
     /// False when more than `total` match.
     let totalIsExact: Bool

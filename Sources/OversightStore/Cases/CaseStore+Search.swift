@@ -79,7 +79,7 @@ extension CaseStore {
     }
 
     /// Most matching cases a search counts: past it the total says "at least".
-    public static let searchCountLimit = 200
+    public static let searchCountLimit = 100
     /// The cases matching `query` that `actor` works (officer, lead or head of their office),
     /// newest first, with how many there are (counted up to `searchCountLimit`). Candidates
     /// come from the blind index of the actor's own offices, newest first, a few weeks at a
