@@ -114,9 +114,14 @@ extension UUID: PostgresArrayElement {
     public static func decode(from bytes: ArraySlice<UInt8>, type: PostgresDataType) throws(PostgresDecodingError.Reason) -> UUID {
         guard type == .uuid else { throw .typeMismatch(expected: "UUID", actual: type) }
         guard bytes.count == 16 else { throw .malformed("uuid of \(bytes.count) bytes") }
-        var value = UUID().uuid
-        withUnsafeMutableBytes(of: &value) { $0.copyBytes(from: bytes) }
-        return UUID(uuid: value)
+        // Straight from the bytes: `UUID()` would draw 16 random bytes first (a read of the
+        // kernel's random source, with its system calls, for every id a query returns).
+        let b = bytes.startIndex
+        return UUID(
+            uuid: (
+                bytes[b], bytes[b + 1], bytes[b + 2], bytes[b + 3], bytes[b + 4], bytes[b + 5], bytes[b + 6], bytes[b + 7],
+                bytes[b + 8], bytes[b + 9], bytes[b + 10], bytes[b + 11], bytes[b + 12], bytes[b + 13], bytes[b + 14], bytes[b + 15]
+            ))
     }
 }
 

@@ -26,6 +26,17 @@ struct ValueRoundTripTests {
         #expect(try await roundTrip(id) == id)
     }
 
+    @Test func aUUIDReadsInTheByteOrderPostgreSQLWritesIt() async throws {
+        let text = "00010203-0405-0607-0809-0a0b0c0d0e0f"
+        let (one, many) = try await suitePostgres().withPool(maxConnections: 1) { pool in
+            let rows = try await pool.query(
+                "SELECT '00010203-0405-0607-0809-0a0b0c0d0e0f'::uuid AS v, ARRAY[gen_random_uuid(), '00010203-0405-0607-0809-0a0b0c0d0e0f'::uuid] AS a"
+            )
+            return (try rows[0].decode("v", as: UUID.self), try rows[0].decode("a", as: [UUID].self))
+        }
+        #expect(one == UUID(uuidString: text) && many.last == one && many.first != one)
+    }
+
     @Test(arguments: ["", "plain", "emoji 🕵️‍♀️🧾", "עברית ومرحبا بالعالم", "tab\tnew\nline\\back", "'); DROP TABLE t; --"])
     func stringsRoundTrip(_ text: String) async throws {
         #expect(try await roundTrip(text) == text)
