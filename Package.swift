@@ -6,9 +6,6 @@ import PackageDescription
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
-    // A release build specializes generics across the project's own modules (row decoding,
-    // the store's generic transactions): unspecialized, they were looked up at run time.
-    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 /// The libpq wrapper also hides its imports by default, so no C type can leak into its
