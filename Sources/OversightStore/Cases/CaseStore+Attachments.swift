@@ -307,7 +307,7 @@ extension StoredAttachment {
     static func namePlace(_ id: UUID) -> SealedPlace { SealedPlace("attachments", "name", row: id) }
 
     static func chunkPlace(_ id: UUID, seq: Int) -> SealedPlace {
-        SealedPlace("attachment_chunks", "data", row: "\(id.uuidString.lowercased())/\(seq)")
+        SealedPlace("attachment_chunks", "data", row: "\(id.lowercasedText)/\(seq)")
     }
 
     /// Reads a file's row, its name opened with the case's `seal`.

@@ -32,7 +32,7 @@ public struct SubjectView: Sendable, Hashable {
         """
 
     static func place(_ caseID: UUID, subject: String) -> SealedPlace {
-        SealedPlace("subject_views", "allegations_summary", row: "\(caseID.uuidString.lowercased())/\(subject)")
+        SealedPlace("subject_views", "allegations_summary", row: "\(caseID.lowercasedText)/\(subject)")
     }
 }
 

@@ -15,10 +15,18 @@ public struct SealedPlace: Sendable, Hashable {
     }
 
     public init(_ table: String, _ column: String, row: UUID) {
-        self.init(table, column, row: row.uuidString.lowercased())
+        self.init(table, column, row: row.lowercasedText)
     }
 
-    var context: Data { Data("\(table).\(column)\u{0}\(row)".utf8) }
+    var context: Data {
+        var context = Data(capacity: table.utf8.count + column.utf8.count + row.utf8.count + 2)
+        context.append(contentsOf: table.utf8)
+        context.append(UInt8(ascii: "."))
+        context.append(contentsOf: column.utf8)
+        context.append(0)
+        context.append(contentsOf: row.utf8)
+        return context
+    }
 }
 
 /// A value that does not open where it was read: altered, or moved from another place.
@@ -42,6 +50,10 @@ public struct CaseSeal: Sendable {
     /// The seal a new case's content is written with.
     public init(newCaseKey key: CaseKey) {
         contentKey = Self.contentKey(of: key)
+    }
+
+    init(contentKey: SymmetricKey) {
+        self.contentKey = contentKey
     }
 
     /// No key: content stays as it is (a destroyed key's tombstone).
