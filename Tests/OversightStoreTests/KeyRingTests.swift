@@ -51,6 +51,23 @@ struct KeyRingTests {
         #expect(try ring.seal(Data(), for: first).seals == false)
     }
 
+    @Test func aKeptContentKeyOpensItsOwnCaseOnly() throws {
+        let ring = try KeyRing(text: KeyRing.generateText())
+        let key = CaseKey.generate()
+        let first = UUID()
+        let (_, wrapped) = ring.wrap(key, for: first)
+        let place = SealedPlace("cases", "title", row: first)
+        let sealed = CaseSeal(newCaseKey: key).seal("Kept", at: place)
+        // Read twice (the second from the kept keys), it opens the same.
+        #expect(try ring.seal(wrapped, for: first).openText(sealed, at: place) == "Kept")
+        #expect(try ring.seal(wrapped, for: first).openText(sealed, at: place) == "Kept")
+        // Once kept, the same wrapped key read for another case is still refused.
+        #expect(throws: KeyRing.UnwrapRefused.self) { try ring.seal(wrapped, for: UUID()) }
+        var altered = wrapped
+        altered[altered.count - 1] ^= 1
+        #expect(throws: KeyRing.UnwrapRefused.self) { try ring.seal(altered, for: first) }
+    }
+
     @Test func aRingFromAFileReadsItAgainForAKeyAddedSinceItStarted() throws {
         let text = KeyRing.generateText()
         let source = TextBox(text)
