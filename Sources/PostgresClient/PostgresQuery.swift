@@ -54,24 +54,33 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
         binds += values
     }
 
+    /// `sql` with each `$n` placeholder moved up by `offset`. Byte by byte: `$` and digits are
+    /// ASCII, and walking long fragments by `Character` took 7% of a search's service time.
     static func renumber(_ sql: String, offset: Int) -> String {
-        var result = ""
-        var index = sql.startIndex
-        while index < sql.endIndex {
-            let character = sql[index]
-            if character == "$" {
-                var end = sql.index(after: index)
-                while end < sql.endIndex, sql[end].isASCII, sql[end].isNumber { end = sql.index(after: end) }
-                if let number = Int(sql[sql.index(after: index)..<end]) {
-                    result += "$\(number + offset)"
+        guard offset != 0 else { return sql }
+        let bytes = Array(sql.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 16)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "$") {
+                var end = index + 1
+                var number = 0
+                while end < bytes.count, bytes[end] >= UInt8(ascii: "0"), bytes[end] <= UInt8(ascii: "9") {
+                    number = number * 10 + Int(bytes[end] - UInt8(ascii: "0"))
+                    end += 1
+                }
+                if end > index + 1 {
+                    result.append(UInt8(ascii: "$"))
+                    result.append(contentsOf: String(number + offset).utf8)
                     index = end
                     continue
                 }
             }
-            result.append(character)
-            index = sql.index(after: index)
+            result.append(bytes[index])
+            index += 1
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     public struct StringInterpolation: StringInterpolationProtocol {

@@ -146,5 +146,12 @@ struct ValueRoundTripTests {
         #expect(query.sql == "SELECT $1 + $2 + $3 AS total")
         let rows = try await suitePostgres().withPool(maxConnections: 1) { try await $0.query(query) }
         #expect(try rows[0].decode("total", as: Int.self) == 43)
+
+        // Past nine parameters, beside text that is not ASCII and a `$` that is no placeholder.
+        var long: PostgresQuery = "SELECT \(1) + \(1) + \(1) + \(1) + \(1) + \(1) + \(1) + \(1) + \(1)"
+        long.append(" + \(10) + \(20) AS total, 'é$x' || \("ü") AS text")
+        #expect(long.sql.hasSuffix("+ $10 + $11 AS total, 'é$x' || $12 AS text"))
+        let more = try await suitePostgres().withPool(maxConnections: 1) { try await $0.query(long) }
+        #expect(try more[0].decode("total", as: Int.self) == 39 && more[0].decode("text", as: String.self) == "é$xü")
     }
 }
