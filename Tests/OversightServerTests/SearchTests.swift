@@ -27,6 +27,7 @@ struct SearchTests {
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
         let reply = try await api.call(.get, "/v1/search?\(encoded.isEmpty ? "" : "q=" + encoded)", token: token)
         try #require(reply.status == .ok, "\(String(decoding: reply.body, as: UTF8.self))")
+        #expect(reply.headers[.contentType] == "application/json; charset=utf-8" && reply.headers[.contentLength] == String(reply.body.count))
         return try reply.decode(Results.self)
     }
 

@@ -284,6 +284,23 @@ struct QueueItemResponse: Encodable, Sendable {
     let dueAt: Date?
     let overdue: Bool
 
+    init(
+        reference: String, kind: String, state: String, category: String, priority: String, title: String, assignee: String?,
+        region: String?, openedAt: Date, dueAt: Date?, overdue: Bool
+    ) {
+        self.reference = reference
+        self.kind = kind
+        self.state = state
+        self.category = category
+        self.priority = priority
+        self.title = title
+        self.assignee = assignee
+        self.region = region
+        self.openedAt = openedAt
+        self.dueAt = dueAt
+        self.overdue = overdue
+    }
+
     /// A case as a list shows it (the queue, search), overdue as of `now`.
     init(_ record: CaseRecord, at now: Date) {
         reference = record.reference
@@ -300,7 +317,8 @@ struct QueueItemResponse: Encodable, Sendable {
     }
 }
 
-struct SearchResponse: ResponseEncodable, Sendable {
+/// Written by `ListJSON` (its `Encodable` form is what the writer is held to).
+struct SearchResponse: Encodable, Sendable {
     let cases: [QueueItemResponse]
     /// How many cases match that the caller may see (never one they may not), up to 100.
     let total: Int
@@ -309,7 +327,8 @@ struct SearchResponse: ResponseEncodable, Sendable {
     let nextCursor: String?
 }
 
-struct QueueResponse: ResponseEncodable, Sendable {
+/// Written by `ListJSON` (its `Encodable` form is what the writer is held to).
+struct QueueResponse: Encodable, Sendable {
     let cases: [QueueItemResponse]
     let nextCursor: String?
 
