@@ -47,11 +47,4 @@ struct ListJSONTests {
             #expect(page.json.bytes == (try encoded(page)))
         }
     }
-
-    @Test func daysBecomeTheirCalendarDates() {
-        #expect(ListJSON.civil(fromDays: 0) == (1970, 1, 1))
-        #expect(ListJSON.civil(fromDays: -1) == (1969, 12, 31))
-        #expect(ListJSON.civil(fromDays: 19_782) == (2024, 2, 29))
-        #expect(ListJSON.civil(fromDays: 11_016) == (2000, 2, 29))
-    }
 }

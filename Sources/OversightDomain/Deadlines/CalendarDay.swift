@@ -57,7 +57,8 @@ public struct CalendarDay: Hashable, Sendable, Comparable, CustomStringConvertib
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+    /// The (year, month, day) of a day counted from 1970-01-01.
+    public static func civil(fromDays days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import OversightDomain
 
 /// JSON text written straight into bytes, for the lists read most (the queue, search): the
 /// shared `JSONEncoder` spent a sixth of a search's service time on 50 cases, converting
@@ -46,7 +47,7 @@ struct ListJSON {
     mutating func date(_ date: Date) {
         let seconds = Int((date.timeIntervalSince1970).rounded(.down))
         let (days, secondOfDay) = seconds.quotientAndRemainderFlooring(by: 86_400)
-        let (year, month, day) = Self.civil(fromDays: days)
+        let (year, month, day) = CalendarDay.civil(fromDays: days)
         bytes.append(UInt8(ascii: "\""))
         digits(year, 4)
         bytes.append(UInt8(ascii: "-"))
@@ -69,19 +70,6 @@ struct ListJSON {
             bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
             divisor /= 10
         }
-    }
-
-    /// The proleptic Gregorian date of a day counted from 1970-01-01 (H. Hinnant's algorithm).
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -149,8 +137,10 @@ extension QueueItemResponse {
     }
 }
 
-extension SearchResponse: ResponseGenerator {
-    var json: ListJSON {
+extension ListJSON {
+    /// A page of list items: `{"cases":[...],"next_cursor":...` then `rest` (the keys that sort
+    /// after), then `}`.
+    static func page(_ cases: [QueueItemResponse], nextCursor: String?, rest: (inout ListJSON) -> Void = { _ in }) -> ListJSON {
         var json = ListJSON(capacity: 256 + cases.count * 320)
         json.raw("{")
         QueueItemResponse.write(cases, into: &json)
@@ -158,29 +148,27 @@ extension SearchResponse: ResponseGenerator {
             json.raw(",\"next_cursor\":")
             json.string(nextCursor)
         }
-        json.raw(",\"total\":")
-        json.integer(total)
-        json.raw(",\"total_is_exact\":")
-        json.bool(totalIsExact)
+        rest(&json)
         json.raw("}")
         return json
+    }
+}
+
+extension SearchResponse: ResponseGenerator {
+    var json: ListJSON {
+        ListJSON.page(cases, nextCursor: nextCursor) { json in
+            json.raw(",\"total\":")
+            json.integer(total)
+            json.raw(",\"total_is_exact\":")
+            json.bool(totalIsExact)
+        }
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response { json.response() }
 }
 
 extension QueueResponse: ResponseGenerator {
-    var json: ListJSON {
-        var json = ListJSON(capacity: 256 + cases.count * 320)
-        json.raw("{")
-        QueueItemResponse.write(cases, into: &json)
-        if let nextCursor {
-            json.raw(",\"next_cursor\":")
-            json.string(nextCursor)
-        }
-        json.raw("}")
-        return json
-    }
+    var json: ListJSON { ListJSON.page(cases, nextCursor: nextCursor) }
 
     func response(from request: Request, context: some RequestContext) throws -> Response { json.response() }
 }
