@@ -303,17 +303,10 @@ struct QueueItemResponse: Encodable, Sendable {
 
     /// A case as a list shows it (the queue, search), overdue as of `now`.
     init(_ record: CaseRecord, at now: Date) {
-        reference = record.reference
-        kind = record.kind.rawValue
-        state = record.state
-        category = record.category
-        priority = record.priority.rawValue
-        title = record.title
-        assignee = record.assignee
-        region = record.region
-        openedAt = record.openedAt
-        dueAt = record.dueAt == .distantFuture ? nil : record.dueAt
-        overdue = record.dueAt < now
+        self.init(
+            reference: record.reference, kind: record.kind.rawValue, state: record.state, category: record.category,
+            priority: record.priority.rawValue, title: record.title, assignee: record.assignee, region: record.region,
+            openedAt: record.openedAt, dueAt: record.dueAt == .distantFuture ? nil : record.dueAt, overdue: record.dueAt < now)
     }
 }
 
