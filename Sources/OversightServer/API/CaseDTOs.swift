@@ -302,7 +302,7 @@ struct QueueItemResponse: Encodable, Sendable {
     }
 
     /// A case as a list shows it (the queue, search), overdue as of `now`.
-    init(_ record: CaseRecord, at now: Date) {
+    init(_ record: CaseListing, at now: Date) {
         self.init(
             reference: record.reference, kind: record.kind.rawValue, state: record.state, category: record.category,
             priority: record.priority.rawValue, title: record.title, assignee: record.assignee, region: record.region,

@@ -222,14 +222,7 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
             parties += try row.decode(column, as: [String].self).map { CaseParty(personID: $0, role: role) }
         }
         self.parties = parties
-        let ownerOffice = try row.decode("owner_office", as: String?.self)
-        let ownerID = try row.decode("owner_id", as: String?.self)
-        if let ownerOffice, let ownerID {
-            guard let office = OfficeCode(ownerOffice) else { throw StoredValueError(column: "owner_office", value: ownerOffice) }
-            owner = RecommendationOwner(office: office, personID: ownerID)
-        } else {
-            owner = nil
-        }
+        owner = try RecommendationOwner(row)
         sourceCaseID = try row.decode("source_case_id")
         links = row.contains("links_json") ? try row.decode("links_json", as: PostgresJSON<[CaseLink]>?.self)?.value ?? [] : []
         answers =

@@ -34,7 +34,7 @@ public struct QueuePosition: Sendable, Hashable, Codable {
 }
 
 public struct QueuePage: Sendable {
-    public let cases: [CaseRecord]
+    public let cases: [CaseListing]
     /// Where the next page starts; nil on the last page.
     public let next: QueuePosition?
 }
@@ -78,7 +78,7 @@ extension CaseStore {
         let pageSize = max(1, min(limit, Self.maximumPageSize))
 
         var query: PostgresQuery = "SELECT "
-        query.append(CaseRecord.select)
+        query.append(CaseListing.select)
         query.append(" FROM cases WHERE cases.office = \(office.rawValue) AND cases.closed_at IS NULL")
         // The store's own mirror of the access policy; row security applies the same rules
         // again underneath (and alone, in the test that switches these off).
@@ -103,7 +103,8 @@ extension CaseStore {
 
         let prepared = query
         let rows = try await transaction(.person(actor)) { connection in try connection.query(prepared) }
-        var records = try rows.map { try CaseRecord(row: $0, keys: keyRing) }
+        let readerTags = filerTags(actor)
+        var records = try rows.map { try CaseListing(row: $0, keys: keyRing, readerTags: readerTags) }
         let more = records.count > pageSize
         if more { records.removeLast() }
         // The next page starts after the last row read, whatever is shown of this one.

@@ -46,7 +46,7 @@ public struct SearchPosition: Sendable, Hashable, Codable {
 }
 
 public struct SearchPage: Sendable {
-    public let cases: [CaseRecord]
+    public let cases: [CaseListing]
     /// How many cases match that the caller may see (never one they may not), up to
     /// `CaseStore.searchCountLimit`.
     public let total: Int
@@ -109,13 +109,14 @@ extension CaseStore {
             let shown = matches.prefix(pageSize).map(\.id)
             guard !shown.isEmpty else { return ([], counted.count, false) }
             var page: PostgresQuery = "SELECT "
-            page.append(CaseRecord.select)
+            page.append(CaseListing.select)
             page.append(" FROM cases WHERE cases.id = ANY(\(shown)::uuid[])")
             page.append(reading.visible)
             page.append(" ORDER BY cases.opened_at DESC, cases.id DESC")
             return (Array(try connection.query(page.prepared())), counted.count, matches.count > pageSize)
         }
-        let records = try rows.map { try CaseRecord(row: $0, keys: keys) }
+        let readerTags = filerTags(actor)
+        let records = try rows.map { try CaseListing(row: $0, keys: keys, readerTags: readerTags) }
         return SearchPage(
             cases: records.filter { checkedAccess(actor, to: $0).discloses(.summary) }, total: min(total, counting),
             totalIsExact: total <= counting, next: more ? records.last.map { SearchPosition(openedAt: $0.openedAt, id: $0.id) } : nil)

@@ -109,11 +109,24 @@ public struct CaseStore: Sendable {
 
     /// The access the store acts on: the policy's, or (tests of row security alone) whatever
     /// row security let through, as if the store had forgotten to check.
-    func checkedAccess(_ actor: Actor, to record: CaseRecord) -> CaseAccess {
-        let decided = access(actor, to: record)
+    func checkedAccess(_ actor: Actor, to record: CaseRecord) -> CaseAccess { checked(access(actor, to: record)) }
+
+    /// What `actor` may see and do of a case listed for them.
+    func access(_ actor: Actor, to listing: CaseListing) -> CaseAccess {
+        guard let workflow = catalog.workflow(version: listing.workflowVersionID) else { return .denied }
+        return policy.access(for: actor, to: listing.accessFacts(workflow, reader: actor.id))
+    }
+
+    func checkedAccess(_ actor: Actor, to listing: CaseListing) -> CaseAccess { checked(access(actor, to: listing)) }
+
+    private func checked(_ decided: CaseAccess) -> CaseAccess {
         guard enforcement == .databaseOnly, !decided.discloses(.summary) else { return decided }
         return CaseAccess(view: .full, actions: Set(CaseAction.allCases))
     }
+
+    /// What `filed_by` holds for a case `actor` filed: the key ring's tag of their id, or
+    /// their id on a row filed before tags.
+    func filerTags(_ actor: Actor) -> Set<String> { [keyRing.filerTag(actor.id), actor.id] }
 
     // MARK: - Reading
 
