@@ -7,11 +7,11 @@ SELECT set_config('oversight.actor', 'oig-lead', true), set_config('oversight.ac
        set_config('oversight.memberships', '{OIG:' || 'lead}', true),
        set_config('oversight.offices', '{OIG}', true), set_config('oversight.sharing_offices', '{ECO,EVM,OMB,OSS}', true),
        set_config('oversight.system', '', true), set_config('oversight.follows_up', 'false', true);
-SELECT id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title, narrative, occurred_on,
-    location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head, snapshot,
-    due_at, next_escalation_at, opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, reporter_version,
-    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id, filer
-    , (SELECT coalesce(k.key, '\x'::bytea) FROM case_keys k WHERE k.case_id = cases.id) AS case_key
+SELECT cases.id, cases.reference, cases.kind, cases.workflow_version_id, cases.office, cases.state, cases.category,
+    cases.priority, cases.title, cases.assignee, cases.region, cases.filed_by, cases.sealed_from, cases.restricted_to_head,
+    cases.due_at, cases.opened_at, cases.subject_ids, cases.conflicted_ids, cases.witness_ids, cases.reporter_ids,
+    cases.owner_office, cases.owner_id,
+    (SELECT coalesce(k.key, '\x'::bytea) FROM case_keys k WHERE k.case_id = cases.id) AS case_key
 FROM cases WHERE cases.office = 'OIG' AND cases.closed_at IS NULL
   AND NOT (cases.sealed_from && '{OIG}'::text[])
   AND cases.filed_by IS DISTINCT FROM 't:' || md5('oig-lead') AND cases.filed_by IS DISTINCT FROM 'oig-lead'

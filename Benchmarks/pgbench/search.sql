@@ -238,11 +238,11 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
           AND s.opened_at < to_timestamp(:oldest::int * 604800.0)
         ORDER BY s.opened_at DESC, s.case_id DESC LIMIT :left) c ORDER BY c.opened_at DESC, c.case_id DESC) probe \gset k11_
 \endif
-SELECT id, reference, kind, workflow_version_id, office, state, category, priority, priority_rank, title, narrative, occurred_on,
-    location, region, country_office, filed_by, assignee, routing_rule, conflict, sealed_from, restricted_to_head, snapshot,
-    due_at, next_escalation_at, opened_at, closed_at, outcome, version, event_seq, event_hash, updated_at, reporter_version,
-    subject_ids, conflicted_ids, witness_ids, reporter_ids, owner_office, owner_id, source_case_id, filer
-    , (SELECT coalesce(k.key, '\x'::bytea) FROM case_keys k WHERE k.case_id = cases.id) AS case_key
+SELECT cases.id, cases.reference, cases.kind, cases.workflow_version_id, cases.office, cases.state, cases.category,
+    cases.priority, cases.title, cases.assignee, cases.region, cases.filed_by, cases.sealed_from, cases.restricted_to_head,
+    cases.due_at, cases.opened_at, cases.subject_ids, cases.conflicted_ids, cases.witness_ids, cases.reporter_ids,
+    cases.owner_office, cases.owner_id,
+    (SELECT coalesce(k.key, '\x'::bytea) FROM case_keys k WHERE k.case_id = cases.id) AS case_key
 FROM cases WHERE cases.id = ANY((:k1_ids::uuid[] || :k2_ids::uuid[] || :k3_ids::uuid[] || :k4_ids::uuid[] || :k5_ids::uuid[] || :k6_ids::uuid[] || :k7_ids::uuid[] || :k8_ids::uuid[] || :k9_ids::uuid[] || :k10_ids::uuid[] || :k11_ids::uuid[])[1:50])
   AND NOT (cases.sealed_from && '{OIG}'::text[])
   AND cases.filed_by IS DISTINCT FROM 't:' || md5('oig-lead') AND cases.filed_by IS DISTINCT FROM 'oig-lead'
