@@ -10,7 +10,7 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     public let columns: [Column]
     /// Rows affected by an INSERT, UPDATE, DELETE or COPY (0 for other commands).
     public let affectedRows: Int
-    let columnIndex: [String: Int]
+    let columnIndex: ColumnIndex
     let storage: [UInt8]
     /// Per cell: offset into `storage`, and length or -1 for NULL.
     let cells: [(offset: Int, length: Int32)]
@@ -22,11 +22,7 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         self.storage = storage
         self.cells = cells
         self.rowCount = rowCount
-        var index: [String: Int] = [:]
-        for (position, column) in columns.enumerated() where index[column.name] == nil {
-            index[column.name] = position
-        }
-        self.columnIndex = index
+        self.columnIndex = ColumnIndex(columns.map(\.name))
     }
 
     static func empty(affectedRows: Int) -> PostgresRows {
@@ -66,5 +62,54 @@ public struct PostgresRow: Sendable {
     public func isNull(_ column: String) -> Bool {
         guard let position = rows.columnIndex[column] else { return false }
         return rows.cells[index * rows.columns.count + position].length < 0
+    }
+}
+
+/// Column positions by name, for a result's rows. A page of fifty cases looks up some two
+/// thousand names; a dictionary of `String` hashed each with SipHash, which was most of the
+/// cost of decoding a row. Names are short ASCII, so an FNV-1a hash of their bytes and open
+/// addressing do the same for a fraction of it. The first of two equal names wins.
+struct ColumnIndex: Sendable {
+    private let names: [String]
+    /// Position + 1 of the column in each slot, 0 for an empty slot; a power of two long.
+    private let slots: [Int32]
+
+    init(_ names: [String]) {
+        self.names = names
+        var size = 8
+        while size < names.count * 2 { size *= 2 }
+        var slots = [Int32](repeating: 0, count: size)
+        for (position, name) in names.enumerated() {
+            var slot = Self.hash(name) & (size - 1)
+            var taken = false
+            while slots[slot] != 0 {
+                if names[Int(slots[slot]) - 1] == name {
+                    taken = true
+                    break
+                }
+                slot = (slot + 1) & (size - 1)
+            }
+            if !taken { slots[slot] = Int32(position + 1) }
+        }
+        self.slots = slots
+    }
+
+    subscript(name: String) -> Int? {
+        var slot = Self.hash(name) & (slots.count - 1)
+        while slots[slot] != 0 {
+            let position = Int(slots[slot]) - 1
+            if names[position] == name { return position }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        return nil
+    }
+
+    private static func hash(_ name: String) -> Int {
+        func fnv<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+        }
+        return name.utf8.withContiguousStorageIfAvailable(fnv) ?? fnv(name.utf8)
     }
 }
