@@ -63,11 +63,7 @@ public struct CaseListing: Sendable, Hashable {
         restrictedToHead = try row.decode("restricted_to_head")
         dueAt = try row.decode("due_at")
         openedAt = try row.decode("opened_at")
-        var parties: [CaseParty] = []
-        for (column, role) in CasePartyColumns.all {
-            parties += try row.decode(column, as: [String].self).map { CaseParty(personID: $0, role: role) }
-        }
-        self.parties = parties
+        parties = try CasePartyColumns.parties(row)
         owner = try RecommendationOwner(row)
     }
 

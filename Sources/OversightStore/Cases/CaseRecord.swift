@@ -217,11 +217,7 @@ public struct CaseRecord: Sendable, Hashable, PostgresTableRow {
         eventHash = try row.decode("event_hash")
         updatedAt = try row.decode("updated_at")
         reporterVersion = try row.decode("reporter_version")
-        var parties: [CaseParty] = []
-        for (column, role) in CasePartyColumns.all {
-            parties += try row.decode(column, as: [String].self).map { CaseParty(personID: $0, role: role) }
-        }
-        self.parties = parties
+        parties = try CasePartyColumns.parties(row)
         owner = try RecommendationOwner(row)
         sourceCaseID = try row.decode("source_case_id")
         links = row.contains("links_json") ? try row.decode("links_json", as: PostgresJSON<[CaseLink]>?.self)?.value ?? [] : []
@@ -273,6 +269,15 @@ enum CasePartyColumns {
     static let all: [(column: String, role: PartyRole)] = [
         ("subject_ids", .subject), ("conflicted_ids", .conflicted), ("witness_ids", .witness), ("reporter_ids", .reporter),
     ]
+
+    /// The parties in a case row's party columns.
+    static func parties(_ row: PostgresRow) throws -> [CaseParty] {
+        var parties: [CaseParty] = []
+        for (column, role) in all {
+            parties += try row.decode(column, as: [String].self).map { CaseParty(personID: $0, role: role) }
+        }
+        return parties
+    }
 
     /// The ids of `parties` with `role`, as the column stores them.
     static func ids(_ parties: [CaseParty], _ role: PartyRole) -> [String] {
