@@ -45,7 +45,6 @@ public struct CaseListing: Sendable, Hashable {
     /// Reads a row of `select`, for `reader`, whose filer tags are `readerTags` (the key
     /// ring's tag of their id, and their id itself for rows filed before tags).
     init(row: PostgresRow, keys: KeyRing, readerTags: Set<String>) throws {
-        // Decoded in the select list's order; each name is still checked.
         id = try row.decode("id")
         reference = try row.decode("reference")
         kind = CaseKind(try row.decode("kind", as: String.self))
