@@ -21,14 +21,15 @@ struct DatabaseThreadTests {
                 configuration: .init(address: .hostname("127.0.0.1", port: 0))
             )
             try await application.test(.live) { client in
-                let sleepers = (0..<2).map { _ in Task { try await pool.query("SELECT pg_sleep(5)") } }
+                let sleepers = (0..<2).map { _ in Task { try await pool.query("SELECT pg_sleep(15)") } }
                 let blocked = try await eventually { await pool.statistics.inUse == 2 }
                 #expect(blocked)
                 try await client.execute(uri: "/health/live", method: .get) { response in
                     #expect(response.status == .ok)
                 }
-                // Answered while both statements were still running on their threads (five
-                // seconds: a loaded CI machine once took more than two to answer).
+                // Answered while both statements were still running on their threads (fifteen
+                // seconds: loaded CI machines once took more than two, then more than five, to
+                // answer).
                 #expect(await pool.statistics.inUse == 2)
                 for sleeper in sleepers { _ = try await sleeper.value }
             }

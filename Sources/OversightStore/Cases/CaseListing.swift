@@ -34,7 +34,7 @@ public struct CaseListing: Sendable, Hashable {
 
     /// The select list of a listing, with the case's wrapped data key to open its title. The
     /// table is named `cases` (no alias).
-    static let select: PostgresQuery = """
+    public static let select: PostgresQuery = """
         cases.id, cases.reference, cases.kind, cases.workflow_version_id, cases.office, cases.state, cases.category,
         cases.priority, cases.title, cases.assignee, cases.region, cases.filed_by, cases.sealed_from, cases.restricted_to_head,
         cases.due_at, cases.opened_at, cases.subject_ids, cases.conflicted_ids, cases.witness_ids, cases.reporter_ids,
