@@ -82,8 +82,8 @@ extension CaseStore {
     public static let searchCountLimit = 100
     /// The cases matching `query` that `actor` works (officer, lead or head of their office),
     /// newest first, with how many there are (counted up to `searchCountLimit`). Candidates
-    /// come from the blind index of the actor's own offices, newest first, a few weeks at a
-    /// time (`SearchWindow`); each is checked under row security and the store's own mirror of
+    /// come from the blind index of the actor's own offices, newest first, a window of hours at
+    /// a time (`SearchWindow`); each is checked under row security and the store's own mirror of
     /// the access policy before it counts, so a case the actor may not see is never returned,
     /// counted or paged over.
     public func search(
@@ -95,7 +95,8 @@ extension CaseStore {
         if let office = filter.office { offices = offices.intersection([office.rawValue]) }
         guard !query.isEmpty, !offices.isEmpty else { return SearchPage(cases: [], total: 0, totalIsExact: true, next: nil) }
         let reading = SearchReading(
-            offices: offices.sorted(), words: wordTags(query.words), references: query.references,
+            offices: offices.sorted(), indexOffices: offices.sorted().map(IndexOffice.init), words: wordTags(query.words),
+            references: query.references,
             visible: visibleCases(actor, filter: filter), now: clock(), probeSize: searchProbeSize)
         let counting = Self.searchCountLimit
         let keys = keyRing
