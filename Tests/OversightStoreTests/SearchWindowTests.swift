@@ -135,7 +135,8 @@ struct IndexBlockTagTests {
             // for the blocks the search asks for.
             let mirror = try FileContents(path: StoredRowTests.root.appendingPathComponent("Benchmarks/pgbench/search-window.sql").path)
             try await pool.withConnection { connection in try await connection.run(PostgresScript(fileContents: mirror)) }
-            for (below, width) in [(500_002, 2), (500_000, 16), (499_993, 144), (499_849, 1_296), (498_553, 11_664), (490_001, 7), (491_520, 40_000)] {
+            for (below, width) in [(500_002, 2), (500_000, 16), (499_993, 144), (499_849, 1_296), (498_553, 11_664), (490_001, 7), (491_520, 40_000)]
+            {
                 let rows = try await pool.query("SELECT tags, low FROM bench_search_window('OIG', \(Int64(below)), \(Int64(width)))")
                 let blocks = SearchWindow.blocks(below: below, width: width)
                 #expect(try rows[0].decode("tags", as: [Int64].self) == blocks.map { $0.tag(at: IndexOffice("OIG")) }, "\(below), \(width)")
