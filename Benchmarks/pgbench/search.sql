@@ -1,7 +1,7 @@
 -- GET /v1/search?limit=50&q=... as the OIG lead: the statements CaseStore.search runs for a
 -- lead. It reads the index newest first a window of hours at a time (SearchWindow.swift): this
--- hour and the next, then windows as wide as the matches read so far say the rest needs (a
--- quarter more), at most eight times the hours already read, each as whole blocks of 1 to
+-- hour and the next, then windows three times as wide as the matches read so far say the rest
+-- needs, at most eight times the hours already read, each as whole blocks of 1 to
 -- 32,768 hours at the OIG (bench_search_window, made by scripts/bench, mirrors
 -- SearchWindow.blocks); once the width wanted reaches 32,768 hours, every older hour at once.
 -- Each read returns the candidates with whether the lead may see each, until 101 are counted;
@@ -47,7 +47,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k1_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -72,7 +72,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k2_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -97,7 +97,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k3_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -122,7 +122,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k4_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -147,7 +147,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k5_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -172,7 +172,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k6_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -197,7 +197,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k7_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -222,7 +222,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k8_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -247,7 +247,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k9_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -272,7 +272,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k10_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -297,7 +297,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k11_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
@@ -322,7 +322,7 @@ SELECT count(*) AS read, count(*) FILTER (WHERE visible) AS seen, coalesce(array
 \set low :k12_low
 \set wanted :need - :got
 \set r greatest(:read, 1)
-\set est (:wanted * (:newest - :low + 1) * 5 + 4 * :r - 1) / (4 * :r)
+\set est (:wanted * (:newest - :low + 1) * 3 + :r - 1) / :r
 \set last :est >= 32768
 \set width greatest(1, least(:est, (:newest - :low + 1) * 8))
 \endif
