@@ -1,13 +1,11 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import Histogram
-import NIOCore
 
 /// Drives one scenario against the service on loopback for a fixed, bounded duration and
 /// prints one JSON line: throughput and latency percentiles (HdrHistogram, microseconds).
 @main
-struct LoadDriver: AsyncParsableCommand {
+struct LoadDriver: ParsableCommand {
     enum Scenario: String, ExpressibleByArgument, CaseIterable {
         case file, transition, queue, view, report, search
     }
@@ -31,43 +29,46 @@ struct LoadDriver: AsyncParsableCommand {
     var reportQuery = ""
 
     func validate() throws {
-        guard let host = URL(string: url)?.host, ["127.0.0.1", "localhost", "::1"].contains(host) else {
-            throw ValidationError("load is only ever sent to loopback")
+        guard let components = URLComponents(string: url), let host = components.host, ["127.0.0.1", "localhost"].contains(host) else {
+            throw ValidationError("load is only ever sent to loopback (127.0.0.1)")
         }
         guard (1...256).contains(concurrency), (1...600).contains(duration) else { throw ValidationError("bounded runs only") }
     }
 
-    func run() async throws {
+    var port: UInt16 { UInt16(URLComponents(string: url)?.port ?? 80) }
+
+    func run() throws {
         let references = try Self.lines(scenario == .search ? queriesFile : referencesFile)
         let tokens = try Self.lines(tokensFile)
         guard [.queue, .file, .report].contains(scenario) || !references.isEmpty else {
             throw ValidationError("\(scenario) needs --\(scenario == .search ? "queries" : "references")-file")
         }
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let warmUp = ContinuousClock.now + .seconds(2)
         let end = warmUp + .seconds(duration)
         let perWorker = max(1, references.count / concurrency)
-        let results = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
-            for worker in 0..<concurrency {
-                let driver = self
-                group.addTask {
-                    var state = WorkerState(
-                        worker: worker, references: references, tokens: tokens,
-                        first: (worker * perWorker) % max(1, references.count), count: perWorker)
-                    return try await driver.work(client: client, state: &state, warmUp: warmUp, end: end)
-                }
+        // A thread a worker, each with its own blocking connection (LoopbackConnection).
+        let results = WorkerResults(count: concurrency)
+        let done = DispatchGroup()
+        for worker in 0..<concurrency {
+            done.enter()
+            let driver = self
+            let thread = Thread {
+                var state = WorkerState(
+                    worker: worker, references: references, tokens: tokens, first: (worker * perWorker) % max(1, references.count),
+                    count: perWorker, random: SplitMix64(seed: UInt64(worker) &+ UInt64(UInt32(truncatingIfNeeded: getpid())) << 32))
+                results.set(worker, driver.work(state: &state, warmUp: warmUp, end: end))
+                done.leave()
             }
-            return try await group.reduce(into: [WorkerResult]()) { $0.append($1) }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
-        try await client.shutdown()
+        done.wait()
+        let workerResults = results.all
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var errors = 0
         var statuses: [UInt: Int] = [:]
         var perReport: [String: Histogram<UInt64>] = [:]
-        for result in results {
+        for result in workerResults {
             histogram.add(result.histogram)
             errors += result.errors
             for (status, count) in result.statuses { statuses[status, default: 0] += count }
@@ -111,7 +112,7 @@ struct LoadDriver: AsyncParsableCommand {
         var cursor: String?
         var filter = ""
         var pageInCycle = 0
-        var random = SystemRandomNumberGenerator()
+        var random: SplitMix64
     }
 
     struct WorkerResult {
@@ -122,74 +123,68 @@ struct LoadDriver: AsyncParsableCommand {
         var perReport: [String: Histogram<UInt64>] = [:]
     }
 
-    func work(client: HTTPClient, state: inout WorkerState, warmUp: ContinuousClock.Instant, end: ContinuousClock.Instant) async throws
-        -> WorkerResult
-    {
+    func work(state: inout WorkerState, warmUp: ContinuousClock.Instant, end: ContinuousClock.Instant) -> WorkerResult {
         var result = WorkerResult()
+        var connection: LoopbackConnection?
         while ContinuousClock.now < end {
-            let request = try await nextRequest(client: client, state: &state)
-            let started = ContinuousClock.now
-            let response: HTTPClientResponse
             do {
-                response = try await client.execute(request, timeout: .seconds(30))
+                if connection == nil { connection = try LoopbackConnection(port: port) }
+                let request = try nextRequest(connection!, state: &state)
+                let started = ContinuousClock.now
+                let response = try connection!.exchange(request.bytes)
+                let elapsed = ContinuousClock.now - started
+                record(response: response, state: &state)
+                guard started >= warmUp else { continue }
+                let micros = UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
+                _ = result.histogram.record(max(1, micros))
+                if scenario == .report {
+                    let name = Self.reportNames[(state.worker + state.next - 1) % Self.reportNames.count]
+                    _ = result.perReport[name, default: Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)]
+                        .record(max(1, micros))
+                }
+                result.statuses[UInt(response.status), default: 0] += 1
+                if response.status >= 400 { result.errors += 1 }
             } catch {
+                // A connection that failed is not reused.
                 result.errors += 1
-                continue
+                connection = nil
             }
-            let body = try await response.body.collect(upTo: 4 << 20)
-            let elapsed = ContinuousClock.now - started
-            record(response: response, body: body, state: &state)
-            guard started >= warmUp else { continue }
-            let micros = UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
-            _ = result.histogram.record(max(1, micros))
-            if scenario == .report {
-                let name = Self.reportNames[(state.worker + state.next - 1) % Self.reportNames.count]
-                _ = result.perReport[name, default: Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)]
-                    .record(max(1, micros))
-            }
-            result.statuses[response.status.code, default: 0] += 1
-            if response.status.code >= 400 { result.errors += 1 }
         }
         return result
     }
 
-    func nextRequest(client: HTTPClient, state: inout WorkerState) async throws -> HTTPClientRequest {
-        var request: HTTPClientRequest
+    func nextRequest(_ connection: LoopbackConnection, state: inout WorkerState) throws -> LoopbackRequest {
+        var request: LoopbackRequest
         switch scenario {
         case .file:
-            request = HTTPClientRequest(url: url + "/v1/cases")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(
-                ByteBuffer(
-                    string: #"{"category":"fraud","title":"Invoices paid twice","narrative":"Two payments for one delivery.","region":"Europe"}"#))
+            request = LoopbackRequest(method: "POST", path: "/v1/cases", headers: [("Content-Type", "application/json")])
+            request.body = #"{"category":"fraud","title":"Invoices paid twice","narrative":"Two payments for one delivery.","region":"Europe"}"#
             if let filer = state.tokens.randomElement(using: &state.random) {
-                request.headers.add(name: "Authorization", value: "Bearer \(filer)")
+                request.headers.append(("Authorization", "Bearer \(filer)"))
                 return request
             }
         case .view:
-            request = HTTPClientRequest(url: url + "/v1/cases/" + state.references.randomElement(using: &state.random)!)
+            request = LoopbackRequest(path: "/v1/cases/" + state.references.randomElement(using: &state.random)!)
         case .search:
             // A query people type: one word or two, newest 50 first (the bench draws them from
             // the seeded texts' vocabulary, common and rare words in Zipf's measure).
             let query = state.references.randomElement(using: &state.random)!
-            request = HTTPClientRequest(
-                url: url + "/v1/search?limit=50&q=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query))
+            request = LoopbackRequest(path: "/v1/search?limit=50&q=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query))
         case .report:
             // Every report in turn, each worker starting at its own.
             let name = Self.reportNames[(state.worker + state.next) % Self.reportNames.count]
             state.next += 1
-            request = HTTPClientRequest(url: url + "/v1/reports/" + name + (reportQuery.isEmpty ? "" : "?" + reportQuery))
+            request = LoopbackRequest(path: "/v1/reports/" + name + (reportQuery.isEmpty ? "" : "?" + reportQuery))
         case .queue:
             // As a triaging lead does: a first page (the four filters in turn), then the next
             // two pages of the same filter through the cursor; the ceiling runs the same mix.
             if let cursor = state.cursor, state.pageInCycle < 3 {
-                request = HTTPClientRequest(url: url + "/v1/offices/OIG/queue?limit=50" + state.filter + "&cursor=" + cursor)
+                request = LoopbackRequest(path: "/v1/offices/OIG/queue?limit=50" + state.filter + "&cursor=" + cursor)
             } else {
                 state.filter = Self.queueFilters[state.next % Self.queueFilters.count]
                 state.next += 1
                 state.pageInCycle = 0
-                request = HTTPClientRequest(url: url + "/v1/offices/OIG/queue?limit=50" + state.filter)
+                request = LoopbackRequest(path: "/v1/offices/OIG/queue?limit=50" + state.filter)
             }
             state.pageInCycle += 1
         case .transition:
@@ -197,35 +192,29 @@ struct LoadDriver: AsyncParsableCommand {
             let number = state.first + (state.next % state.count)
             state.next += 1
             if state.etags[number] == nil {
-                var get = HTTPClientRequest(url: url + "/v1/cases/" + state.references[number])
-                get.headers.add(name: "Authorization", value: "Bearer \(token)")
-                let response = try await client.execute(get, timeout: .seconds(30))
-                _ = try await response.body.collect(upTo: 4 << 20)
-                state.etags[number] = response.headers.first(name: "ETag") ?? "\"0\""
+                let get = LoopbackRequest(path: "/v1/cases/" + state.references[number], headers: [("Authorization", "Bearer \(token)")])
+                state.etags[number] = try connection.exchange(get.bytes).etag ?? "\"0\""
             }
             let hold = !(state.onHold[number] ?? false)
-            request = HTTPClientRequest(url: url + "/v1/cases/" + state.references[number] + "/transitions")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "If-Match", value: state.etags[number]!)
-            request.body = .bytes(
-                ByteBuffer(string: hold ? #"{"transition":"put_on_hold","fields":{"reason":"waiting for records"}}"# : #"{"transition":"resume"}"#))
+            request = LoopbackRequest(
+                method: "POST", path: "/v1/cases/" + state.references[number] + "/transitions",
+                headers: [("Content-Type", "application/json"), ("If-Match", state.etags[number]!)])
+            request.body = hold ? #"{"transition":"put_on_hold","fields":{"reason":"waiting for records"}}"# : #"{"transition":"resume"}"#
             state.onHold[number] = hold
             state.cursor = String(number)
         }
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.append(("Authorization", "Bearer \(token)"))
         return request
     }
 
-    func record(response: HTTPClientResponse, body: ByteBuffer, state: inout WorkerState) {
+    func record(response: LoopbackConnection.Response, state: inout WorkerState) {
         switch scenario {
         case .queue:
-            let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
-            state.cursor = (json?["next_cursor"] as? String)?
+            state.cursor = Self.nextCursor(in: response.body)?
                 .addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.")))
         case .transition:
             guard let number = state.cursor.flatMap(Int.init) else { break }
-            if response.status == .ok, let etag = response.headers.first(name: "ETag") {
+            if response.status == 200, let etag = response.etag {
                 state.etags[number] = etag
             } else {
                 // Out of step (a case left on hold by an earlier run): the request already
@@ -236,5 +225,48 @@ struct LoadDriver: AsyncParsableCommand {
         default:
             break
         }
+    }
+
+    /// The page's `next_cursor` (a string without escapes), nil when null or absent: read
+    /// without decoding the page.
+    static func nextCursor(in body: ArraySlice<UInt8>) -> String? {
+        let key = Array(#""next_cursor":""#.utf8)
+        var index = body.startIndex
+        while index + key.count <= body.endIndex {
+            if body[index] == key[0] && body[index..<(index + key.count)].elementsEqual(key) {
+                let start = index + key.count
+                guard let close = body[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                return String(decoding: body[start..<close], as: UTF8.self)
+            }
+            index += 1
+        }
+        return nil
+    }
+}
+
+/// Each worker's result, set from its thread.
+final class WorkerResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [LoadDriver.WorkerResult?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ worker: Int, _ result: LoadDriver.WorkerResult) { lock.withLock { results[worker] = result } }
+
+    var all: [LoadDriver.WorkerResult] { lock.withLock { results.compactMap { $0 } } }
+}
+
+/// A small fast generator: the driver's picks need no cryptographic randomness.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
