@@ -72,25 +72,30 @@ final class LoopbackConnection {
             }
             try fill()
         }
-        let head = String(decoding: buffer[start..<headEnd], as: UTF8.self)
-        start = headEnd + 4
-        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
-        let statusLine = lines.removeFirst().split(separator: " ")
-        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw Failure(description: "bad status line") }
+        // Read as bytes: "HTTP/1.1 200 ..." then "Name: value" lines (a head as Strings cost the
+        // driver more than the service's own parsing).
+        guard headEnd - start >= 12 else { throw Failure(description: "bad status line") }
+        let status = (Int(buffer[start + 9]) - 48) * 100 + (Int(buffer[start + 10]) - 48) * 10 + Int(buffer[start + 11]) - 48
         var length: Int?
         var chunked = false
         var etag: String?
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            switch name {
-            case "content-length": length = Int(value)
-            case "transfer-encoding": chunked = value.lowercased().contains("chunked")
-            case "etag": etag = value
-            default: break
+        var line = (find([13, 10], from: start) ?? headEnd) + 2
+        while line < headEnd {
+            let lineEnd = find([13, 10], from: line) ?? headEnd
+            if let colon = buffer[line..<lineEnd].firstIndex(of: UInt8(ascii: ":")) {
+                var valueStart = colon + 1
+                while valueStart < lineEnd && buffer[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+                if headerName(line..<colon, is: "content-length") {
+                    length = buffer[valueStart..<lineEnd].reduce(0) { $0 * 10 + Int($1) - 48 }
+                } else if headerName(line..<colon, is: "transfer-encoding") {
+                    chunked = String(decoding: buffer[valueStart..<lineEnd], as: UTF8.self).lowercased().contains("chunked")
+                } else if headerName(line..<colon, is: "etag") {
+                    etag = String(decoding: buffer[valueStart..<lineEnd], as: UTF8.self)
+                }
             }
+            line = lineEnd + 2
         }
+        start = headEnd + 4
         if chunked { return Response(status: status, etag: etag, body: try readChunks()) }
         let count = length ?? 0
         try need(count)
@@ -139,6 +144,14 @@ final class LoopbackConnection {
         let received = buffer.withUnsafeMutableBufferPointer { bytes in read(descriptor, bytes.baseAddress! + end, bytes.count - end) }
         guard received > 0 else { throw Failure(description: received == 0 ? "connection closed" : "read: \(errno)") }
         end += received
+    }
+
+    /// Whether the header name at `range` is `name` (lower case), whatever its case.
+    private func headerName(_ range: Range<Int>, is name: StaticString) -> Bool {
+        guard range.count == name.utf8CodeUnitCount else { return false }
+        let expected = name.utf8Start
+        for offset in 0..<range.count where buffer[range.lowerBound + offset] | 0x20 != expected[offset] { return false }
+        return true
     }
 
     private func find(_ needle: [UInt8], from: Int) -> Int? {
