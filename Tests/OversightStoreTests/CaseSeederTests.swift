@@ -38,6 +38,10 @@ struct CaseSeederTests {
             #expect(
                 try await pool.query("SELECT count(*) AS n FROM cases WHERE position(convert_to('Seeded', 'UTF8') in title) > 0")[0]
                     .decode("n", as: Int.self) == 0)
+            // The load leaves the search index as filings need it: no pending list (Schema/0030).
+            #expect(
+                try await pool.query("SELECT reloptions::text AS options FROM pg_class WHERE relname = 'case_search_tags_by_block'")[0]
+                    .decode("options", as: String.self) == "{fastupdate=off}")
             let audit = try await AuditVerifier(pool: pool, keys: keys).verify()
             #expect(audit.firstBreak == nil)
             #expect(audit.casesChecked == 2_000)

@@ -41,6 +41,8 @@ package struct BulkCaseLoad: Sendable {
     /// Loads one batch in one transaction. COPY cannot load a table whose row security
     /// applies to the loader: the owner lifts FORCE for this transaction only (DDL is
     /// transactional, no other session ever sees it lifted) and restores it before committing.
+    /// The search index takes the batch's entries into its pending list and merges them once,
+    /// at the end (Schema/0030: it keeps no pending list otherwise).
     package func load(_ rows: Rows) async throws {
         try await pool.withTransaction { connection in
             try connection.execute("SET LOCAL synchronous_commit = off")
@@ -52,7 +54,8 @@ package struct BulkCaseLoad: Sendable {
                     """
                     ALTER TABLE cases NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys NO FORCE ROW LEVEL SECURITY;
                     ALTER TABLE case_parties NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_events NO FORCE ROW LEVEL SECURITY;
-                    ALTER TABLE comments NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_search NO FORCE ROW LEVEL SECURITY
+                    ALTER TABLE comments NO FORCE ROW LEVEL SECURITY; ALTER TABLE case_search NO FORCE ROW LEVEL SECURITY;
+                    ALTER INDEX case_search_tags_by_block SET (fastupdate = on)
                     """))
             try connection.copyFromStdin(CaseRecord.copyStatement, data: rows.cases.bytes)
             try connection.copyFromStdin(StoredCaseKey.copyStatement, data: rows.keys.bytes)
@@ -65,7 +68,9 @@ package struct BulkCaseLoad: Sendable {
                     """
                     ALTER TABLE cases FORCE ROW LEVEL SECURITY; ALTER TABLE case_keys FORCE ROW LEVEL SECURITY;
                     ALTER TABLE case_parties FORCE ROW LEVEL SECURITY; ALTER TABLE case_events FORCE ROW LEVEL SECURITY;
-                    ALTER TABLE comments FORCE ROW LEVEL SECURITY; ALTER TABLE case_search FORCE ROW LEVEL SECURITY
+                    ALTER TABLE comments FORCE ROW LEVEL SECURITY; ALTER TABLE case_search FORCE ROW LEVEL SECURITY;
+                    ALTER INDEX case_search_tags_by_block SET (fastupdate = off);
+                    SELECT gin_clean_pending_list('case_search_tags_by_block'::regclass)
                     """))
         }
     }
