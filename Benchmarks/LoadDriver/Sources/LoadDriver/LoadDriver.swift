@@ -55,7 +55,7 @@ struct LoadDriver: ParsableCommand {
             let thread = Thread {
                 var state = WorkerState(
                     worker: worker, references: references, tokens: tokens, first: (worker * perWorker) % max(1, references.count),
-                    count: perWorker, random: SplitMix64(seed: UInt64(worker) &+ UInt64(UInt32(truncatingIfNeeded: getpid())) << 32))
+                    count: perWorker)
                 results.set(worker, driver.work(state: &state, warmUp: warmUp, end: end))
                 done.leave()
             }
@@ -112,7 +112,7 @@ struct LoadDriver: ParsableCommand {
         var cursor: String?
         var filter = ""
         var pageInCycle = 0
-        var random: SplitMix64
+        var random = SystemRandomNumberGenerator()
     }
 
     struct WorkerResult {
@@ -254,19 +254,4 @@ final class WorkerResults: @unchecked Sendable {
     func set(_ worker: Int, _ result: LoadDriver.WorkerResult) { lock.withLock { results[worker] = result } }
 
     var all: [LoadDriver.WorkerResult] { lock.withLock { results.compactMap { $0 } } }
-}
-
-/// A small fast generator: the driver's picks need no cryptographic randomness.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
