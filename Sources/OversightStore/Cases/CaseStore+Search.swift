@@ -94,10 +94,10 @@ extension CaseStore {
         var offices = Set(actor.memberships.filter { Role.caseRoles.contains($0.role) }.map(\.office.rawValue))
         if let office = filter.office { offices = offices.intersection([office.rawValue]) }
         guard !query.isEmpty, !offices.isEmpty else { return SearchPage(cases: [], total: 0, totalIsExact: true, next: nil) }
+        let sortedOffices = offices.sorted()
         let reading = SearchReading(
-            offices: offices.sorted(), indexOffices: offices.sorted().map(IndexOffice.init), words: wordTags(query.words),
-            references: query.references,
-            visible: visibleCases(actor, filter: filter), now: clock(), probeSize: searchProbeSize)
+            offices: sortedOffices, indexOffices: sortedOffices.map(IndexOffice.init), words: wordTags(query.words),
+            references: query.references, visible: visibleCases(actor, filter: filter), now: clock(), probeSize: searchProbeSize)
         let counting = Self.searchCountLimit
         let keys = keyRing
 

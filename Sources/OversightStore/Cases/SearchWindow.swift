@@ -41,12 +41,12 @@ struct IndexBlock: Hashable, Sendable {
 /// words, at these offices, in these hours" without reading older matches or other offices'.
 /// A search reads this hour and the next (for a clock a little behind the database's), then
 /// windows about `margin` times as wide as the matches read so far say the rest needs, but at
-/// most `growth` times the hours already read: where filings crowd, a common word's
-/// window reads about as many matches as the page needs, and a burst of filings just past the
-/// hours read meets a window no wider than that. When the width wanted reaches the largest block, the
-/// word is sparse and the last window reads every older hour at once. Each window asks for at
-/// most `mostBlocks` blocks an office, the largest that fit: the index's cost grows with the
-/// entries asked for.
+/// most `growth` times the hours already read: where filings crowd, a common word's window
+/// reads about as many matches as the page needs, and a burst of filings just past the hours
+/// read meets a window no wider than that. When the width wanted reaches the largest block,
+/// the word is sparse and the last window reads every older hour at once. Each window asks for
+/// at most `mostBlocks` blocks an office, the largest that fit: the index's cost grows with
+/// the entries asked for.
 enum SearchWindow: Equatable {
     /// These hours, as these blocks.
     case hours(ClosedRange<Int>, blocks: [IndexBlock])
