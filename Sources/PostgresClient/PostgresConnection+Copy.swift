@@ -8,6 +8,7 @@ extension PostgresConnection {
     @discardableResult
     public func copyFromStdin(_ statement: PostgresQuery, data: [UInt8]) throws -> Int {
         precondition(statement.binds.isEmpty, "COPY takes no parameters")
+        if !deferred.isEmpty { try runPipeline(then: nil) }
         let handle = try liveHandle()
         let start = PQexec(handle, statement.sql)
         defer { PQclear(start) }

@@ -17,13 +17,14 @@ public enum IsolationLevel: Sendable {
 
 extension PostgresConnection {
     /// Runs `body` inside a transaction on this connection's thread: commits when it returns,
-    /// rolls back when it throws. The body is isolated to the connection, so every statement
+    /// rolls back when it throws. The BEGIN travels with the body's first statement (one
+    /// round trip, not two). The body is isolated to the connection, so every statement
     /// in it is a plain synchronous call and nothing else runs on the connection meanwhile.
     public func withTransaction<Result: Sendable>(
         isolation: IsolationLevel = .readCommitted,
         _ body: (isolated PostgresConnection) throws -> Result
     ) throws -> Result {
-        try simpleCommand(isolation.beginStatement)
+        deferred.append(.command(isolation.beginStatement))
         let result: Result
         do {
             result = try body(self)
@@ -32,7 +33,7 @@ extension PostgresConnection {
             throw error
         }
         do {
-            try simpleCommand("COMMIT")
+            try commit()
         } catch {
             rollbackQuietly()
             throw error
@@ -46,7 +47,7 @@ extension PostgresConnection {
         isolation: IsolationLevel = .readCommitted,
         _ body: @Sendable (isolated PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try simpleCommand(isolation.beginStatement)
+        deferred.append(.command(isolation.beginStatement))
         let result: Result
         do {
             result = try await body(self)
@@ -55,7 +56,7 @@ extension PostgresConnection {
             throw error
         }
         do {
-            try simpleCommand("COMMIT")
+            try commit()
         } catch {
             rollbackQuietly()
             throw error
@@ -63,7 +64,17 @@ extension PostgresConnection {
         return result
     }
 
+    private func commit() throws {
+        if deferred.isEmpty {
+            try simpleCommand("COMMIT")
+        } else {
+            try runPipeline(then: .command("COMMIT"))
+        }
+    }
+
     private func rollbackQuietly() {
+        // What was held back never reached the server: a BEGIN not sent needs no ROLLBACK.
+        deferred.removeAll()
         guard isInTransaction else { return }
         do {
             try simpleCommand("ROLLBACK")

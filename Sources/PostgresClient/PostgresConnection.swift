@@ -14,7 +14,10 @@ public actor PostgresConnection {
     nonisolated let eventLoop: any EventLoop
     /// The `PGconn*`; nil once closed. Only touched on `eventLoop`, through actor isolation.
     private var handle: OpaquePointer?
-    private var preparedStatements: [String: String] = [:]
+    /// Names of the statements prepared on this connection, by `preparedStatementKey`.
+    var preparedStatements: [String: String] = [:]
+    /// Statements held back to travel with the next one (see `PostgresConnection+Pipeline`).
+    var deferred: [DeferredStatement] = []
     private let noticeSink: NoticeSink
     public nonisolated let logger: Logger
 
@@ -63,6 +66,7 @@ public actor PostgresConnection {
         if let handle { PQfinish(handle) }
         handle = nil
         preparedStatements.removeAll()
+        deferred.removeAll()
     }
 
     /// Whether the connection is open and the server has not gone away while it sat idle.
@@ -81,9 +85,11 @@ public actor PostgresConnection {
         return false
     }
 
-    /// libpq's view of the transaction: true when a transaction block is open or failed.
+    /// libpq's view of the transaction: true when a transaction block is open or failed (or
+    /// its BEGIN waits to be sent with the next statement).
     public var isInTransaction: Bool {
         guard let handle else { return false }
+        if !deferred.isEmpty { return true }
         let status = PQtransactionStatus(handle)
         return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
     }
@@ -91,6 +97,7 @@ public actor PostgresConnection {
     /// Makes the connection fit for the next borrower: rolls back an open transaction.
     /// Returns false when the connection is broken and should be discarded.
     func resetForReuse() -> Bool {
+        deferred.removeAll()
         guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
         switch PQtransactionStatus(handle) {
         case PQTRANS_IDLE:
@@ -113,6 +120,7 @@ public actor PostgresConnection {
     /// Runs a statement and returns its rows (empty for commands).
     @discardableResult
     public func query(_ query: PostgresQuery) throws -> PostgresRows {
+        if !deferred.isEmpty { return try runPipeline(then: .query(query)) }
         let handle = try liveHandle()
         let result: OpaquePointer?
         if query.usesPreparedStatement {
@@ -136,6 +144,7 @@ public actor PostgresConnection {
 
     /// Runs a parameterless multi-statement script (a migration) with the simple query protocol.
     public func run(_ script: PostgresScript) throws {
+        if !deferred.isEmpty { try runPipeline(then: nil) }
         let handle = try liveHandle()
         var result = PQexec(handle, script.sql)
         // PQexec keeps only the last result; an error stops the script there.
@@ -153,8 +162,13 @@ public actor PostgresConnection {
         try check(result, query: sql.description)
     }
 
+    /// A prepared statement's identity: its SQL and its parameters' types.
+    func preparedStatementKey(for query: PostgresQuery) -> String {
+        query.binds.map { String($0.type.rawValue) }.joined(separator: ",") + "|" + query.sql
+    }
+
     private func preparedStatementName(for query: PostgresQuery, handle: OpaquePointer) throws -> String {
-        let key = query.binds.map { String($0.type.rawValue) }.joined(separator: ",") + "|" + query.sql
+        let key = preparedStatementKey(for: query)
         if let name = preparedStatements[key] { return name }
         let name = "s\(preparedStatements.count + 1)"
         let types = query.binds.map { Oid($0.type.rawValue) }
@@ -176,7 +190,7 @@ public actor PostgresConnection {
     }
 
     /// Copies a result into `PostgresRows` and frees it, or throws its error.
-    private func consume(_ result: OpaquePointer?, query: String) throws -> PostgresRows {
+    func consume(_ result: OpaquePointer?, query: String) throws -> PostgresRows {
         defer { if result != nil { PQclear(result) } }
         try check(result, query: query)
         guard let result else { return .empty(affectedRows: 0) }
@@ -241,7 +255,7 @@ public actor PostgresConnection {
         }
     }
 
-    private func connectionError(_ handle: OpaquePointer?, query: String) -> PostgresError {
+    func connectionError(_ handle: OpaquePointer?, query: String) -> PostgresError {
         guard let handle else { return PostgresError(code: .connectionLost, message: "the connection is closed", query: query) }
         let code: PostgresError.Code = PQstatus(handle) == CONNECTION_OK ? .unexpectedResult : .connectionLost
         return PostgresError(code: code, message: errorMessage(handle), query: query)

@@ -43,7 +43,8 @@ public enum SessionScope: Sendable, Hashable {
     /// How a system job appears as an event's actor.
     public static func eventActor(_ job: SystemJob) -> String { "system:\(job.rawValue)" }
 
-    /// Sets the scope for the current transaction. One statement; every value is bound.
+    /// Sets the scope for the current transaction. One statement, sent with the next one;
+    /// every value is bound.
     /// `followsUp`: the person follows recommendations up (an executive office's member).
     /// `keys`: the ring whose tag of the person's id row security compares with a case's filer
     /// (without it, a person is nobody's filer).
@@ -68,7 +69,8 @@ public enum SessionScope: Sendable, Hashable {
             offices = []
             system = job.rawValue
         }
-        _ = try connection.query(
+        // Sent with the transaction's first statement: no round trip of its own.
+        connection.sendWithNext(
             ("""
             SELECT set_config('oversight.actor', \(actorID), true), set_config('oversight.actor_tag', \(actorTag), true),
                    set_config('oversight.memberships', \(memberships)::text[]::text, true),

@@ -1,0 +1,96 @@
+import PostgresClient
+import PostgresTestSupport
+import Testing
+
+/// Statements sent together in one round trip: a transaction's BEGIN with its first
+/// statement, and what `sendWithNext` holds back.
+@Suite(.temporaryPostgres)
+struct PipelineTests {
+    @Test func theBeginAndAHeldBackSettingTravelWithTheFirstRead() async throws {
+        try await suitePostgres().withPool(maxConnections: 1) { pool in
+            let setting = try await pool.withTransaction(isolation: .repeatableRead) { connection in
+                connection.sendWithNext("SELECT set_config('oversight.actor', \("oig-lead"), true)")
+                let rows = try connection.query(
+                    "SELECT current_setting('oversight.actor') AS actor, current_setting('transaction_isolation') AS isolation"
+                )
+                return try rows[0].decode("actor", as: String.self) + "/" + rows[0].decode("isolation", as: String.self)
+            }
+            // The BEGIN's isolation level holds and the setting is seen by the read after it.
+            #expect(setting == "oig-lead/repeatable read")
+            // The setting was the transaction's own: it is gone after COMMIT.
+            let after = try await pool.query("SELECT coalesce(current_setting('oversight.actor', true), '') AS actor")
+            #expect(try after[0].decode("actor", as: String.self) == "")
+        }
+    }
+
+    @Test func aHeldBackErrorIsThrownByTheNextStatementAndRollsBack() async throws {
+        try await suitePostgres().withPool(maxConnections: 1) { pool in
+            try await pool.query("CREATE TABLE events (seq int8 PRIMARY KEY)")
+            try await pool.query("INSERT INTO events VALUES (1)")
+            let error = await #expect(throws: PostgresError.self) {
+                try await pool.withTransaction { connection in
+                    connection.sendWithNext("INSERT INTO events VALUES (\(2))")
+                    connection.sendWithNext("INSERT INTO events VALUES (\(1))")
+                    // Skipped by the server: the duplicate before it failed.
+                    try connection.query("INSERT INTO events VALUES (\(3))")
+                }
+            }
+            #expect(error?.sqlState == .uniqueViolation)
+            #expect(error?.query == "INSERT INTO events VALUES ($1)")
+            let rows = try await pool.query("SELECT array_agg(seq ORDER BY seq)::text AS seqs FROM events")
+            #expect(try rows[0].decode("seqs", as: String.self) == "{1}")
+            // The connection is whole again: the next transaction works on it.
+            try await pool.withTransaction { connection in
+                connection.sendWithNext("INSERT INTO events VALUES (\(4))")
+            }
+            let later = try await pool.query("SELECT array_agg(seq ORDER BY seq)::text AS seqs FROM events")
+            #expect(try later[0].decode("seqs", as: String.self) == "{1,4}")
+            #expect(await pool.statistics.connectionsOpened == 1)
+        }
+    }
+
+    @Test func anErrorAtCommitTimeRollsBackWhatWasHeldBack() async throws {
+        try await suitePostgres().withPool(maxConnections: 1) { pool in
+            try await pool.query("CREATE TABLE notes (body text NOT NULL)")
+            await #expect(throws: PostgresError.self) {
+                try await pool.withTransaction { connection in
+                    try connection.query("INSERT INTO notes VALUES (\("first"))")
+                    connection.sendWithNext("INSERT INTO notes VALUES (\(String?.none))")
+                }
+            }
+            let rows = try await pool.query("SELECT count(*) AS n FROM notes")
+            #expect(try rows[0].decode("n", as: Int.self) == 0)
+        }
+    }
+
+    @Test func aStatementPreparedInAPipelineIsPreparedOnce() async throws {
+        try await suitePostgres().withPool(maxConnections: 1) { pool in
+            let lookup: PostgresQuery = ("SELECT \(41) + 1 AS answer" as PostgresQuery).prepared()
+            for _ in 0..<3 {
+                let answer = try await pool.withTransaction { connection in
+                    connection.sendWithNext(("SELECT set_config('oversight.actor', \("x"), true)" as PostgresQuery).prepared())
+                    return try connection.query(lookup)[0].decode("answer", as: Int.self)
+                }
+                #expect(answer == 42)
+            }
+            let prepared = try await pool.withConnection { connection in
+                try await connection.query("SELECT count(*) AS n FROM pg_prepared_statements")
+            }
+            #expect(try prepared[0].decode("n", as: Int.self) == 2)
+        }
+    }
+
+    @Test func aFailedPrepareInAPipelineIsNotRemembered() async throws {
+        try await suitePostgres().withPool(maxConnections: 1) { pool in
+            let broken: PostgresQuery = ("SELEC \(1)" as PostgresQuery).prepared()
+            for _ in 0..<2 {
+                let error = await #expect(throws: PostgresError.self) {
+                    try await pool.withTransaction { connection in try connection.query(broken) }
+                }
+                #expect(error?.sqlState == .syntaxError)
+            }
+            let rows = try await pool.query("SELECT 1 AS one")
+            #expect(try rows[0].decode("one", as: Int.self) == 1)
+        }
+    }
+}
