@@ -28,20 +28,39 @@ extension PostgresConnection {
         deferred.append(.query(query))
     }
 
-    /// Sends the held-back statements and then `last` in one round trip (libpq's pipeline
-    /// mode) and returns `last`'s rows. The first error any of them raises is thrown; the
-    /// server skips what follows it.
+    /// Runs one statement as a transaction of its own, whose result is all it is for: BEGIN,
+    /// what `body` holds back (a session scope), the statement `body` returns and COMMIT go to
+    /// the server in one round trip.
+    public func withOneStatementTransaction(
+        isolation: IsolationLevel = .readCommitted,
+        _ body: @Sendable (isolated PostgresConnection) throws -> PostgresQuery
+    ) throws -> PostgresRows {
+        deferred.append(.command(isolation.beginStatement))
+        do {
+            let statement = try body(self)
+            return try runPipeline(then: .query(statement), committing: true)
+        } catch {
+            rollbackQuietly()
+            throw error
+        }
+    }
+
+    /// Sends the held-back statements and then `last` (and COMMIT after it when `committing`)
+    /// in one round trip (libpq's pipeline mode) and returns `last`'s rows. The first error
+    /// any of them raises is thrown; the server skips what follows it.
     @discardableResult
-    func runPipeline(then last: DeferredStatement?) throws -> PostgresRows {
+    func runPipeline(then last: DeferredStatement?, committing: Bool = false) throws -> PostgresRows {
         let handle = try liveHandle()
         var statements = deferred
         deferred.removeAll()
         if let last { statements.append(last) }
+        let rowsAt = statements.count - 1
+        if committing { statements.append(.command("COMMIT")) }
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError(handle, query: statements[0].sql) }
 
         // What the server answers, in order: a Prepare's result, then each statement's.
-        var answers: [(sql: String, preparing: (key: String, name: String)?)] = []
-        for statement in statements {
+        var answers: [(sql: String, preparing: (key: String, name: String)?, rows: Bool)] = []
+        for (position, statement) in statements.enumerated() {
             let sent: Int32
             switch statement {
             case .command(let sql):
@@ -55,7 +74,7 @@ extension PostgresConnection {
                     guard PQsendPrepare(handle, fresh, query.sql, Int32(types.count), types) == 1 else {
                         throw abandonPipeline(handle, query: query.sql)
                     }
-                    answers.append((query.sql, (key, fresh)))
+                    answers.append((query.sql, (key, fresh), false))
                     name = fresh
                 }
                 sent = withParameters(query.binds) { _, values, lengths, formats in
@@ -67,18 +86,18 @@ extension PostgresConnection {
                 }
             }
             guard sent == 1 else { throw abandonPipeline(handle, query: statement.sql) }
-            answers.append((statement.sql, nil))
+            answers.append((statement.sql, nil, last != nil && position == rowsAt))
         }
         guard PQpipelineSync(handle) == 1 else { throw abandonPipeline(handle, query: statements[0].sql) }
 
         var firstError: (any Error)?
         var rows = PostgresRows.empty(affectedRows: 0)
-        for (index, answer) in answers.enumerated() {
+        for answer in answers {
             // One result a statement, then a null that ends it.
             guard let result = PQgetResult(handle) else { throw abandonPipeline(handle, query: answer.sql) }
             if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
                 PQclear(result)
-            } else if index == answers.count - 1, last != nil {
+            } else if answer.rows {
                 do { rows = try consume(result, query: answer.sql) } catch { firstError = firstError ?? error }
             } else {
                 do {

@@ -72,7 +72,7 @@ extension PostgresConnection {
         }
     }
 
-    private func rollbackQuietly() {
+    func rollbackQuietly() {
         // What was held back never reached the server: a BEGIN not sent needs no ROLLBACK.
         deferred.removeAll()
         guard isInTransaction else { return }

@@ -51,14 +51,14 @@ struct PipelineTests {
 
     @Test func anErrorAtCommitTimeRollsBackWhatWasHeldBack() async throws {
         try await suitePostgres().withPool(maxConnections: 1) { pool in
-            try await pool.query("CREATE TABLE notes (body text NOT NULL)")
+            try await pool.query("CREATE TABLE commit_notes (body text NOT NULL)")
             await #expect(throws: PostgresError.self) {
                 try await pool.withTransaction { connection in
-                    try connection.query("INSERT INTO notes VALUES (\("first"))")
-                    connection.sendWithNext("INSERT INTO notes VALUES (\(String?.none))")
+                    try connection.query("INSERT INTO commit_notes VALUES (\("first"))")
+                    connection.sendWithNext("INSERT INTO commit_notes VALUES (\(String?.none))")
                 }
             }
-            let rows = try await pool.query("SELECT count(*) AS n FROM notes")
+            let rows = try await pool.query("SELECT count(*) AS n FROM commit_notes")
             #expect(try rows[0].decode("n", as: Int.self) == 0)
         }
     }
@@ -91,6 +91,33 @@ struct PipelineTests {
             }
             let rows = try await pool.query("SELECT 1 AS one")
             #expect(try rows[0].decode("one", as: Int.self) == 1)
+        }
+    }
+
+    @Test func aOneStatementTransactionCommitsOrLeavesNothing() async throws {
+        try await suitePostgres().withPool(maxConnections: 1) { pool in
+            try await pool.query("CREATE TABLE advice_notes (body text NOT NULL)")
+            let rows = try await pool.withConnection { connection in
+                try await connection.withOneStatementTransaction(isolation: .serializable) { connection in
+                    connection.sendWithNext("SELECT set_config('oversight.actor', \("ethics-lead"), true)")
+                    return
+                        "INSERT INTO advice_notes VALUES (current_setting('oversight.actor') || '/' || current_setting('transaction_isolation')) RETURNING body"
+                }
+            }
+            #expect(try rows[0].decode("body", as: String.self) == "ethics-lead/serializable")
+            await #expect(throws: PostgresError.self) {
+                try await pool.withConnection { connection in
+                    try await connection.withOneStatementTransaction { connection in
+                        connection.sendWithNext("INSERT INTO advice_notes VALUES (\("held back"))")
+                        return "INSERT INTO advice_notes VALUES (\(String?.none))"
+                    }
+                }
+            }
+            let bodies = try await pool.query("SELECT array_agg(body)::text AS bodies FROM advice_notes")
+            #expect(try bodies[0].decode("bodies", as: String.self) == "{ethics-lead/serializable}")
+            // Neither a transaction left open nor a connection lost.
+            #expect(try await pool.withConnection { connection in await connection.isInTransaction } == false)
+            #expect(await pool.statistics.connectionsOpened == 1)
         }
     }
 }

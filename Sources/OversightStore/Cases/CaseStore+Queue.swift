@@ -102,7 +102,7 @@ extension CaseStore {
         query.append(" ORDER BY cases.priority_rank, cases.due_at, cases.opened_at, cases.id LIMIT \(pageSize + 1)")
 
         let prepared = query
-        let rows = try await transaction(.person(actor)) { connection in try connection.query(prepared) }
+        let rows = try await read(.person(actor), prepared)
         let readerTags = filerTags(actor)
         var records = try rows.map { try CaseListing(row: $0, keys: keyRing, readerTags: readerTags) }
         let more = records.count > pageSize

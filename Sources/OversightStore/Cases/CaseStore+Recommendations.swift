@@ -177,7 +177,7 @@ extension CaseStore {
         if let position { query.append(" AND (cases.due_at, cases.id) > (\(position.dueAt), \(position.id))") }
         query.append(" ORDER BY cases.due_at, cases.id LIMIT \(pageSize + 1)")
         let statement = query
-        let rows = try await transaction(.person(actor)) { connection in try connection.query(statement) }
+        let rows = try await read(.person(actor), statement)
         var records = try rows.map { try CaseRecord(row: $0, keys: keyRing) }
         let more = records.count > pageSize
         if more { records.removeLast() }

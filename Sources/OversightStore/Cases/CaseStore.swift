@@ -69,6 +69,20 @@ public struct CaseStore: Sendable {
         }
     }
 
+    /// Reads `statement` in a transaction of its own acting for `scope`, in one round trip
+    /// (BEGIN, the scope, the statement and COMMIT sent together).
+    func read(_ scope: SessionScope, _ statement: PostgresQuery) async throws -> PostgresRows {
+        let sharing = sharingOffices
+        let followsUp = if case .person(let actor) = scope { policy.followsUpRecommendations(actor) } else { false }
+        let keys = keyRing
+        return try await pool.withConnection { connection in
+            try await connection.withOneStatementTransaction { connection in
+                try scope.apply(sharingOffices: sharing, followsUp: followsUp, keys: keys, connection)
+                return statement
+            }
+        }
+    }
+
     /// A transaction whose body awaits between statements (an upload's bytes as they arrive),
     /// holding its pooled connection meanwhile.
     func awaitingTransaction<Result: Sendable>(
@@ -156,8 +170,7 @@ public struct CaseStore: Sendable {
         query.append(PostgresQuery(stringLiteral: CaseRecord.linksColumn))
         query.append(" FROM cases WHERE reference = \(reference)")
         let prepared = query.prepared()
-        let row = try await transaction(.person(actor)) { connection in try connection.query(prepared).first }
-        guard let row else { throw CaseStoreError.notFound }
+        guard let row = try await read(.person(actor), prepared).first else { throw CaseStoreError.notFound }
         let record = try CaseRecord(row: row, keys: keyRing)
         let access = checkedAccess(actor, to: record)
         guard access.discloses(.summary) else { throw CaseStoreError.notFound }
@@ -178,7 +191,7 @@ public struct CaseStore: Sendable {
         query.append(
             " FROM cases WHERE filed_by IN (\(keyRing.filerTag(actor.id)), \(actor.id)) ORDER BY opened_at DESC, id LIMIT \(limit)")
         let statement = query
-        let rows = try await transaction(.person(actor)) { connection in try connection.query(statement) }
+        let rows = try await read(.person(actor), statement)
         return try rows.map { try CaseRecord(row: $0, keys: keyRing) }.filter { access(actor, to: $0).discloses(.summary) }
     }
 
