@@ -94,6 +94,22 @@ public actor PostgresConnection {
         return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE
     }
 
+    /// What became of a lent connection's work.
+    enum Lending<Result: Sendable>: Sendable {
+        /// `body` ran; `keepConnection` is false when the connection broke.
+        case ran(Swift.Result<Result, any Error>, keepConnection: Bool)
+        /// The connection was no longer good; `body` did not run.
+        case unusable
+    }
+
+    /// Checks the connection, runs `body` and makes the connection fit for the next borrower,
+    /// all in one visit to the connection's thread.
+    func lend<Result: Sendable>(_ body: (isolated PostgresConnection) throws -> Result) -> Lending<Result> {
+        guard isUsable() else { return .unusable }
+        let result = Swift.Result { try body(self) }
+        return .ran(result, keepConnection: resetForReuse())
+    }
+
     /// Makes the connection fit for the next borrower: rolls back an open transaction.
     /// Returns false when the connection is broken and should be discarded.
     func resetForReuse() -> Bool {

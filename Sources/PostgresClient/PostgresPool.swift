@@ -106,14 +106,48 @@ public actor PostgresPool {
         }
     }
 
+    /// Lends a connection to a synchronous `body`, which runs on the connection's thread
+    /// together with the check that the connection is still good and the clean-up after it:
+    /// one hop to that thread, not three (each hop wakes the thread and then the caller's).
+    public nonisolated func withConnectionOnItsThread<Result: Sendable>(
+        timeout: Duration? = nil,
+        _ body: @Sendable (isolated PostgresConnection) throws -> Result
+    ) async throws -> Result {
+        let slot = try await acquireSlot(timeout: timeout ?? configuration.acquireTimeout)
+        if let connection = await connection(in: slot) {
+            switch await connection.lend(body) {
+            case .ran(let result, let keepConnection):
+                await checkIn(slot: slot, keepConnection: keepConnection)
+                return try result.get()
+            case .unusable:
+                break  // the server went away meanwhile: reconnect below
+            }
+        }
+        let connection: PostgresConnection
+        do {
+            connection = try await readyConnection(in: slot)
+        } catch {
+            await checkIn(slot: slot, keepConnection: false)
+            throw error
+        }
+        switch await connection.lend(body) {
+        case .ran(let result, let keepConnection):
+            await checkIn(slot: slot, keepConnection: keepConnection)
+            return try result.get()
+        case .unusable:
+            await checkIn(slot: slot, keepConnection: false)
+            throw PostgresError(code: .connectionLost, message: "the new connection was closed before its first statement")
+        }
+    }
+
     /// Runs `body` in a transaction on a pooled connection (see `PostgresConnection.withTransaction`).
     public nonisolated func withTransaction<Result: Sendable>(
         isolation: IsolationLevel = .readCommitted,
         timeout: Duration? = nil,
         _ body: @Sendable (isolated PostgresConnection) throws -> Result
     ) async throws -> Result {
-        try await withConnection(timeout: timeout) { connection in
-            try await connection.withTransaction(isolation: isolation, body)
+        try await withConnectionOnItsThread(timeout: timeout) { connection in
+            try connection.withTransaction(isolation: isolation, body)
         }
     }
 
@@ -205,6 +239,9 @@ public actor PostgresPool {
         waiter.timeoutTask?.cancel()
         waiter.continuation.resume(throwing: CancellationError())
     }
+
+    /// The slot's open connection, if any (whether it is still good is for its own thread to say).
+    private func connection(in slot: Int) -> PostgresConnection? { connections[slot] }
 
     /// The slot's connection if it is still good, otherwise a new one on the slot's thread.
     private func readyConnection(in slot: Int) async throws -> PostgresConnection {

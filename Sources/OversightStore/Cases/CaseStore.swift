@@ -75,8 +75,8 @@ public struct CaseStore: Sendable {
         let sharing = sharingOffices
         let followsUp = if case .person(let actor) = scope { policy.followsUpRecommendations(actor) } else { false }
         let keys = keyRing
-        return try await pool.withConnection { connection in
-            try await connection.withOneStatementTransaction { connection in
+        return try await pool.withConnectionOnItsThread { connection in
+            try connection.withOneStatementTransaction { connection in
                 try scope.apply(sharingOffices: sharing, followsUp: followsUp, keys: keys, connection)
                 return statement
             }
