@@ -60,6 +60,7 @@ extension PostgresConnection {
 
         // What the server answers, in order: a Prepare's result, then each statement's.
         var answers: [(sql: String, preparing: (key: String, name: String)?, rows: Bool)] = []
+        var preparing: [String: String] = [:]
         for (position, statement) in statements.enumerated() {
             let sent: Int32
             switch statement {
@@ -67,14 +68,17 @@ extension PostgresConnection {
                 sent = PQsendQueryParams(handle, sql.description, 0, nil, nil, nil, nil, 1)
             case .query(let query) where query.usesPreparedStatement:
                 let key = preparedStatementKey(for: query)
-                var name = preparedStatements[key]
+                // Prepared once even when it comes twice in the pipeline (a case's two events).
+                var name = preparedStatements[key] ?? preparing[key]
                 if name == nil {
-                    let fresh = "s\(preparedStatements.count + answers.count(where: { $0.preparing != nil }) + 1)"
+                    preparedStatementsNamed += 1
+                    let fresh = "s\(preparedStatementsNamed)"
                     let types = query.binds.map { Oid($0.type.rawValue) }
                     guard PQsendPrepare(handle, fresh, query.sql, Int32(types.count), types) == 1 else {
                         throw abandonPipeline(handle, query: query.sql)
                     }
                     answers.append((query.sql, (key, fresh), false))
+                    preparing[key] = fresh
                     name = fresh
                 }
                 sent = withParameters(query.binds) { _, values, lengths, formats in

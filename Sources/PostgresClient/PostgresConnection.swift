@@ -16,6 +16,8 @@ public actor PostgresConnection {
     private var handle: OpaquePointer?
     /// Names of the statements prepared on this connection, by `preparedStatementKey`.
     var preparedStatements: [String: String] = [:]
+    /// Statement names are never reused on a connection: s1, s2, ...
+    var preparedStatementsNamed = 0
     /// Statements held back to travel with the next one (see `PostgresConnection+Pipeline`).
     var deferred: [DeferredStatement] = []
     private let noticeSink: NoticeSink
@@ -186,7 +188,8 @@ public actor PostgresConnection {
     private func preparedStatementName(for query: PostgresQuery, handle: OpaquePointer) throws -> String {
         let key = preparedStatementKey(for: query)
         if let name = preparedStatements[key] { return name }
-        let name = "s\(preparedStatements.count + 1)"
+        preparedStatementsNamed += 1
+        let name = "s\(preparedStatementsNamed)"
         let types = query.binds.map { Oid($0.type.rawValue) }
         let result = PQprepare(handle, name, query.sql, Int32(types.count), types)
         defer { PQclear(result) }

@@ -47,7 +47,8 @@ struct StoredRowTests {
         do {
             try await Migrator(pool: pool, migrations: try Migration.load(from: Self.root.appendingPathComponent("Schema").path)).migrate()
             let samples = [
-                ":c_event_hash": "'\\x00'::bytea", ":c_event_seq": "1", ":c_id": "gen_random_uuid()", ":id": "gen_random_uuid()",
+                ":c_event_hash": "'\\x00'::bytea", ":c_event_seq": "1", ":c_state": "'on_hold'", ":c_id": "gen_random_uuid()",
+                ":id": "gen_random_uuid()",
                 ":prepared": "1", ":filers": "1", ":wv": "1", ":n": "1", ":f": "1", ":from": "'2026-01-01'", ":to": "'2027-01-01'",
             ]
             let reports = ["caseload", "ageing", "timeliness", "outcomes", "retaliation", "ombuds", "recommendations", "evaluations", "indicators"]

@@ -120,4 +120,27 @@ struct PipelineTests {
             #expect(await pool.statistics.connectionsOpened == 1)
         }
     }
+
+    @Test func aStatementTwiceInOnePipelineIsPreparedOnceAndNamesAreNotReused() async throws {
+        try await suitePostgres().withPool(maxConnections: 1) { pool in
+            try await pool.query("CREATE TABLE chain (seq int8 PRIMARY KEY)")
+            try await pool.withTransaction { connection in
+                connection.sendWithNext(("INSERT INTO chain VALUES (\(1))" as PostgresQuery).prepared())
+                connection.sendWithNext(("INSERT INTO chain VALUES (\(2))" as PostgresQuery).prepared())
+            }
+            // Statements prepared after it get names of their own (a reused name would fail).
+            for number in 3...5 {
+                try await pool.withTransaction { connection in
+                    try connection.execute(("INSERT INTO chain SELECT \(number) WHERE \(number) > \(0)" as PostgresQuery).prepared())
+                    try connection.execute(("SELECT \(number) AS n, \("fresh") AS tag" as PostgresQuery).prepared())
+                }
+            }
+            let rows = try await pool.query("SELECT array_agg(seq ORDER BY seq)::text AS seqs FROM chain")
+            #expect(try rows[0].decode("seqs", as: String.self) == "{1,2,3,4,5}")
+            let prepared = try await pool.withConnection { connection in
+                try await connection.query("SELECT count(*) AS n FROM pg_prepared_statements")
+            }
+            #expect(try prepared[0].decode("n", as: Int.self) == 3)
+        }
+    }
 }

@@ -313,17 +313,19 @@ extension CaseStore {
             guard attempt < 5 else { throw CaseStoreError.referencesExhausted }
             reference = CaseReference.random().description
         }
-        try connection.execute(StoredCaseKey(caseID: id, key: key, keys: keyRing).insert().prepared())
+        // The rest of the new case's rows go with the transaction's next statement: nothing reads
+        // their results.
+        connection.sendWithNext(StoredCaseKey(caseID: id, key: key, keys: keyRing).insert().prepared())
         try indexNewCase(id, office: snapshot.office, openedAt: now, texts: [new.title, new.narrative], connection)
         if !new.answers.isEmpty {
             let answers = seal.seal(RecordedAnswer.canonicalJSON(new.answers), at: SealedPlace("case_answers", "answers", row: id))
-            try connection.execute("INSERT INTO case_answers (case_id, answers) VALUES (\(id), \(answers))")
+            connection.sendWithNext("INSERT INTO case_answers (case_id, answers) VALUES (\(id), \(answers))")
         }
         for party in snapshot.parties {
             let row = CasePartyRow(caseID: id, personID: party.personID, role: party.role, addedBy: addedBy, addedAt: now)
-            try connection.execute(row.insert(" ON CONFLICT DO NOTHING").prepared())
+            connection.sendWithNext(row.insert(" ON CONFLICT DO NOTHING").prepared())
         }
-        for event in chain { try Self.insert(event, connection) }
+        for event in chain { Self.insert(event, connection) }
         return (id, reference)
     }
 

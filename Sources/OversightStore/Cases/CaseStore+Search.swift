@@ -63,7 +63,7 @@ extension CaseStore {
     /// read policy, and the index of a case at another office is not theirs to read.)
     func indexNewCase(_ caseID: UUID, office: OfficeCode, openedAt: Date, texts: [String], _ connection: isolated PostgresConnection) throws {
         let tags = wordTags(SearchWords.words(texts.joined(separator: "\n")))
-        try connection.execute(
+        connection.sendWithNext(
             ("INSERT INTO case_search (case_id, office, opened_at, tags) VALUES (\(caseID), \(office.rawValue), \(openedAt), \(tags))"
                 as PostgresQuery).prepared())
     }

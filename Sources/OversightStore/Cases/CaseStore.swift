@@ -205,14 +205,15 @@ public struct CaseStore: Sendable {
     ) throws -> (seq: Int, hash: Data) {
         var head = head
         for built in chain(events, facts: facts, caseID: caseID, after: head, actor: actor, at: now) {
-            try insert(built, connection)
+            insert(built, connection)
             head = (built.seq, built.hash)
         }
         return head
     }
 
-    static func insert(_ event: CaseEvent, _ connection: isolated PostgresConnection) throws {
-        try connection.execute(event.insert().prepared())
+    /// Sent with the transaction's next statement (or its COMMIT): nothing reads its result.
+    static func insert(_ event: CaseEvent, _ connection: isolated PostgresConnection) {
+        connection.sendWithNext(event.insert().prepared())
     }
 
     /// The hashed events, facts merged into the last one; `actor` for those that name none.
@@ -234,7 +235,7 @@ public struct CaseStore: Sendable {
     /// Queues a notification in the same transaction as the change that caused it. Payloads
     /// carry references and roles, never who reported.
     static func enqueue(_ kind: String, caseID: UUID, payload: [String: String], _ connection: isolated PostgresConnection) throws {
-        try connection.execute(
+        connection.sendWithNext(
             ("INSERT INTO outbox (case_id, kind, payload) VALUES (\(caseID), \(kind), \(PostgresJSON(payload)))" as PostgresQuery).prepared())
     }
 }
