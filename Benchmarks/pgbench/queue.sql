@@ -1,7 +1,9 @@
 -- GET /v1/offices/OIG/queue?limit=50 as the OIG lead: the transaction CaseStore.queue runs.
 -- scripts/bench makes the load driver's mix from it by replacing the FILTER line: the first
 -- page unfiltered, with priority=normal, unassigned=true and overdue=true, and later pages
--- (the row comparison a cursor adds).
+-- (the row comparison a cursor adds). One round trip, as the service sends it (libpq pipeline
+-- mode).
+\startpipeline
 BEGIN ISOLATION LEVEL READ COMMITTED;
 SELECT set_config('oversight.actor', 'oig-lead', true), set_config('oversight.actor_tag', 't:' || md5('oig-lead'), true),
        set_config('oversight.memberships', '{OIG:' || 'lead}', true),
@@ -22,3 +24,4 @@ FROM cases WHERE cases.office = 'OIG' AND cases.closed_at IS NULL
   -- FILTER
 ORDER BY cases.priority_rank, cases.due_at, cases.opened_at, cases.id LIMIT 51;
 COMMIT;
+\endpipeline

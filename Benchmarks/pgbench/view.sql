@@ -1,8 +1,10 @@
 -- (pgbench reads ":name" as a variable even inside a literal: memberships are spelled so as not to.)
 -- GET /v1/cases/{reference} as the OIG lead: the transaction CaseStore.find runs (the actor
 -- for row security, then the case with its links), under the application login. The
--- reference comes from bench_refs, the same sample the load driver picks from.
+-- reference comes from bench_refs, the same sample the load driver picks from. One round trip,
+-- as the service sends it (libpq pipeline mode).
 \set n random(1, :refs)
+\startpipeline
 BEGIN ISOLATION LEVEL READ COMMITTED;
 SELECT set_config('oversight.actor', 'oig-lead', true), set_config('oversight.actor_tag', 't:' || md5('oig-lead'), true),
        set_config('oversight.memberships', '{OIG:' || 'lead}', true),
@@ -18,3 +20,4 @@ SELECT id, reference, kind, workflow_version_id, office, state, category, priori
        FROM case_links l WHERE l.case_id = cases.id) AS links_json
 FROM cases WHERE reference = (SELECT reference FROM bench_refs WHERE n = :n);
 COMMIT;
+\endpipeline

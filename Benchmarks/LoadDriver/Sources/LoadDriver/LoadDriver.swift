@@ -66,10 +66,12 @@ struct LoadDriver: ParsableCommand {
         let workerResults = results.all
         var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         var errors = 0
+        var answered = 0
         var statuses: [UInt: Int] = [:]
         var perReport: [String: Histogram<UInt64>] = [:]
         for result in workerResults {
             histogram.add(result.histogram)
+            answered += result.answered
             errors += result.errors
             for (status, count) in result.statuses { statuses[status, default: 0] += count }
             for (name, part) in result.perReport {
@@ -79,6 +81,7 @@ struct LoadDriver: ParsableCommand {
         let count = Int(histogram.totalCount)
         let report: [String: Any] = [
             "scenario": scenario.rawValue, "concurrency": concurrency, "seconds": duration, "requests": count, "errors": errors,
+            "requests_with_warm_up": answered,
             "throughput": Double(count) / Double(duration),
             "p50_ms": Double(histogram.valueAtPercentile(50)) / 1000, "p95_ms": Double(histogram.valueAtPercentile(95)) / 1000,
             "p99_ms": Double(histogram.valueAtPercentile(99)) / 1000,
@@ -121,6 +124,9 @@ struct LoadDriver: ParsableCommand {
         var statuses: [UInt: Int] = [:]
         /// For report: each report's latencies.
         var perReport: [String: Histogram<UInt64>] = [:]
+        /// Answers received, the warm-up's included: what the bench divides the CPU it samples
+        /// over the driver's whole run by.
+        var answered = 0
     }
 
     func work(state: inout WorkerState, warmUp: ContinuousClock.Instant, end: ContinuousClock.Instant) -> WorkerResult {
@@ -134,6 +140,7 @@ struct LoadDriver: ParsableCommand {
                 let response = try connection!.exchange(request.bytes)
                 let elapsed = ContinuousClock.now - started
                 record(response: response, state: &state)
+                result.answered += 1
                 guard started >= warmUp else { continue }
                 let micros = UInt64(elapsed.components.seconds) * 1_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
                 _ = result.histogram.record(max(1, micros))
