@@ -189,6 +189,9 @@ struct CaseResponse: ResponseEncodable, Sendable {
         }
     }
 
+}
+
+extension CaseResponse {
     /// Encodes what `CaseDisclosure` lets this reader see, and nothing else.
     init(_ record: CaseRecord, access: CaseAccess, workflow: WorkflowDefinition?, actor: Actor, links: [CaseLink]) {
         // The snapshot column is JSON: decoded once, and only for a reader shown what needs it.

@@ -39,6 +39,8 @@ struct ListJSON {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    mutating func append(contentsOf data: Data) { bytes.append(contentsOf: data) }
+
     mutating func integer(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
 
     mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
