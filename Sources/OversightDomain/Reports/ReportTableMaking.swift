@@ -47,7 +47,8 @@ enum ReportLabels {
     /// `sexual_harassment` → "Sexual harassment"; "" → "(not recorded)".
     static func humanized(_ value: String) -> String {
         guard let first = value.first else { return "(not recorded)" }
-        return String(first).uppercased() + value.dropFirst().replacingOccurrences(of: "_", with: " ")
+        let rest = value.unicodeScalars.dropFirst(first.unicodeScalars.count).map { $0 == "_" ? " " : $0 }
+        return String(first).uppercased() + String(String.UnicodeScalarView(rest))
     }
 
     static func verbatim(_ value: String) -> String { value.isEmpty ? "(not recorded)" : value }
@@ -62,34 +63,41 @@ extension ReportTable {
         cells: [RollupCount], total: Bool = true, chart: ReportChart? = nil
     ) -> ReportTable {
         let allColumns = columns.map(\.column) + (rowTotal.map { [$0] } ?? [])
-        func values(_ group: [RollupCount]) -> [Int] {
-            var sums = columns.map { column in group.reduce(0) { $0 + column.amount($1) } }
+        // Groups hold positions in `cells`, not copies of them, and each key's label and place
+        // in the order are worked out once, not in every comparison of the sort: copying cells
+        // and humanizing labels were a fifth of a report's CPU.
+        func values(_ group: [Int]) -> [Int] {
+            var sums = columns.map { column in group.reduce(0) { $0 + column.amount(cells[$1]) } }
             if rowTotal != nil { sums.append(zip(columns, sums).filter { $0.0.column.part }.reduce(0) { $0 + $1.1 }) }
             return sums
         }
-        func rows(_ group: [RollupCount], depth: Int) -> [ReportRow] {
+        func rows(_ group: [Int], depth: Int) -> [ReportRow] {
             guard depth < levels.count else { return [] }
             let level = levels[depth]
-            let grouped = Dictionary(grouping: group, by: level.key)
-            let keys = Set(grouped.keys).union(depth == 0 ? level.always : []).sorted { lhs, rhs in
-                if let order = level.order {
-                    let (left, right) = (order.firstIndex(of: lhs) ?? Int.max, order.firstIndex(of: rhs) ?? Int.max)
+            let grouped = Dictionary(grouping: group) { level.key(cells[$0]) }
+            let unsorted = Set(grouped.keys).union(depth == 0 ? level.always : [])
+            let labels = Dictionary(uniqueKeysWithValues: unsorted.map { ($0, level.label($0)) })
+            var places: [String: Int] = [:]
+            for (place, key) in (level.order ?? []).enumerated().reversed() { places[key] = place }
+            let keys = unsorted.sorted { lhs, rhs in
+                if level.order != nil {
+                    let (left, right) = (places[lhs] ?? Int.max, places[rhs] ?? Int.max)
                     if left != right { return left < right }
                 }
-                return level.label(lhs) < level.label(rhs)
+                return labels[lhs]! < labels[rhs]!
             }
             var result: [ReportRow] = []
             for key in keys {
                 let members = grouped[key] ?? []
                 let sums = values(members)
                 guard sums.contains(where: { $0 != 0 }) || (depth == 0 && level.always.contains(key)) else { continue }
-                result.append(ReportRow(label: level.label(key), level: depth, cells: sums.map(ReportValue.count)))
+                result.append(ReportRow(label: labels[key]!, level: depth, cells: sums.map(ReportValue.count)))
                 result += rows(members, depth: depth + 1)
             }
             return result
         }
-        let body = rows(cells, depth: 0)
-        let totalRow = total ? ReportRow(label: "Total", cells: values(cells).map(ReportValue.count)) : nil
+        let body = rows(Array(cells.indices), depth: 0)
+        let totalRow = total ? ReportRow(label: "Total", cells: values(Array(cells.indices)).map(ReportValue.count)) : nil
         return ReportTable(id: id, title: title, rowHeading: rowHeading, columns: allColumns, rows: body, total: totalRow, chart: chart)
     }
 }
