@@ -41,6 +41,8 @@ struct ListJSON {
 
     mutating func append(contentsOf data: Data) { bytes.append(contentsOf: data) }
 
+    mutating func append(utf8 text: String) { bytes.append(contentsOf: text.utf8) }
+
     mutating func integer(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
 
     mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }

@@ -79,7 +79,7 @@ public struct ReportService: Sendable {
 
     public static func render(_ document: ReportDocument, as format: Format) throws -> String {
         switch format {
-        case .json: String(decoding: try oversightResponseEncoder.encode(document), as: UTF8.self)
+        case .json: try ReportJSON.render(document)
         case .csv: ReportCSV.render(document)
         case .html: ReportHTML.render(document)
         }
