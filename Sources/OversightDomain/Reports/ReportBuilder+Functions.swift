@@ -14,11 +14,15 @@ extension Reading {
             ReportColumn("within_deadline", "Within deadline"), ReportColumn("share_within", "Within deadline, %", kind: .percent),
         ]
         func row(_ label: String, _ cells: [RollupCount]) -> ReportRow {
+            // One pass, no filtered copies of the cells (copying them was a tenth of a report).
             var histogram: [Int: Int] = [:]
-            for cell in cells { histogram[cell.days, default: 0] += cell.n }
-            let visits = cells.reduce(0) { $0 + $1.n }
-            let withDeadline = cells.filter { !$0.outcome.isEmpty }.reduce(0) { $0 + $1.n }
-            let within = cells.filter { $0.outcome == "within" }.reduce(0) { $0 + $1.n }
+            var (visits, withDeadline, within) = (0, 0, 0)
+            for cell in cells {
+                histogram[cell.days, default: 0] += cell.n
+                visits += cell.n
+                if !cell.outcome.isEmpty { withDeadline += cell.n }
+                if cell.outcome == "within" { within += cell.n }
+            }
             return ReportRow(
                 label: label,
                 cells: [
