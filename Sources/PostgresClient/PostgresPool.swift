@@ -89,13 +89,7 @@ public actor PostgresPool {
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let slot = try await acquireSlot(timeout: timeout ?? configuration.acquireTimeout)
-        let connection: PostgresConnection
-        do {
-            connection = try await readyConnection(in: slot)
-        } catch {
-            await checkIn(slot: slot, keepConnection: false)
-            throw error
-        }
+        let connection = try await readyConnectionOrSlotBack(slot)
         do {
             let result = try await body(connection)
             await checkIn(slot: slot, keepConnection: await connection.resetForReuse())
@@ -123,13 +117,7 @@ public actor PostgresPool {
                 break  // the server went away meanwhile: reconnect below
             }
         }
-        let connection: PostgresConnection
-        do {
-            connection = try await readyConnection(in: slot)
-        } catch {
-            await checkIn(slot: slot, keepConnection: false)
-            throw error
-        }
+        let connection = try await readyConnectionOrSlotBack(slot)
         switch await connection.lend(body) {
         case .ran(let result, let keepConnection):
             await checkIn(slot: slot, keepConnection: keepConnection)
@@ -238,6 +226,16 @@ public actor PostgresPool {
         let waiter = waiters.remove(at: index)
         waiter.timeoutTask?.cancel()
         waiter.continuation.resume(throwing: CancellationError())
+    }
+
+    /// The slot's connection, good or reconnected; when none can be had the slot goes back.
+    private nonisolated func readyConnectionOrSlotBack(_ slot: Int) async throws -> PostgresConnection {
+        do {
+            return try await readyConnection(in: slot)
+        } catch {
+            await checkIn(slot: slot, keepConnection: false)
+            throw error
+        }
     }
 
     /// The slot's open connection, if any (whether it is still good is for its own thread to say).
