@@ -101,7 +101,7 @@ extension CaseStore {
         }
         query.append(" ORDER BY cases.priority_rank, cases.due_at, cases.opened_at, cases.id LIMIT \(pageSize + 1)")
 
-        // Prepared: planning the page under row security cost PostgreSQL a fifth of it. The
+        // Prepared: planning the page under row security cost PostgreSQL an eighth of it. The
         // COMMIT goes after the page, not with it (`read`): on the bench's two shared cores the
         // one-trip form gave 11 % more pages a second but twice the p99 (22 ms against 12), the
         // backend's longer burst losing the CPU to the service's threads
