@@ -115,7 +115,11 @@ public actor PostgresConnection {
     /// Makes the connection fit for the next borrower: rolls back an open transaction.
     /// Returns false when the connection is broken and should be discarded.
     func resetForReuse() -> Bool {
-        deferred.removeAll()
+        if !deferred.isEmpty {
+            // Held back outside a transaction and never followed by a statement: not sent.
+            logger.warning("connection returned with statements never sent; dropping them")
+            deferred.removeAll()
+        }
         guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
         switch PQtransactionStatus(handle) {
         case PQTRANS_IDLE:

@@ -93,7 +93,7 @@ struct NeedToKnowTests {
             let fatima = Actor(id: "hr-fatima", memberships: [OfficeMembership(office: OfficeCode("HRM")!, role: .staff)])
             for (actor, expected) in [(chen, 0), (fatima, 1)] {
                 let seen = try await api.store.pool.withTransaction { connection in
-                    try SessionScope.person(actor).apply(sharingOffices: sharing, keys: api.store.keyRing, connection)
+                    SessionScope.person(actor).apply(sharingOffices: sharing, keys: api.store.keyRing, connection)
                     return try connection.query("SELECT count(*) AS n FROM idempotency_keys")[0].decode("n", as: Int.self)
                 }
                 #expect(seen == expected, "\(actor.id)")

@@ -50,7 +50,7 @@ public enum SessionScope: Sendable, Hashable {
     /// (without it, a person is nobody's filer).
     package func apply(
         sharingOffices: [String], followsUp: Bool = false, keys: KeyRing? = nil, _ connection: isolated PostgresConnection
-    ) throws {
+    ) {
         let actorID: String
         var actorTag = ""
         let memberships: [String]

@@ -49,7 +49,7 @@ public struct AuditVerifier: Sendable {
         while breaks.count < maximumBreaks {
             let start = after
             let (cases, eventRows) = try await pool.withTransaction { connection in
-                try SessionScope.system(.auditor).apply(sharingOffices: [], connection)
+                SessionScope.system(.auditor).apply(sharingOffices: [], connection)
                 var query: PostgresQuery = "SELECT "
                 query.append(CaseRecord.select)
                 query.append(

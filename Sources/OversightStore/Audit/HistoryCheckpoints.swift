@@ -54,7 +54,7 @@ public struct HistoryCheckpoints: Sendable {
         let existing = try stored(verifiedWith: key.publicKey)
         let start = existing.last?.checkpoint.boundary ?? 0
         let (boundary, events) = try await pool.withTransaction(isolation: .repeatableRead) { connection in
-            try SessionScope.system(.checkpoint).apply(sharingOffices: [], connection)
+            SessionScope.system(.checkpoint).apply(sharingOffices: [], connection)
             let boundary = try connection.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS boundary")[0]
                 .decode("boundary", as: Int64.self)
             let changed = try connection.query("SELECT DISTINCT case_id FROM case_events WHERE xid >= \(start) AND xid < \(boundary)")
@@ -106,7 +106,7 @@ public struct HistoryCheckpoints: Sendable {
             for start in stride(from: 0, to: checkpoint.heads.count, by: batchSize) {
                 let batch = Array(checkpoint.heads[start..<min(start + batchSize, checkpoint.heads.count)])
                 let rows = try await pool.withTransaction { connection in
-                    try SessionScope.system(.auditor).apply(sharingOffices: [], connection)
+                    SessionScope.system(.auditor).apply(sharingOffices: [], connection)
                     return try connection.query(
                         """
                         SELECT h.case_id, h.seq, e.hash, c.reference

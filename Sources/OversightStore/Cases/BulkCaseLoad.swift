@@ -26,7 +26,7 @@ package struct BulkCaseLoad: Sendable {
     /// How many cases there are (past row security, as the auditor job).
     package func caseCount() async throws -> Int {
         try await pool.withTransaction { connection in
-            try SessionScope.system(.auditor).apply(sharingOffices: [], connection)
+            SessionScope.system(.auditor).apply(sharingOffices: [], connection)
             return try connection.query("SELECT count(*) AS n FROM cases")[0].decode("n", as: Int.self)
         }
     }

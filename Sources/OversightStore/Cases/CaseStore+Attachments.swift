@@ -66,9 +66,9 @@ extension CaseStore {
             let uploader = access.writesAsReporter ? EventActor.reporter : actor.id
             // Row security lets only a system scope lock a key row (a lock is checked against
             // the update policy): taken as the upload job, then the person's scope is back.
-            try SessionScope.system(.evidenceUpload).apply(sharingOffices: store.sharingOffices, connection)
+            SessionScope.system(.evidenceUpload).apply(sharingOffices: store.sharingOffices, connection)
             let seal = try store.lockedSeal(record.id, connection)
-            try SessionScope.person(actor).apply(
+            SessionScope.person(actor).apply(
                 sharingOffices: store.sharingOffices, followsUp: store.policy.followsUpRecommendations(actor), keys: store.keyRing,
                 connection)
             let (id, upload) = try await Self.streamAttachment(
@@ -100,7 +100,7 @@ extension CaseStore {
             let rows = try connection.query(
                 "SELECT case_id FROM subject_views WHERE reference = \(reference) AND subject_id = \(actor.id) AND open")
             guard let caseID = try rows.first?.decode("case_id", as: UUID.self) else { throw CaseStoreError.notFound }
-            try SessionScope.system(.subjectResponse).apply(sharingOffices: sharing, connection)
+            SessionScope.system(.subjectResponse).apply(sharingOffices: sharing, connection)
             let (id, upload) = try await Self.streamAttachment(
                 body, named: fileName, as: declared, mediaType: mediaType, into: caseID, seal: try store.lockedSeal(caseID, connection),
                 by: EventActor.subject, rules: rules, at: now,

@@ -71,7 +71,7 @@ extension CaseStore {
             if feedback {
                 if snapshot.acknowledgedAt == nil { snapshot.acknowledgedAt = now }
                 snapshot.lastReporterUpdateAt = now
-                try Self.enqueue("notify_reporter", caseID: record.id, payload: ["reference": record.reference, "message": "new"], connection)
+                Self.enqueue("notify_reporter", caseID: record.id, payload: ["reference": record.reference, "message": "new"], connection)
             }
             let due = store.earliestDue(snapshot, workflow: try store.workflow(of: record))
             try connection.execute(
@@ -103,13 +103,13 @@ extension CaseStore {
             var others: [UUID: String] = [:]
             if access.writesAsReporter {
                 // The report's other cases: links a reporter may not read themselves.
-                try SessionScope.system(.intake).apply(sharingOffices: store.sharingOffices, connection)
+                SessionScope.system(.intake).apply(sharingOffices: store.sharingOffices, connection)
                 for row in try connection.query(
                     "SELECT linked_case_id, linked_reference FROM case_links WHERE case_id = \(record.id) AND relation = 'reported_with'")
                 {
                     others[try row.decode("linked_case_id")] = try row.decode("linked_reference", as: String.self)
                 }
-                try SessionScope.person(actor).apply(
+                SessionScope.person(actor).apply(
                     sharingOffices: store.sharingOffices, followsUp: store.policy.followsUpRecommendations(actor), keys: store.keyRing,
                     connection)
             }

@@ -79,7 +79,7 @@ extension CaseStore {
                             [NewEvent("escalated", data)], to: record.id, after: head, actor: SessionScope.eventActor(.deadlineSweeper), at: now,
                             connection)
                         if let recipient {
-                            try Self.enqueue(
+                            Self.enqueue(
                                 "escalation", caseID: record.id,
                                 payload: [
                                     "reference": record.reference, "item": name, "level": String(level), "office": record.office.rawValue,

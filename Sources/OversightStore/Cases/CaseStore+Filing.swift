@@ -255,7 +255,7 @@ extension CaseStore {
             newCase,
             events: [NewEvent("filed", eventData, actor: EventActor.reporter), NewEvent("routed", routedData, actor: EventActor.routing)],
             addedBy: EventActor.reporter, at: now, connection)
-        try Self.enqueue(
+        Self.enqueue(
             "case_filed", caseID: created.id, payload: ["reference": created.reference, "office": decision.office.rawValue], connection)
         return (created, workflow.initialState.reporterStatus)
     }
@@ -316,7 +316,7 @@ extension CaseStore {
         // The rest of the new case's rows go with the transaction's next statement: nothing reads
         // their results.
         connection.sendWithNext(StoredCaseKey(caseID: id, key: key, keys: keyRing).insert().prepared())
-        try indexNewCase(id, office: snapshot.office, openedAt: now, texts: [new.title, new.narrative], connection)
+        indexNewCase(id, office: snapshot.office, openedAt: now, texts: [new.title, new.narrative], connection)
         if !new.answers.isEmpty {
             let answers = seal.seal(RecordedAnswer.canonicalJSON(new.answers), at: SealedPlace("case_answers", "answers", row: id))
             connection.sendWithNext("INSERT INTO case_answers (case_id, answers) VALUES (\(id), \(answers))")

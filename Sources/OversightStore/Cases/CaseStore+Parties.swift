@@ -42,7 +42,7 @@ extension CaseStore {
                 // The case may leave the actor's sight with this change (it moves to the
                 // alternate, sealed from their office): the one statement that moves it runs as
                 // the routing job, which row security lets finish writing it.
-                try SessionScope.system(.routing).apply(sharingOffices: store.sharingOffices, connection)
+                SessionScope.system(.routing).apply(sharingOffices: store.sharingOffices, connection)
             }
             try connection.execute(
                 """
@@ -57,8 +57,8 @@ extension CaseStore {
                 WHERE id = \(record.id)
                 """)
             if let reroute {
-                try SessionScope.person(actor).apply(sharingOffices: store.sharingOffices, keys: store.keyRing, connection)
-                try Self.enqueue(
+                SessionScope.person(actor).apply(sharingOffices: store.sharingOffices, keys: store.keyRing, connection)
+                Self.enqueue(
                     "case_filed", caseID: record.id, payload: ["reference": record.reference, "office": reroute.office.rawValue], connection)
             }
             return StoredParty(personID: personID, role: role, addedBy: actor.id, addedAt: now)

@@ -119,7 +119,7 @@ extension CaseStore {
             var opened = ["kind": work.kind.rawValue, "office": office.rawValue]
             opened["entity_type"] = entity?.type
             let created = try store.insertCase(newCase, events: [NewEvent("opened", opened)], addedBy: actor.id, at: now, connection)
-            try Self.enqueue("case_opened", caseID: created.id, payload: ["reference": created.reference, "office": office.rawValue], connection)
+            Self.enqueue("case_opened", caseID: created.id, payload: ["reference": created.reference, "office": office.rawValue], connection)
             guard let record = try store.load(created.reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
             return record
         }

@@ -145,7 +145,7 @@ extension CaseStore {
                 WHERE id = \(source.id)
                 """)
             // The owner office hears of it: the reference and the office, nothing of the text.
-            try Self.enqueue(
+            Self.enqueue(
                 "recommendation_issued", caseID: issued.id, payload: ["reference": issued.reference, "owner_office": owner.office.rawValue],
                 connection)
             guard let record = try store.load(issued.reference, forUpdate: false, connection) else { throw CaseStoreError.notFound }
@@ -188,10 +188,10 @@ extension CaseStore {
     /// How many of the source's recommendations are still open, whoever may see them: counted
     /// as a system job, then the actor's scope is back.
     func openRecommendations(of source: CaseRecord, for actor: Actor, _ connection: isolated PostgresConnection) throws -> Int {
-        try SessionScope.system(.recommendationCount).apply(sharingOffices: sharingOffices, connection)
+        SessionScope.system(.recommendationCount).apply(sharingOffices: sharingOffices, connection)
         let count = try connection.query(
             "SELECT count(*) AS n FROM cases WHERE source_case_id = \(source.id) AND closed_at IS NULL")[0].decode("n", as: Int.self)
-        try SessionScope.person(actor).apply(
+        SessionScope.person(actor).apply(
             sharingOffices: sharingOffices, followsUp: policy.followsUpRecommendations(actor), keys: keyRing, connection)
         return count
     }

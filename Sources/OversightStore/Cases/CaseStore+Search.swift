@@ -61,7 +61,7 @@ extension CaseStore {
 
     /// Indexes a new case's words. (No conflict clause: one would need the filer to pass the
     /// read policy, and the index of a case at another office is not theirs to read.)
-    func indexNewCase(_ caseID: UUID, office: OfficeCode, openedAt: Date, texts: [String], _ connection: isolated PostgresConnection) throws {
+    func indexNewCase(_ caseID: UUID, office: OfficeCode, openedAt: Date, texts: [String], _ connection: isolated PostgresConnection) {
         let tags = wordTags(SearchWords.words(texts.joined(separator: "\n")))
         connection.sendWithNext(
             ("INSERT INTO case_search (case_id, office, opened_at, tags) VALUES (\(caseID), \(office.rawValue), \(openedAt), \(tags))"

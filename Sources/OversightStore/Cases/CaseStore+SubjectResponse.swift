@@ -69,7 +69,7 @@ extension CaseStore {
             try connection.execute(
                 "UPDATE subject_views SET responded_at = \(now) WHERE case_id = \(caseID) AND subject_id = \(actor.id)")
 
-            try SessionScope.system(.subjectResponse).apply(sharingOffices: store.sharingOffices, connection)
+            SessionScope.system(.subjectResponse).apply(sharingOffices: store.sharingOffices, connection)
             var query: PostgresQuery = "SELECT "
             query.append(CaseRecord.select)
             query.append(" FROM cases WHERE id = \(caseID) FOR UPDATE")
@@ -90,7 +90,7 @@ extension CaseStore {
                     event_hash = \(head.hash), updated_at = \(now)
                 WHERE id = \(record.id)
                 """)
-            try Self.enqueue("subject_responded", caseID: record.id, payload: ["reference": record.reference], connection)
+            Self.enqueue("subject_responded", caseID: record.id, payload: ["reference": record.reference], connection)
             var viewQuery: PostgresQuery = "SELECT "
             viewQuery.append(PostgresQuery(stringLiteral: SubjectView.columns))
             viewQuery.append(" FROM subject_views WHERE case_id = \(caseID) AND subject_id = \(actor.id)")

@@ -45,7 +45,7 @@ extension CaseStore {
             for effect in decision.effects {
                 switch effect {
                 case .notify(let recipient):
-                    try Self.enqueue(
+                    Self.enqueue(
                         "notify_\(recipient.rawValue)", caseID: record.id,
                         payload: ["reference": record.reference, "transition": name, "state": decision.to], connection)
                 case .openLinkedCase(let kind, let office):
@@ -111,9 +111,9 @@ extension CaseStore {
         try connection.execute("DELETE FROM case_search WHERE case_id = \(record.id)")
         // Only the caller reads an idempotency record (it names who filed): the close removes
         // the visitor's as the redaction job, then acts as the officer again.
-        try SessionScope.system(.redaction).apply(sharingOffices: sharingOffices, connection)
+        SessionScope.system(.redaction).apply(sharingOffices: sharingOffices, connection)
         try connection.execute("DELETE FROM idempotency_keys WHERE case_id = \(record.id)")
-        try SessionScope.person(actor).apply(sharingOffices: sharingOffices, keys: keyRing, connection)
+        SessionScope.person(actor).apply(sharingOffices: sharingOffices, keys: keyRing, connection)
         try connection.execute("UPDATE case_keys SET key = NULL, destroyed_at = now() WHERE case_id = \(record.id)")
     }
 
@@ -151,7 +151,7 @@ extension CaseStore {
             INSERT INTO case_links (case_id, linked_case_id, linked_reference, relation, created_at)
             VALUES (\(origin.id), \(linked.id), \(linked.reference), 'opened', \(now)), (\(linked.id), \(origin.id), \(origin.reference), 'opened_by', \(now))
             """)
-        try Self.enqueue("case_filed", caseID: linked.id, payload: ["reference": linked.reference, "office": placement.office.rawValue], connection)
+        Self.enqueue("case_filed", caseID: linked.id, payload: ["reference": linked.reference, "office": placement.office.rawValue], connection)
         return linked
     }
 
@@ -209,7 +209,7 @@ extension CaseStore {
             guard let updated = try connection.query(update.prepared()).first.map({ try CaseRecord(row: $0, keys: store.keyRing) }) else {
                 throw CaseStoreError.notFound
             }
-            try Self.enqueue("notify_assignee", caseID: record.id, payload: ["reference": record.reference, "assignee": assigneeID], connection)
+            Self.enqueue("notify_assignee", caseID: record.id, payload: ["reference": record.reference, "assignee": assigneeID], connection)
             return updated
         }
     }

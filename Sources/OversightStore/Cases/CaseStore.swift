@@ -60,11 +60,9 @@ public struct CaseStore: Sendable {
     func transaction<Result: Sendable>(
         _ scope: SessionScope, _ body: @Sendable (isolated PostgresConnection) throws -> Result
     ) async throws -> Result {
-        let sharing = sharingOffices
-        let followsUp = if case .person(let actor) = scope { policy.followsUpRecommendations(actor) } else { false }
-        let keys = keyRing
+        let tell = telling(scope)
         return try await pool.withTransaction { connection in
-            try scope.apply(sharingOffices: sharing, followsUp: followsUp, keys: keys, connection)
+            tell(connection)
             return try body(connection)
         }
     }
@@ -72,12 +70,10 @@ public struct CaseStore: Sendable {
     /// Reads `statement` in a transaction of its own acting for `scope`, in one round trip
     /// (BEGIN, the scope, the statement and COMMIT sent together).
     func read(_ scope: SessionScope, _ statement: PostgresQuery) async throws -> PostgresRows {
-        let sharing = sharingOffices
-        let followsUp = if case .person(let actor) = scope { policy.followsUpRecommendations(actor) } else { false }
-        let keys = keyRing
+        let tell = telling(scope)
         return try await pool.withConnectionOnItsThread { connection in
             try connection.withOneStatementTransaction { connection in
-                try scope.apply(sharingOffices: sharing, followsUp: followsUp, keys: keys, connection)
+                tell(connection)
                 return statement
             }
         }
@@ -88,15 +84,22 @@ public struct CaseStore: Sendable {
     func awaitingTransaction<Result: Sendable>(
         _ scope: SessionScope, _ body: @Sendable (isolated PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let sharing = sharingOffices
-        let followsUp = if case .person(let actor) = scope { policy.followsUpRecommendations(actor) } else { false }
-        let keys = keyRing
+        let tell = telling(scope)
         return try await pool.withConnection { connection in
             try await connection.withTransaction { connection in
-                try scope.apply(sharingOffices: sharing, followsUp: followsUp, keys: keys, connection)
+                tell(connection)
                 return try await body(connection)
             }
         }
+    }
+
+    /// What tells PostgreSQL, at a transaction's start, who acts for `scope` (held back to go
+    /// with the transaction's first statement).
+    private func telling(_ scope: SessionScope) -> @Sendable (isolated PostgresConnection) -> Void {
+        let sharing = sharingOffices
+        let followsUp = if case .person(let actor) = scope { policy.followsUpRecommendations(actor) } else { false }
+        let keys = keyRing
+        return { connection in scope.apply(sharingOffices: sharing, followsUp: followsUp, keys: keys, connection) }
     }
 
     /// The workflow a stored case is pinned to.
@@ -234,7 +237,7 @@ public struct CaseStore: Sendable {
 
     /// Queues a notification in the same transaction as the change that caused it. Payloads
     /// carry references and roles, never who reported.
-    static func enqueue(_ kind: String, caseID: UUID, payload: [String: String], _ connection: isolated PostgresConnection) throws {
+    static func enqueue(_ kind: String, caseID: UUID, payload: [String: String], _ connection: isolated PostgresConnection) {
         connection.sendWithNext(
             ("INSERT INTO outbox (case_id, kind, payload) VALUES (\(caseID), \(kind), \(PostgresJSON(payload)))" as PostgresQuery).prepared())
     }

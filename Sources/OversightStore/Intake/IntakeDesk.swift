@@ -95,7 +95,7 @@ public struct IntakeDesk: Sendable {
         let store = self.store
         let filed = try await store.transaction(.person(reporter)) { connection in
             let (created, filed) = try store.openFiledCase(filing, by: reporter, anonymous: true, at: now, connection)
-            try SessionScope.system(.intake).apply(sharingOffices: [], connection)
+            SessionScope.system(.intake).apply(sharingOffices: [], connection)
             try connection.execute(
                 "INSERT INTO intake_receipts (receipt_hash, case_id, reporter) VALUES (\(hash), \(created.id), \(reporter.id))")
             return filed

@@ -64,7 +64,7 @@ public struct WebhookOutbox: Sendable {
 
     func transaction<Result: Sendable>(_ body: @Sendable (isolated PostgresConnection) throws -> Result) async throws -> Result {
         try await pool.withTransaction { connection in
-            try SessionScope.system(.webhookSender).apply(sharingOffices: [], connection)
+            SessionScope.system(.webhookSender).apply(sharingOffices: [], connection)
             return try body(connection)
         }
     }

@@ -33,7 +33,7 @@ public struct KeyRotation: Sendable {
 
     public func status() async throws -> [KeyUse] {
         let rows = try await pool.withTransaction { connection in
-            try SessionScope.system(.keyRotation).apply(sharingOffices: [], connection)
+            SessionScope.system(.keyRotation).apply(sharingOffices: [], connection)
             return try connection.query(
                 """
                 SELECT CASE WHEN key IS NULL THEN 'destroyed' WHEN key_id IS NULL THEN 'unwrapped' ELSE key_id END AS wrapped_with,
@@ -79,7 +79,7 @@ public struct KeyRotation: Sendable {
         let current = keys.currentKeyID
         let keys = self.keys
         return try await pool.withTransaction { connection in
-            try SessionScope.system(.keyRotation).apply(sharingOffices: [], connection)
+            SessionScope.system(.keyRotation).apply(sharingOffices: [], connection)
             // The next ids first, unlocked, so that a skipped (locked) row still moves `after` on.
             let candidates = try connection.query(
                 """

@@ -43,7 +43,7 @@ public struct ReportRollup: RollupSource {
             // The raw rows are under row security: read them as a job that sees every case.
             let statements = queries.map { Self.grouped($0, from: "report_cells_raw") }
             let answers = try await pool.withTransaction { connection in
-                try SessionScope.system(.reporting).apply(sharingOffices: [], connection)
+                SessionScope.system(.reporting).apply(sharingOffices: [], connection)
                 return try statements.map { try connection.query($0) }
             }
             var result: [RollupQuery: [RollupCount]] = [:]
